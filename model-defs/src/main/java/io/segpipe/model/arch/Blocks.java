@@ -1,0 +1,133 @@
+package io.segpipe.model.arch;
+
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.graph.MergeVertex;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.Deconvolution2D;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
+import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
+import org.nd4j.linalg.factory.Nd4j;
+
+import io.segpipe.model.spec.SegmentationSpec;
+
+/**
+ * The building blocks every architecture is composed from. Each helper adds its vertices under
+ * names derived from {@code name} and returns the name of the vertex that carries its output, so
+ * architecture code wires blocks by returned names and never types a vertex name twice.
+ */
+public final class Blocks {
+    /** The graph's single input. */
+    public static final String INPUT = "input";
+    /** The per-pixel loss layer that ends every network. */
+    public static final String OUTPUT = "output";
+
+    private Blocks() {
+    }
+
+    /** A graph builder with the spec's seed, weight init and float data type, and {@link #INPUT} added. */
+    public static GraphBuilder graph(SegmentationSpec spec) {
+        GraphBuilder graph = new NeuralNetConfiguration.Builder()
+                .seed(spec.seed())
+                .dataType(DataType.FLOAT)
+                .weightInit(spec.weightInit())
+                .updater(new Adam(1e-3)) // training replaces it from its own configuration
+                .convolutionMode(ConvolutionMode.Same)
+                .trainingWorkspaceMode(WorkspaceMode.ENABLED)
+                .inferenceWorkspaceMode(WorkspaceMode.ENABLED)
+                .graphBuilder()
+                .addInputs(INPUT);
+        int height = spec.hasFixedInputSize() ? spec.inputHeight() : 64;
+        int width = spec.hasFixedInputSize() ? spec.inputWidth() : 64;
+        // DL4J needs an input type to infer nIn; any size works at run time for fully convolutional nets.
+        graph.setInputTypes(InputType.convolutional(height, width, spec.inputChannels()));
+        return graph;
+    }
+
+    /** kxk convolution, then batch norm (if the spec has it) and ReLU. */
+    public static String convBnRelu(GraphBuilder g, SegmentationSpec spec, String name, String in, int nOut, int kernel) {
+        return convBnRelu(g, spec.batchNorm(), name, in, nOut, kernel, ConvolutionMode.Same);
+    }
+
+    /** kxk convolution with the given padding mode, then optional batch norm and ReLU. */
+    public static String convBnRelu(GraphBuilder g, boolean batchNorm, String name, String in, int nOut, int kernel,
+                                    ConvolutionMode mode) {
+        g.addLayer(name, new ConvolutionLayer.Builder(kernel, kernel)
+                .nOut(nOut)
+                .convolutionMode(mode)
+                .hasBias(!batchNorm) // batch norm's shift replaces the bias, which would get no gradient
+                .activation(batchNorm ? Activation.IDENTITY : Activation.RELU)
+                .build(), in);
+        if (!batchNorm) {
+            return name;
+        }
+        String bn = name + "_bn";
+        g.addLayer(bn, new BatchNormalization.Builder().activation(Activation.RELU).build(), name);
+        return bn;
+    }
+
+    /** 2x2 max pooling with stride 2. */
+    public static String maxPool(GraphBuilder g, String name, String in) {
+        g.addLayer(name, new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
+                .kernelSize(2, 2).stride(2, 2).build(), in);
+        return name;
+    }
+
+    /** 2x2 transposed convolution with stride 2 (learned 2x up-sampling), ReLU. */
+    public static String upConv(GraphBuilder g, String name, String in, int nOut) {
+        g.addLayer(name, new Deconvolution2D.Builder(2, 2).stride(2, 2)
+                .nOut(nOut)
+                .convolutionMode(ConvolutionMode.Truncate)
+                .activation(Activation.RELU)
+                .build(), in);
+        return name;
+    }
+
+    /** Channel concatenation. */
+    public static String concat(GraphBuilder g, String name, String... inputs) {
+        g.addVertex(name, new MergeVertex(), inputs);
+        return name;
+    }
+
+    /** Dropout with the spec's probability, or nothing when it is 0. */
+    public static String dropout(GraphBuilder g, SegmentationSpec spec, String name, String in) {
+        if (spec.dropout() == 0) {
+            return in;
+        }
+        g.addLayer(name, new DropoutLayer.Builder(1 - spec.dropout()).build(), in); // DL4J takes the retain probability
+        return name;
+    }
+
+    /**
+     * The classifier that ends every network: a 1x1 convolution to {@code numClasses} scores and
+     * the per-pixel softmax loss of the spec, named {@link #OUTPUT}.
+     */
+    public static String classifier(GraphBuilder g, SegmentationSpec spec, String in) {
+        String scores = "scores";
+        g.addLayer(scores, new ConvolutionLayer.Builder(1, 1)
+                .nOut(spec.numClasses())
+                .activation(Activation.IDENTITY)
+                .build(), in);
+        g.addLayer(OUTPUT, new CnnLossLayer.Builder(loss(spec))
+                .activation(Activation.SOFTMAX)
+                .build(), scores);
+        g.setOutputs(OUTPUT);
+        return OUTPUT;
+    }
+
+    /** Per-pixel softmax cross-entropy with the spec's class weights. */
+    static ILossFunction loss(SegmentationSpec spec) {
+        double[] weights = spec.loss().classWeights();
+        return weights == null ? new LossMCXENT() : new LossMCXENT(Nd4j.createFromArray(weights).castTo(DataType.FLOAT));
+    }
+}

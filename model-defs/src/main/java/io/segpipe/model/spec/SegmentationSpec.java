@@ -1,0 +1,237 @@
+package io.segpipe.model.spec;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import org.deeplearning4j.nn.weights.WeightInit;
+
+/**
+ * Everything that determines a segmentation network: architecture, classes, input, capacity,
+ * regularisation, initialisation and the training loss. Immutable and validated: an invalid value
+ * fails at construction with the field name and the value. Round-trips through JSON
+ * ({@link #toJson()} / {@link #fromJson(String)}), which is how it travels with every model.
+ *
+ * @param architecture network family
+ * @param numClasses classes the network predicts (the ignore label is not one of them), >= 2
+ * @param inputChannels image channels: 1 (grey) or 3 (RGB)
+ * @param inputHeight training input height in pixels; 0 = any (where the architecture allows)
+ * @param inputWidth training input width in pixels; 0 = any
+ * @param widthMultiplier scales every layer's channel count from the architecture's canonical
+ *     widths (1.0 = the paper's network; 0.5 halves every layer, about a quarter of the FLOPs)
+ * @param batchNorm batch normalisation after convolutions (SegNet and DeepLab always use it)
+ * @param depth architecture-specific depth: U-Net pooling levels (paper: 4); DeepLab ResNet depth
+ *     (18, 34, 50 or 101); ignored by FCN (VGG16) and SegNet (fixed by the variant)
+ * @param outputStride DeepLab's ratio of input to feature-map size, 8 or 16; ignored elsewhere
+ * @param padding U-Net convolution padding
+ * @param dropout drop probability where the architecture places dropout (0 = none), in [0, 1)
+ * @param weightInit DL4J weight initialisation, e.g. RELU (He et al. 2015) or XAVIER
+ * @param seed seed of parameter initialisation and dropout
+ * @param loss the per-pixel training loss
+ */
+public record SegmentationSpec(
+        Architecture architecture,
+        int numClasses,
+        int inputChannels,
+        int inputHeight,
+        int inputWidth,
+        double widthMultiplier,
+        boolean batchNorm,
+        int depth,
+        int outputStride,
+        Padding padding,
+        double dropout,
+        WeightInit weightInit,
+        long seed,
+        LossSpec loss) {
+
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
+
+    public SegmentationSpec {
+        Objects.requireNonNull(architecture, "architecture must be set");
+        require(numClasses >= 2, "numClasses must be >= 2, found " + numClasses);
+        require(inputChannels == 1 || inputChannels == 3, "inputChannels must be 1 or 3, found " + inputChannels);
+        require(inputHeight >= 0, "inputHeight must be >= 0 (0 = any), found " + inputHeight);
+        require(inputWidth >= 0, "inputWidth must be >= 0 (0 = any), found " + inputWidth);
+        require((inputHeight == 0) == (inputWidth == 0),
+                "inputHeight and inputWidth must both be 0 (any size) or both set, found " + inputHeight + "x" + inputWidth);
+        require(widthMultiplier > 0 && widthMultiplier <= 4,
+                "widthMultiplier must be in (0, 4], found " + widthMultiplier);
+        require(depth >= 1, "depth must be >= 1, found " + depth);
+        require(outputStride == 8 || outputStride == 16 || outputStride == 32,
+                "outputStride must be 8, 16 or 32, found " + outputStride);
+        Objects.requireNonNull(padding, "padding must be set");
+        require(dropout >= 0 && dropout < 1, "dropout must be in [0, 1), found " + dropout);
+        Objects.requireNonNull(weightInit, "weightInit must be set");
+        Objects.requireNonNull(loss, "loss must be set");
+        require(loss.classWeights() == null || loss.classWeights().length == numClasses,
+                "loss.classWeights must have numClasses=" + numClasses + " entries, found "
+                        + (loss.classWeights() == null ? 0 : loss.classWeights().length));
+        require(loss.ignoreLabel() < 0 || loss.ignoreLabel() >= numClasses,
+                "loss.ignoreLabel must be -1 (none) or >= numClasses=" + numClasses
+                        + " (a class id cannot be ignored), found " + loss.ignoreLabel());
+    }
+
+    /** A builder starting from the defaults of {@code architecture}. */
+    public static Builder builder(Architecture architecture, int numClasses) {
+        return new Builder(architecture, numClasses);
+    }
+
+    /** A builder holding this spec's values, to derive a changed copy. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** Channels of a layer whose canonical (paper) width is {@code canonical}, at least 1. */
+    public int width(int canonical) {
+        return Math.max(1, (int) Math.round(canonical * widthMultiplier));
+    }
+
+    /** True when the spec fixes the input size. */
+    @JsonIgnore
+    public boolean hasFixedInputSize() {
+        return inputHeight > 0;
+    }
+
+    public String toJson() {
+        try {
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(this);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot write spec as JSON", e);
+        }
+    }
+
+    /**
+     * Reads a spec written by {@link #toJson()}.
+     *
+     * @throws IllegalArgumentException naming the field, for malformed JSON or invalid values
+     */
+    public static SegmentationSpec fromJson(String json) {
+        try {
+            return JSON.readValue(json, SegmentationSpec.class);
+        } catch (com.fasterxml.jackson.databind.exc.ValueInstantiationException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new IllegalArgumentException("invalid segmentation spec: " + cause.getMessage(), e);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("invalid segmentation spec JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    /**
+     * The per-pixel training loss.
+     *
+     * @param classWeights weight of each class in the cross-entropy, or null for all 1 (segpipe's
+     *     data-prep manifest provides inverse and median frequency weights)
+     * @param ignoreLabel label id whose pixels give no loss and no gradient, -1 for none (CamVid
+     *     void = 11, Pascal VOC border = 255)
+     * @param diceWeight weight of the soft Dice term added to the cross-entropy, in [0, 1] (0 = none)
+     */
+    public record LossSpec(double[] classWeights, int ignoreLabel, double diceWeight) {
+        public LossSpec {
+            if (classWeights != null) {
+                classWeights = classWeights.clone();
+                for (int k = 0; k < classWeights.length; k++) {
+                    require(classWeights[k] >= 0 && Double.isFinite(classWeights[k]),
+                            "loss.classWeights[" + k + "] must be finite and >= 0, found " + classWeights[k]);
+                }
+            }
+            require(ignoreLabel >= -1, "loss.ignoreLabel must be >= -1, found " + ignoreLabel);
+            require(diceWeight >= 0 && diceWeight <= 1, "loss.diceWeight must be in [0, 1], found " + diceWeight);
+        }
+
+        /** Plain cross-entropy: no weights, nothing ignored. */
+        public static LossSpec crossEntropy() {
+            return new LossSpec(null, -1, 0);
+        }
+
+        @Override
+        public double[] classWeights() {
+            return classWeights == null ? null : classWeights.clone();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof LossSpec l && Arrays.equals(classWeights, l.classWeights)
+                    && ignoreLabel == l.ignoreLabel && diceWeight == l.diceWeight;
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * Arrays.hashCode(classWeights) + Objects.hash(ignoreLabel, diceWeight);
+        }
+
+        @Override
+        public String toString() {
+            return "LossSpec[classWeights=" + Arrays.toString(classWeights) + ", ignoreLabel=" + ignoreLabel
+                    + ", diceWeight=" + diceWeight + "]";
+        }
+    }
+
+    /** Builds a spec from an architecture's defaults; {@link #build()} validates. */
+    public static final class Builder {
+        private Architecture architecture;
+        private int numClasses;
+        private int inputChannels = 3;
+        private int inputHeight;
+        private int inputWidth;
+        private double widthMultiplier = 1.0;
+        private boolean batchNorm = true;
+        private int depth;
+        private int outputStride = 16;
+        private Padding padding = Padding.SAME;
+        private double dropout;
+        private WeightInit weightInit = WeightInit.RELU;
+        private long seed = 42;
+        private LossSpec loss = LossSpec.crossEntropy();
+
+        private Builder(Architecture architecture, int numClasses) {
+            this.architecture = architecture;
+            this.numClasses = numClasses;
+            this.depth = architecture == Architecture.DEEPLAB_V3 || architecture == Architecture.DEEPLAB_V3_PLUS ? 50 : 4;
+        }
+
+        private Builder(SegmentationSpec s) {
+            architecture = s.architecture;
+            numClasses = s.numClasses;
+            inputChannels = s.inputChannels;
+            inputHeight = s.inputHeight;
+            inputWidth = s.inputWidth;
+            widthMultiplier = s.widthMultiplier;
+            batchNorm = s.batchNorm;
+            depth = s.depth;
+            outputStride = s.outputStride;
+            padding = s.padding;
+            dropout = s.dropout;
+            weightInit = s.weightInit;
+            seed = s.seed;
+            loss = s.loss;
+        }
+
+        public Builder architecture(Architecture v) { architecture = v; return this; }
+        public Builder numClasses(int v) { numClasses = v; return this; }
+        public Builder inputChannels(int v) { inputChannels = v; return this; }
+        public Builder inputSize(int height, int width) { inputHeight = height; inputWidth = width; return this; }
+        public Builder widthMultiplier(double v) { widthMultiplier = v; return this; }
+        public Builder batchNorm(boolean v) { batchNorm = v; return this; }
+        public Builder depth(int v) { depth = v; return this; }
+        public Builder outputStride(int v) { outputStride = v; return this; }
+        public Builder padding(Padding v) { padding = v; return this; }
+        public Builder dropout(double v) { dropout = v; return this; }
+        public Builder weightInit(WeightInit v) { weightInit = v; return this; }
+        public Builder seed(long v) { seed = v; return this; }
+        public Builder loss(LossSpec v) { loss = v; return this; }
+
+        public SegmentationSpec build() {
+            return new SegmentationSpec(architecture, numClasses, inputChannels, inputHeight, inputWidth,
+                    widthMultiplier, batchNorm, depth, outputStride, padding, dropout, weightInit, seed, loss);
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** The typed, validated description of a segmentation network ({@link io.segpipe.model.spec.SegmentationSpec}). */
+package io.segpipe.model.spec;
