@@ -104,7 +104,7 @@ public final class AtomicFs {
      * {@code staged} is left for the caller to delete.
      */
     public static void publishDirectory(FileSystem fs, Path staged, Path target, boolean overwrite) throws IOException {
-        recover(fs, target);
+        recover(fs, target, staged);
         if (!fs.exists(target)) {
             rename(fs, staged, target);
             return;
@@ -137,6 +137,10 @@ public final class AtomicFs {
      * belong to a run still in progress).
      */
     public static void recover(FileSystem fs, Path target) throws IOException {
+        recover(fs, target, null);
+    }
+
+    private static void recover(FileSystem fs, Path target, Path ownTemp) throws IOException {
         Path parent = target.getParent();
         if (parent == null || !fs.exists(parent)) {
             return;
@@ -161,6 +165,7 @@ public final class AtomicFs {
             }
         }
         Arrays.stream(siblings).filter(s -> s.getPath().getName().startsWith(tmpPrefix))
+                .filter(s -> ownTemp == null || !s.getPath().getName().equals(ownTemp.getName()))
                 .forEach(s -> LOG.warn("Temporary {} from an unfinished write of {}; delete it if no job is running",
                         s.getPath(), target));
     }

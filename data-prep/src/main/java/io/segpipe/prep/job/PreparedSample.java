@@ -43,7 +43,8 @@ record PreparedSample(String id, String split, byte[] image, byte[] label, int h
         values[ShardSchema.index(ShardSchema.HEIGHT)] = height;
         values[ShardSchema.index(ShardSchema.WIDTH)] = width;
         values[ShardSchema.index(ShardSchema.CHANNELS)] = channels;
-        values[ShardSchema.index(ShardSchema.CLASS_PIXELS)] = pixels;
+        // Spark's Row encoder takes a Scala Seq for array columns.
+        values[ShardSchema.index(ShardSchema.CLASS_PIXELS)] = scala.collection.JavaConverters.asScalaBuffer(pixels).toList();
         values[ShardSchema.index(ShardSchema.IMAGE_PATH)] = imagePath;
         values[ShardSchema.index(ShardSchema.LABEL_PATH)] = labelPath;
         values[ShardSchema.index(ShardSchema.CONTENT_HASH)] = contentHash(image, label);

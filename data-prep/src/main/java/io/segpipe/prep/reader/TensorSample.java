@@ -11,5 +11,6 @@ package io.segpipe.prep.reader;
  * @param image    {@code channels * height * width} floats, CHW (planar), normalised
  * @param label    {@code height * width} class ids, row-major; the ignore label where ignored
  */
-public record TensorSample(String id, String split, int channels, int height, int width, float[] image, int[] label) {
+public record TensorSample(String id, String split, int channels, int height, int width, float[] image, int[] label)
+        implements java.io.Serializable {
 }
