@@ -13,7 +13,7 @@ import io.segpipe.prep.Checks;
  * @param fit    {@code STRETCH} scales to the exact size (aspect ratio may change); {@code CROP}
  *               scales to cover the size keeping the aspect ratio, then crops the centre
  */
-public record ResizeSpec(int height, int width, Fit fit) {
+public record ResizeSpec(int height, int width, Fit fit) implements java.io.Serializable {
 
     /** How the source aspect ratio is handled. */
     public enum Fit {
