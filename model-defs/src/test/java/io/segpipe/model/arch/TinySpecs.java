@@ -1,0 +1,42 @@
+package io.segpipe.model.arch;
+
+import io.segpipe.model.spec.Architecture;
+import io.segpipe.model.spec.SegmentationSpec;
+
+/**
+ * The smallest useful spec of each architecture, for fast tests: the canonical topology at 1/16
+ * of the paper's widths (U-Net and DeepLab also at reduced depth), so a forward and backward pass
+ * takes milliseconds on two cores while every vertex of the real network is present.
+ */
+final class TinySpecs {
+    private TinySpecs() {
+    }
+
+    static SegmentationSpec.Builder builder(Architecture architecture, int numClasses) {
+        SegmentationSpec.Builder b = SegmentationSpec.builder(architecture, numClasses)
+                .widthMultiplier(1.0 / 16).seed(7);
+        return switch (architecture) {
+            case UNET -> b.depth(2);
+            case DEEPLAB_V3, DEEPLAB_V3_PLUS -> b.depth(18);
+            default -> b;
+        };
+    }
+
+    static SegmentationSpec of(Architecture architecture, int numClasses) {
+        return builder(architecture, numClasses).build();
+    }
+
+    /**
+     * Input sizes (height, width) the network itself maps to an output of the same size, without
+     * the {@link io.segpipe.model.predict.Segmenter}'s padding. For FCN they include sizes that
+     * are not multiples of 32.
+     */
+    static int[][] nativeSizes(SegmentationSpec spec) {
+        return switch (spec.architecture()) {
+            case FCN32S, FCN16S, FCN8S -> new int[][] {{32, 32}, {45, 70}, {37, 33}};
+            case UNET -> new int[][] {{16, 16}, {24, 40}};
+            case SEGNET, SEGNET_BASIC -> new int[][] {{32, 32}, {48, 64}, {45, 70}};
+            case DEEPLAB_V3, DEEPLAB_V3_PLUS -> new int[][] {{32, 32}, {48, 64}, {45, 70}};
+        };
+    }
+}
