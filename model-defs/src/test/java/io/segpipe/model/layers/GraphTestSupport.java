@@ -1,0 +1,102 @@
+package io.segpipe.model.layers;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+import org.deeplearning4j.gradientcheck.GradientCheckUtil;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.NoOp;
+
+/** Shared checks of the custom vertices and losses: gradient checks, JSON and model round trips. */
+public final class GraphTestSupport {
+    private GraphTestSupport() {
+    }
+
+    /** Double precision, no updater (what DL4J's GradientCheckUtil requires), Same-mode convolutions. */
+    public static ComputationGraphConfiguration.GraphBuilder doubleGraph(long seed) {
+        return new NeuralNetConfiguration.Builder()
+                .seed(seed)
+                .dataType(DataType.DOUBLE)
+                .updater(new NoOp())
+                .weightInit(WeightInit.XAVIER)
+                .convolutionMode(ConvolutionMode.Same)
+                .graphBuilder();
+    }
+
+    public static ComputationGraph init(ComputationGraphConfiguration conf) {
+        ComputationGraph graph = new ComputationGraph(conf);
+        graph.init();
+        return graph;
+    }
+
+    /** Central differences in double precision: every parameter, relative error below 1e-6. */
+    public static void assertGradientsMatch(ComputationGraph graph, INDArray[] inputs, INDArray[] labels,
+            INDArray[] labelMasks) {
+        // GradientCheckUtil also insists on ND4J's global default type being double
+        DataType defaultType = Nd4j.dataType();
+        DataType defaultFloatingType = Nd4j.defaultFloatingPointType();
+        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+        boolean ok;
+        try {
+            ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig()
+                    .net(graph)
+                    .inputs(inputs)
+                    .labels(labels)
+                    .labelMask(labelMasks)
+                    .epsilon(1e-6)
+                    .maxRelError(1e-6)
+                    .minAbsoluteError(1e-10)
+                    .print(GradientCheckUtil.PrintMode.FAILURES_ONLY)
+                    .exitOnFirstError(false));
+        } finally {
+            Nd4j.setDefaultDataTypes(defaultType, defaultFloatingType);
+        }
+        assertTrue(ok, "gradient check failed; see the log for the failing parameters");
+    }
+
+    /**
+     * The configuration survives DL4J's JSON, and a trained-format model file restores to a graph
+     * that computes identical outputs.
+     */
+    public static void assertRoundTrips(ComputationGraph graph, INDArray... inputs) {
+        ComputationGraphConfiguration conf = graph.getConfiguration();
+        String json = conf.toJson();
+        ComputationGraphConfiguration restoredConf = ComputationGraphConfiguration.fromJson(json);
+        assertEquals(conf, restoredConf, "JSON round trip changed the configuration:\n" + json);
+        assertEquals(json, restoredConf.toJson());
+
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try {
+            ModelSerializer.writeModel(graph, bytes, true);
+            ComputationGraph restored = ModelSerializer.restoreComputationGraph(
+                    new ByteArrayInputStream(bytes.toByteArray()), true);
+            INDArray[] expected = graph.output(false, inputs);
+            INDArray[] actual = restored.output(false, inputs);
+            assertEquals(expected.length, actual.length);
+            for (int i = 0; i < expected.length; i++) {
+                assertEquals(expected[i], actual[i], "output " + i + " after ModelSerializer round trip");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Largest absolute difference, for readable assertion messages. */
+    public static double maxAbsDiff(INDArray expected, INDArray actual) {
+        assertEquals(java.util.Arrays.toString(expected.shape()), java.util.Arrays.toString(actual.shape()), "shape");
+        return expected.castTo(DataType.DOUBLE).sub(actual.castTo(DataType.DOUBLE)).amaxNumber().doubleValue();
+    }
+}
