@@ -18,6 +18,7 @@ public final class Architectures {
     public static ComputationGraphConfiguration build(SegmentationSpec spec) {
         return switch (spec.architecture()) {
             case UNET -> UNet.build(spec);
+            case FCN32S, FCN16S, FCN8S -> Fcn.build(spec);
             default -> throw new UnsupportedOperationException("not built yet: " + spec.architecture());
         };
     }

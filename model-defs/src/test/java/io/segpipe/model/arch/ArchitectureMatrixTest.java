@@ -37,7 +37,7 @@ class ArchitectureMatrixTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Architecture.class, names = {"UNET"})
+    @EnumSource(value = Architecture.class, names = {"UNET", "FCN32S", "FCN16S", "FCN8S"})
     void buildsForTwoAndTwelveClassesWithADistributionPerPixel(Architecture architecture) {
         for (int numClasses : new int[] {2, 12}) {
             SegmentationSpec spec = TinySpecs.of(architecture, numClasses);
@@ -51,7 +51,7 @@ class ArchitectureMatrixTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Architecture.class, names = {"UNET"})
+    @EnumSource(value = Architecture.class, names = {"UNET", "FCN32S", "FCN16S", "FCN8S"})
     void outputHasTheInputSizeAtSeveralSizes(Architecture architecture) {
         SegmentationSpec spec = TinySpecs.of(architecture, 3);
         ComputationGraph net = Architectures.create(spec);
@@ -63,7 +63,7 @@ class ArchitectureMatrixTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Architecture.class, names = {"UNET"})
+    @EnumSource(value = Architecture.class, names = {"UNET", "FCN32S", "FCN16S", "FCN8S"})
     void trainingStepsOnOneBatchLowerTheLoss(Architecture architecture) {
         SegmentationSpec spec = TinySpecs.of(architecture, 3);
         ComputationGraph net = Architectures.create(spec);
@@ -79,7 +79,7 @@ class ArchitectureMatrixTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Architecture.class, names = {"UNET"})
+    @EnumSource(value = Architecture.class, names = {"UNET", "FCN32S", "FCN16S", "FCN8S"})
     void dl4jJsonRoundTripGivesIdenticalOutputs(Architecture architecture) {
         SegmentationSpec spec = TinySpecs.of(architecture, 3);
         ComputationGraph net = Architectures.create(spec);
@@ -92,7 +92,7 @@ class ArchitectureMatrixTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Architecture.class, names = {"UNET"})
+    @EnumSource(value = Architecture.class, names = {"UNET", "FCN32S", "FCN16S", "FCN8S"})
     void modelSerializerRoundTripGivesIdenticalOutputs(Architecture architecture) throws IOException {
         SegmentationSpec spec = TinySpecs.of(architecture, 3);
         ComputationGraph net = Architectures.create(spec);
@@ -107,7 +107,7 @@ class ArchitectureMatrixTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Architecture.class, names = {"UNET"})
+    @EnumSource(value = Architecture.class, names = {"UNET", "FCN32S", "FCN16S", "FCN8S"})
     void specJsonRoundTripIsExact(Architecture architecture) {
         SegmentationSpec spec = TinySpecs.builder(architecture, 12)
                 .loss(new SegmentationSpec.LossSpec(new double[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 0.5}, 12, 0.25))
@@ -118,7 +118,7 @@ class ArchitectureMatrixTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Architecture.class, names = {"UNET"})
+    @EnumSource(value = Architecture.class, names = {"UNET", "FCN32S", "FCN16S", "FCN8S"})
     void badSpecValuesAreRejectedNamingTheField(Architecture architecture) {
         assertMessageNames("numClasses", () -> TinySpecs.builder(architecture, 1).build());
         assertMessageNames("inputChannels", () -> TinySpecs.builder(architecture, 2).inputChannels(2).build());
