@@ -103,7 +103,7 @@ class BilinearResizeVertexTest {
     private static ComputationGraph trainableGraph(long h, long w, long outH, long outW) {
         return init(doubleGraph(7)
                 .addInputs("in", "ref")
-                .addLayer("conv", new ConvolutionLayer.Builder(3, 3).nOut(3).activation(Activation.TANH).build(), "in")
+                .addLayer("conv", new ConvolutionLayer.Builder(1, 1).nOut(3).activation(Activation.TANH).build(), "in")
                 .addLayer("refConv", new ConvolutionLayer.Builder(1, 1).nOut(3).activation(Activation.TANH).build(), "ref")
                 .addVertex("resize", BilinearResizeVertex.toMatchSecondInput(), "conv", "refConv")
                 .addVertex("sum", new ElementWiseVertex(ElementWiseVertex.Op.Add), "resize", "refConv")

@@ -74,7 +74,7 @@ class CropToMatchVertexTest {
     private static ComputationGraph trainableGraph(CropToMatchVertex crop) {
         return init(doubleGraph(11)
                 .addInputs("in", "ref")
-                .addLayer("conv", new ConvolutionLayer.Builder(3, 3).nOut(2).activation(Activation.TANH).build(), "in")
+                .addLayer("conv", new ConvolutionLayer.Builder(1, 1).nOut(2).activation(Activation.TANH).build(), "in")
                 .addLayer("refConv", new ConvolutionLayer.Builder(1, 1).nOut(2).activation(Activation.TANH).build(), "ref")
                 .addVertex("crop", crop, "conv", "refConv")
                 .addVertex("sum", new ElementWiseVertex(ElementWiseVertex.Op.Add), "crop", "refConv")
