@@ -19,6 +19,7 @@ public final class Architectures {
         return switch (spec.architecture()) {
             case UNET -> UNet.build(spec);
             case FCN32S, FCN16S, FCN8S -> Fcn.build(spec);
+            case SEGNET, SEGNET_BASIC -> SegNet.build(spec);
             default -> throw new UnsupportedOperationException("not built yet: " + spec.architecture());
         };
     }

@@ -24,6 +24,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import io.segpipe.model.layers.BilinearResizeVertex;
 import io.segpipe.model.layers.CropToMatchVertex;
+import io.segpipe.model.layers.MaxUnpoolingVertex;
 import io.segpipe.model.spec.SegmentationSpec;
 
 /**
@@ -189,16 +190,42 @@ public final class Blocks {
     }
 
     /**
+     * SegNet's up-sampling: places each value of {@code in} where the 2x2 max pooling of
+     * {@code prePool} (the encoder activation that was pooled) had its maximum, zero elsewhere;
+     * the output has {@code prePool}'s size.
+     */
+    public static String maxUnpool(GraphBuilder g, String name, String in, String prePool) {
+        g.addVertex(name, new MaxUnpoolingVertex(), in, prePool);
+        return name;
+    }
+
+    /** kxk convolution and batch norm, no non-linearity (SegNet-Basic's decoder). */
+    public static String convBn(GraphBuilder g, String name, String in, int nOut, int kernel) {
+        g.addLayer(name, new ConvolutionLayer.Builder(kernel, kernel)
+                .nOut(nOut)
+                .hasBias(false)
+                .activation(Activation.IDENTITY)
+                .build(), in);
+        String bn = name + "_bn";
+        g.addLayer(bn, new BatchNormalization.Builder().activation(Activation.IDENTITY).build(), name);
+        return bn;
+    }
+
+    /** A kxk convolution (with bias) to {@code numClasses} class scores, no activation. */
+    public static String scores(GraphBuilder g, SegmentationSpec spec, String name, String in, int kernel) {
+        g.addLayer(name, new ConvolutionLayer.Builder(kernel, kernel)
+                .nOut(spec.numClasses())
+                .activation(Activation.IDENTITY)
+                .build(), in);
+        return name;
+    }
+
+    /**
      * The classifier that ends every network: a 1x1 convolution to {@code numClasses} scores and
      * the per-pixel softmax loss of the spec, named {@link #OUTPUT}.
      */
     public static String classifier(GraphBuilder g, SegmentationSpec spec, String in) {
-        String scores = "scores";
-        g.addLayer(scores, new ConvolutionLayer.Builder(1, 1)
-                .nOut(spec.numClasses())
-                .activation(Activation.IDENTITY)
-                .build(), in);
-        return lossOutput(g, spec, scores);
+        return lossOutput(g, spec, scores(g, spec, "scores", in, 1));
     }
 
     /**

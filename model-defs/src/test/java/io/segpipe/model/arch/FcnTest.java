@@ -22,6 +22,7 @@ class FcnTest {
     @BeforeAll
     static void backend() {
         Nd4jBackend.init();
+        Nd4jBackend.setThreads(TinySpecs.THREADS);
     }
 
     @Test

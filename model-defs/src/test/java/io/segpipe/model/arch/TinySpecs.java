@@ -9,6 +9,14 @@ import io.segpipe.model.spec.SegmentationSpec;
  * takes milliseconds on two cores while every vertex of the real network is present.
  */
 final class TinySpecs {
+    /**
+     * ND4J threads for tests of tiny networks: their layers are too small to gain from a second
+     * OpenMP thread, and on a shared 2-core machine spinning OpenMP threads of concurrent test
+     * JVMs made these tests 3-6x slower than with one thread (measured: the SegNet matrix in
+     * 25 s with 2 threads, 7 s with 1, same load).
+     */
+    static final int THREADS = 1;
+
     private TinySpecs() {
     }
 
