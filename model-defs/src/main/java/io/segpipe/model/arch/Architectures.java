@@ -20,7 +20,7 @@ public final class Architectures {
             case UNET -> UNet.build(spec);
             case FCN32S, FCN16S, FCN8S -> Fcn.build(spec);
             case SEGNET, SEGNET_BASIC -> SegNet.build(spec);
-            default -> throw new UnsupportedOperationException("not built yet: " + spec.architecture());
+            case DEEPLAB_V3, DEEPLAB_V3_PLUS -> DeepLab.build(spec);
         };
     }
 

@@ -38,7 +38,7 @@ class ArchitectureMatrixTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Architecture.class, names = {"SEGNET", "SEGNET_BASIC"})
+    @EnumSource(Architecture.class)
     void buildsForTwoAndTwelveClassesWithADistributionPerPixel(Architecture architecture) {
         for (int numClasses : new int[] {2, 12}) {
             SegmentationSpec spec = TinySpecs.of(architecture, numClasses);
@@ -52,7 +52,7 @@ class ArchitectureMatrixTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Architecture.class, names = {"SEGNET", "SEGNET_BASIC"})
+    @EnumSource(Architecture.class)
     void outputHasTheInputSizeAtSeveralSizes(Architecture architecture) {
         SegmentationSpec spec = TinySpecs.of(architecture, 3);
         ComputationGraph net = Architectures.create(spec);
@@ -64,7 +64,7 @@ class ArchitectureMatrixTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Architecture.class, names = {"SEGNET", "SEGNET_BASIC"})
+    @EnumSource(Architecture.class)
     void trainingStepsOnOneBatchLowerTheLoss(Architecture architecture) {
         SegmentationSpec spec = TinySpecs.of(architecture, 3);
         ComputationGraph net = Architectures.create(spec);
@@ -80,7 +80,7 @@ class ArchitectureMatrixTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Architecture.class, names = {"SEGNET", "SEGNET_BASIC"})
+    @EnumSource(Architecture.class)
     void dl4jJsonRoundTripGivesIdenticalOutputs(Architecture architecture) {
         SegmentationSpec spec = TinySpecs.of(architecture, 3);
         ComputationGraph net = Architectures.create(spec);
@@ -93,7 +93,7 @@ class ArchitectureMatrixTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Architecture.class, names = {"SEGNET", "SEGNET_BASIC"})
+    @EnumSource(Architecture.class)
     void modelSerializerRoundTripGivesIdenticalOutputs(Architecture architecture) throws IOException {
         SegmentationSpec spec = TinySpecs.of(architecture, 3);
         ComputationGraph net = Architectures.create(spec);
@@ -108,7 +108,7 @@ class ArchitectureMatrixTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Architecture.class, names = {"SEGNET", "SEGNET_BASIC"})
+    @EnumSource(Architecture.class)
     void specJsonRoundTripIsExact(Architecture architecture) {
         SegmentationSpec spec = TinySpecs.builder(architecture, 12)
                 .loss(new SegmentationSpec.LossSpec(new double[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 0.5}, 12, 0.25))
@@ -119,7 +119,7 @@ class ArchitectureMatrixTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Architecture.class, names = {"SEGNET", "SEGNET_BASIC"})
+    @EnumSource(Architecture.class)
     void badSpecValuesAreRejectedNamingTheField(Architecture architecture) {
         assertMessageNames("numClasses", () -> TinySpecs.builder(architecture, 1).build());
         assertMessageNames("inputChannels", () -> TinySpecs.builder(architecture, 2).inputChannels(2).build());
