@@ -19,12 +19,12 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
-import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
-import org.nd4j.linalg.factory.Nd4j;
 
 import io.segpipe.model.layers.BilinearResizeVertex;
 import io.segpipe.model.layers.CropToMatchVertex;
 import io.segpipe.model.layers.MaxUnpoolingVertex;
+import io.segpipe.model.loss.CrossEntropyDiceLoss;
+import io.segpipe.model.loss.WeightedCrossEntropyLoss;
 import io.segpipe.model.spec.SegmentationSpec;
 
 /**
@@ -240,9 +240,17 @@ public final class Blocks {
         return OUTPUT;
     }
 
-    /** Per-pixel softmax cross-entropy with the spec's class weights. */
+    /**
+     * The spec's per-pixel loss: softmax cross-entropy with its class weights
+     * ({@link WeightedCrossEntropyLoss}), plus {@code diceWeight} times the soft Dice loss when that
+     * weight is positive ({@link CrossEntropyDiceLoss}). Pixels of the spec's ignore label reach
+     * the loss as all-zero label vectors ({@link io.segpipe.model.predict.Labels#oneHot}) and give
+     * no loss and no gradient.
+     */
     static ILossFunction loss(SegmentationSpec spec) {
-        double[] weights = spec.loss().classWeights();
-        return weights == null ? new LossMCXENT() : new LossMCXENT(Nd4j.createFromArray(weights).castTo(DataType.FLOAT));
+        SegmentationSpec.LossSpec loss = spec.loss();
+        return loss.diceWeight() == 0
+                ? new WeightedCrossEntropyLoss(loss.classWeights())
+                : new CrossEntropyDiceLoss(loss.classWeights(), 1, loss.diceWeight());
     }
 }

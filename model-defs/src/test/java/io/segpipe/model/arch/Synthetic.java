@@ -8,11 +8,11 @@ import org.nd4j.linalg.factory.Nd4j;
 import io.segpipe.model.spec.SegmentationSpec;
 
 /** Seeded synthetic images and labels whose class is a function of the image, so there is something to learn. */
-final class Synthetic {
+public final class Synthetic {
     private Synthetic() {
     }
 
-    static INDArray images(SegmentationSpec spec, int n, int height, int width, long seed) {
+    public static INDArray images(SegmentationSpec spec, int n, int height, int width, long seed) {
         Nd4j.getRandom().setSeed(seed);
         return Nd4j.rand(DataType.FLOAT, n, spec.inputChannels(), height, width);
     }
@@ -22,7 +22,7 @@ final class Synthetic {
      * floor(K v^2), so classes are unevenly frequent (even a constant prediction can lower the
      * loss by learning the prior) and the rest is learnable from the pixel itself.
      */
-    static DataSet batch(SegmentationSpec spec, int n, int height, int width, long seed) {
+    public static DataSet batch(SegmentationSpec spec, int n, int height, int width, long seed) {
         INDArray images = images(spec, n, height, width, seed);
         int k = spec.numClasses();
         INDArray classes = images.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),

@@ -8,19 +8,19 @@ import io.segpipe.model.spec.SegmentationSpec;
  * of the paper's widths (U-Net and DeepLab also at reduced depth), so a forward and backward pass
  * takes milliseconds on two cores while every vertex of the real network is present.
  */
-final class TinySpecs {
+public final class TinySpecs {
     /**
      * ND4J threads for tests of tiny networks: their layers are too small to gain from a second
      * OpenMP thread, and on a shared 2-core machine spinning OpenMP threads of concurrent test
      * JVMs made these tests 3-6x slower than with one thread (measured: the SegNet matrix in
      * 25 s with 2 threads, 7 s with 1, same load).
      */
-    static final int THREADS = 1;
+    public static final int THREADS = 1;
 
     private TinySpecs() {
     }
 
-    static SegmentationSpec.Builder builder(Architecture architecture, int numClasses) {
+    public static SegmentationSpec.Builder builder(Architecture architecture, int numClasses) {
         SegmentationSpec.Builder b = SegmentationSpec.builder(architecture, numClasses)
                 .widthMultiplier(1.0 / 16).seed(7);
         return switch (architecture) {
@@ -30,7 +30,7 @@ final class TinySpecs {
         };
     }
 
-    static SegmentationSpec of(Architecture architecture, int numClasses) {
+    public static SegmentationSpec of(Architecture architecture, int numClasses) {
         return builder(architecture, numClasses).build();
     }
 
@@ -39,7 +39,7 @@ final class TinySpecs {
      * the {@link io.segpipe.model.predict.Segmenter}'s padding. For FCN they include sizes that
      * are not multiples of 32.
      */
-    static int[][] nativeSizes(SegmentationSpec spec) {
+    public static int[][] nativeSizes(SegmentationSpec spec) {
         return switch (spec.architecture()) {
             case FCN32S, FCN16S, FCN8S -> new int[][] {{32, 32}, {45, 70}, {37, 33}};
             case UNET -> new int[][] {{16, 16}, {24, 40}};
