@@ -4,6 +4,7 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
@@ -12,14 +13,19 @@ import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.Deconvolution2D;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.conf.layers.misc.FrozenLayerWithBackprop;
+import org.deeplearning4j.nn.weights.WeightInit;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
-import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
-import org.nd4j.linalg.factory.Nd4j;
 
+import io.segpipe.model.layers.BilinearResizeVertex;
+import io.segpipe.model.layers.CropToMatchVertex;
+import io.segpipe.model.layers.MaxUnpoolingVertex;
+import io.segpipe.model.loss.CrossEntropyDiceLoss;
+import io.segpipe.model.loss.WeightedCrossEntropyLoss;
 import io.segpipe.model.spec.SegmentationSpec;
 
 /**
@@ -80,7 +86,7 @@ public final class Blocks {
         return bn;
     }
 
-    /** 2x2 max pooling with stride 2. */
+    /** 2x2 max pooling with stride 2; an odd size rounds up (the graph's "same" mode pads the last row/column). */
     public static String maxPool(GraphBuilder g, String name, String in) {
         g.addLayer(name, new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
                 .kernelSize(2, 2).stride(2, 2).build(), in);
@@ -112,16 +118,125 @@ public final class Blocks {
         return name;
     }
 
+    /** {@code convs} kxk convolutions of {@code nOut} channels, each with the spec's batch norm and ReLU (a VGG stage). */
+    public static String convStage(GraphBuilder g, SegmentationSpec spec, String name, String in, int convs, int nOut, int kernel) {
+        String x = in;
+        for (int i = 1; i <= convs; i++) {
+            x = convBnRelu(g, spec, name + "_" + i, x, nOut, kernel);
+        }
+        return x;
+    }
+
+    /** Element-wise sum (skip fusion, residual connections). */
+    public static String add(GraphBuilder g, String name, String... inputs) {
+        g.addVertex(name, new ElementWiseVertex(ElementWiseVertex.Op.Add), inputs);
+        return name;
+    }
+
+    /**
+     * A 1x1 convolution to {@code numClasses} scores whose weights and bias start at zero (FCN's
+     * score layers: the net starts from the coarser prediction and learns the refinement).
+     */
+    public static String zeroScores(GraphBuilder g, SegmentationSpec spec, String name, String in) {
+        g.addLayer(name, new ConvolutionLayer.Builder(1, 1)
+                .nOut(spec.numClasses())
+                .weightInit(WeightInit.ZERO)
+                .biasInit(0)
+                .activation(Activation.IDENTITY)
+                .build(), in);
+        return name;
+    }
+
+    /**
+     * Up-sampling by an even integer {@code factor} as a transposed convolution of kernel
+     * 2·factor, stride factor and padding factor/2, without bias, initialised to bilinear
+     * interpolation ({@link BilinearKernelInit}); its output is exactly factor times its input
+     * and aligned with it (see {@link Fcn}). {@code learnable = false} freezes it
+     * ({@link FrozenLayerWithBackprop}: gradients flow through to the layers below, its own
+     * weights never change, whatever updater training configures).
+     */
+    public static String bilinearUpsampling(GraphBuilder g, String name, String in, int channels, int factor, boolean learnable) {
+        if (factor < 2 || factor % 2 != 0) {
+            throw new IllegalArgumentException("bilinear up-sampling factor must be even and >= 2, found " + factor);
+        }
+        Deconvolution2D deconv = new Deconvolution2D.Builder(2 * factor, 2 * factor)
+                .stride(factor, factor)
+                .padding(factor / 2, factor / 2)
+                .convolutionMode(ConvolutionMode.Truncate)
+                .nOut(channels)
+                .hasBias(false)
+                .weightInit(new BilinearKernelInit())
+                .activation(Activation.IDENTITY)
+                .build();
+        g.addLayer(name, learnable ? deconv : new FrozenLayerWithBackprop(deconv), in);
+        return name;
+    }
+
+    /**
+     * Crops {@code in} to the height and width of {@code reference}, keeping the top-left corner:
+     * the crop of grids that are aligned at their origin (FCN's up-sampled scores, see {@link Fcn}).
+     */
+    public static String cropToMatch(GraphBuilder g, String name, String in, String reference) {
+        g.addVertex(name, CropToMatchVertex.atOffset(0, 0), in, reference);
+        return name;
+    }
+
+    /** Crops the centre of {@code in} to the size of {@code reference} (U-Net's valid-padding skips). */
+    public static String centreCropToMatch(GraphBuilder g, String name, String in, String reference) {
+        g.addVertex(name, CropToMatchVertex.centred(), in, reference);
+        return name;
+    }
+
+    /** Bilinear resizing (align corners) of {@code in} to the height and width of {@code reference}, with a gradient. */
+    public static String resizeToMatch(GraphBuilder g, String name, String in, String reference) {
+        g.addVertex(name, BilinearResizeVertex.toMatchSecondInput(), in, reference);
+        return name;
+    }
+
+    /**
+     * SegNet's up-sampling: places each value of {@code in} where the 2x2 max pooling of
+     * {@code prePool} (the encoder activation that was pooled) had its maximum, zero elsewhere;
+     * the output has {@code prePool}'s size.
+     */
+    public static String maxUnpool(GraphBuilder g, String name, String in, String prePool) {
+        g.addVertex(name, new MaxUnpoolingVertex(), in, prePool);
+        return name;
+    }
+
+    /** kxk convolution and batch norm, no non-linearity (SegNet-Basic's decoder). */
+    public static String convBn(GraphBuilder g, String name, String in, int nOut, int kernel) {
+        g.addLayer(name, new ConvolutionLayer.Builder(kernel, kernel)
+                .nOut(nOut)
+                .hasBias(false)
+                .activation(Activation.IDENTITY)
+                .build(), in);
+        String bn = name + "_bn";
+        g.addLayer(bn, new BatchNormalization.Builder().activation(Activation.IDENTITY).build(), name);
+        return bn;
+    }
+
+    /** A kxk convolution (with bias) to {@code numClasses} class scores, no activation. */
+    public static String scores(GraphBuilder g, SegmentationSpec spec, String name, String in, int kernel) {
+        g.addLayer(name, new ConvolutionLayer.Builder(kernel, kernel)
+                .nOut(spec.numClasses())
+                .activation(Activation.IDENTITY)
+                .build(), in);
+        return name;
+    }
+
     /**
      * The classifier that ends every network: a 1x1 convolution to {@code numClasses} scores and
      * the per-pixel softmax loss of the spec, named {@link #OUTPUT}.
      */
     public static String classifier(GraphBuilder g, SegmentationSpec spec, String in) {
-        String scores = "scores";
-        g.addLayer(scores, new ConvolutionLayer.Builder(1, 1)
-                .nOut(spec.numClasses())
-                .activation(Activation.IDENTITY)
-                .build(), in);
+        return lossOutput(g, spec, scores(g, spec, "scores", in, 1));
+    }
+
+    /**
+     * Softmax over the class scores {@code [N, K, H, W]} of {@code scores} with the spec's
+     * per-pixel loss, as the network's single output {@link #OUTPUT}.
+     */
+    public static String lossOutput(GraphBuilder g, SegmentationSpec spec, String scores) {
         g.addLayer(OUTPUT, new CnnLossLayer.Builder(loss(spec))
                 .activation(Activation.SOFTMAX)
                 .build(), scores);
@@ -129,9 +244,17 @@ public final class Blocks {
         return OUTPUT;
     }
 
-    /** Per-pixel softmax cross-entropy with the spec's class weights. */
+    /**
+     * The spec's per-pixel loss: softmax cross-entropy with its class weights
+     * ({@link WeightedCrossEntropyLoss}), plus {@code diceWeight} times the soft Dice loss when that
+     * weight is positive ({@link CrossEntropyDiceLoss}). Pixels of the spec's ignore label reach
+     * the loss as all-zero label vectors ({@link io.segpipe.model.predict.Labels#oneHot}) and give
+     * no loss and no gradient.
+     */
     static ILossFunction loss(SegmentationSpec spec) {
-        double[] weights = spec.loss().classWeights();
-        return weights == null ? new LossMCXENT() : new LossMCXENT(Nd4j.createFromArray(weights).castTo(DataType.FLOAT));
+        SegmentationSpec.LossSpec loss = spec.loss();
+        return loss.diceWeight() == 0
+                ? new WeightedCrossEntropyLoss(loss.classWeights())
+                : new CrossEntropyDiceLoss(loss.classWeights(), 1, loss.diceWeight());
     }
 }

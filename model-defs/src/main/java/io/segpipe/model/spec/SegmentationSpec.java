@@ -72,6 +72,25 @@ public record SegmentationSpec(
         require(loss.ignoreLabel() < 0 || loss.ignoreLabel() >= numClasses,
                 "loss.ignoreLabel must be -1 (none) or >= numClasses=" + numClasses
                         + " (a class id cannot be ignored), found " + loss.ignoreLabel());
+        requireArchitectureFits(architecture, depth, outputStride, padding);
+    }
+
+    /** The constraints that depend on the architecture, each naming its field. */
+    private static void requireArchitectureFits(Architecture architecture, int depth, int outputStride, Padding padding) {
+        switch (architecture) {
+            case UNET -> require(depth <= 6, "depth must be in [1, 6] for UNET (pooling levels), found " + depth);
+            case DEEPLAB_V3, DEEPLAB_V3_PLUS -> {
+                require(depth == 18 || depth == 34 || depth == 50 || depth == 101,
+                        "depth must be 18, 34, 50 or 101 for " + architecture + " (ResNet depth), found " + depth);
+                require(outputStride == 8 || outputStride == 16,
+                        "outputStride must be 8 or 16 for " + architecture + ", found " + outputStride);
+            }
+            default -> {
+                // FCN and SegNet have a fixed VGG16 depth; depth and outputStride are ignored
+            }
+        }
+        require(padding == Padding.SAME || architecture == Architecture.UNET,
+                "padding must be SAME for " + architecture + " (VALID is a U-Net option), found " + padding);
     }
 
     /** A builder starting from the defaults of {@code architecture}. */

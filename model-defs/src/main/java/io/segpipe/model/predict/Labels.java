@@ -1,0 +1,52 @@
+package io.segpipe.model.predict;
+
+import java.util.Objects;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import io.segpipe.model.spec.SegmentationSpec;
+
+/**
+ * Label maps in the form the networks train on: the inverse of {@link Segmenter#argMax}. A label
+ * map {@code [N, H, W]} of class ids becomes one-hot labels {@code [N, K, H, W]}; pixels of the
+ * spec's ignore label (for example CamVid void = 11) get an all-zero label vector, which segpipe's
+ * losses ({@code io.segpipe.model.loss}) count as ignored: no loss, no gradient.
+ */
+public final class Labels {
+    private Labels() {
+    }
+
+    /**
+     * @param labelMap {@code [N, H, W]} integer class ids in [0, K) or the ignore label
+     * @return {@code [N, K, H, W]} float one-hot labels
+     * @throws IllegalArgumentException for a label that is neither a class nor the ignore label
+     */
+    public static INDArray oneHot(INDArray labelMap, SegmentationSpec spec) {
+        Objects.requireNonNull(labelMap, "labelMap");
+        if (labelMap.rank() != 3) {
+            throw new IllegalArgumentException("labelMap must be [N, H, W], found " + java.util.Arrays.toString(labelMap.shape()));
+        }
+        int k = spec.numClasses();
+        int ignore = spec.loss().ignoreLabel();
+        int[] ids = labelMap.castTo(DataType.INT).dup('c').data().asInt();
+        long n = labelMap.size(0);
+        long plane = labelMap.size(1) * labelMap.size(2);
+        float[] oneHot = new float[Math.toIntExact(n * k * plane)];
+        for (int p = 0; p < ids.length; p++) {
+            int id = ids[p];
+            if (id == ignore) {
+                continue;
+            }
+            if (id < 0 || id >= k) {
+                throw new IllegalArgumentException("label " + id + " at flat index " + p + " is neither a class in [0, "
+                        + k + ") nor the ignore label " + ignore);
+            }
+            long image = p / plane;
+            long pixel = p % plane;
+            oneHot[Math.toIntExact((image * k + id) * plane + pixel)] = 1;
+        }
+        return Nd4j.createFromArray(oneHot).reshape('c', n, k, labelMap.size(1), labelMap.size(2));
+    }
+}

@@ -1,0 +1,179 @@
+package io.segpipe.model.arch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import io.segpipe.model.backend.Nd4jBackend;
+import io.segpipe.model.spec.Architecture;
+import io.segpipe.model.spec.SegmentationSpec;
+
+/**
+ * Canonical configurations reproduce the parameter counts of the papers' reference
+ * implementations. Counts are read from the graph configuration (no 100M-parameter arrays are
+ * allocated); {@link #configurationCountIsTheNetworksCount} shows that equals
+ * {@code ComputationGraph.numParams()}.
+ *
+ * <p>Two systematic differences from the references, made explicit in every test:
+ * <ul>
+ *   <li>DL4J stores batch norm's running mean and variance as parameters (4 per channel: gamma,
+ *       beta, mean, log-std); PyTorch and Caffe keep them as buffers (2 trainable per channel).
+ *       {@link #trainable} subtracts 2 per batch-norm channel.</li>
+ *   <li>segpipe's convolutions followed by batch norm have no bias (batch norm's shift makes it
+ *       redundant, as torchvision's ResNet); the SegNet Caffe models carry both.</li>
+ * </ul>
+ */
+class ParameterCountTest {
+    @BeforeAll
+    static void backend() {
+        Nd4jBackend.init();
+        Nd4jBackend.setThreads(TinySpecs.THREADS);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Architecture.class)
+    void configurationCountIsTheNetworksCount(Architecture architecture) {
+        SegmentationSpec spec = TinySpecs.of(architecture, 5);
+        ComputationGraphConfiguration conf = Architectures.build(spec);
+        ComputationGraph net = new ComputationGraph(conf);
+        net.init();
+        assertEquals(net.numParams(), count(conf));
+    }
+
+    // ---- FCN: Long, Shelhamer, Darrell 2015, Table 1: FCN-VGG16 "134M" parameters. Exact numbers
+    // from the layers of the reference Caffe models, shelhamer/fcn.berkeleyvision.org
+    // voc-fcn{32,16,8}s/train.prototxt (21 PASCAL classes, no batch norm, deconvolutions without bias):
+    //   VGG16 13 convs 14,714,688; fc6 7x7x512x4096 + 4096 = 102,764,544; fc7 4096x4096 + 4096 = 16,781,312;
+    //   score_fr 4096x21 + 21 = 86,037                                  -> common part 134,346,581
+    //   FCN-32s: upscore 64x64x21x21 = 1,806,336                        -> 136,152,917
+    //   FCN-16s: upscore2 4x4x21x21 = 7,056; score_pool4 512x21 + 21 = 10,773;
+    //            upscore16 32x32x21x21 = 451,584                        -> 134,815,994
+    //   FCN-8s:  upscore2 7,056; score_pool4 10,773; upscore_pool4 7,056;
+    //            score_pool3 256x21 + 21 = 5,397; upscore8 16x16x21x21 = 112,896 -> 134,489,759
+    // No batch norm, so DL4J's count is the reference's exactly.
+
+    @Test
+    void fcn32sMatchesTheCaffeReference() {
+        assertEquals(136_152_917, count(fcn(Architecture.FCN32S)));
+    }
+
+    @Test
+    void fcn16sMatchesTheCaffeReference() {
+        assertEquals(134_815_994, count(fcn(Architecture.FCN16S)));
+    }
+
+    @Test
+    void fcn8sMatchesTheCaffeReference() {
+        assertEquals(134_489_759, count(fcn(Architecture.FCN8S)));
+    }
+
+    // ---- SegNet: Badrinarayanan et al., TPAMI 2017, Table 6: SegNet "29.46M" parameters. Layers of the
+    // reference alexgkendall/SegNet-Tutorial Models/segnet_train.prototxt (CamVid, 11 classes):
+    //   conv weights: encoder (VGG16) 14,710,464 + decoder 14,715,072 (its last conv 3x3x64x11) = 29,425,536
+    //   conv biases: 7,936 + 11 (conv1_1_D); BN scale/shift: 2 x 7,936 channels = 15,872
+    //   -> Caffe total 29,449,355 (29.45M: the paper's 29.46M rounds slightly differently)
+    // segpipe drops the 7,936 biases of convolutions followed by batch norm: trainable 29,441,419.
+
+    @Test
+    void segnetMatchesTheCaffeReferenceLessRedundantBiases() {
+        ComputationGraphConfiguration conf = Architectures.build(SegmentationSpec.builder(Architecture.SEGNET, 11).build());
+        assertEquals(29_449_355 - 7_936, trainable(conf));
+        assertEquals(29_441_419 + 2 * 7_936, count(conf), "DL4J's count includes the running mean and variance");
+        assertTrue(Math.abs(trainable(conf) - 29.46e6) / 29.46e6 < 0.001, "within 0.1% of the paper's 29.46M");
+    }
+
+    // ---- SegNet-Basic: layers of alexgkendall/SegNet-Tutorial Models/segnet_basic_train.prototxt (11 classes):
+    //   conv1 7x7x3x64 = 9,408; conv2-4 3 x 7x7x64x64 = 602,112; conv_decode1-4 4 x 200,704 = 802,816;
+    //   conv_classifier 64x11 = 704; biases 8 x 64 + 11 = 523; BN scale/shift 8 x 64 x 2 = 1,024
+    //   -> Caffe total 1,416,587; less the 512 biases before batch norm: 1,416,075 trainable.
+    // (The reference's input LRN layer has no parameters; segpipe normalises in data-prep.)
+
+    @Test
+    void segnetBasicMatchesTheCaffeReferenceLessRedundantBiases() {
+        ComputationGraphConfiguration conf = Architectures.build(SegmentationSpec.builder(Architecture.SEGNET_BASIC, 11).build());
+        assertEquals(1_416_587 - 512, trainable(conf));
+    }
+
+    // ---- DeepLab v3: torchvision.models.segmentation.deeplabv3 (DeepLabV3_ResNet50_Weights /
+    // DeepLabV3_ResNet101_Weights meta "num_params", 21 classes, output stride 8, aux_loss):
+    //   deeplabv3_resnet50 42,004,074; deeplabv3_resnet101 60,996,202.
+    // segpipe follows the paper's head, so it leaves out what torchvision adds:
+    //   the auxiliary FCNHead(1024): 3x3x1024x256 + BN 512 + 256x21 + 21 = 2,365,205
+    //   DeepLabHead's extra 3x3x256x256 convolution + BN: 589,824 + 512 = 590,336
+    // (output stride changes dilation, not parameters).
+
+    @Test
+    void deeplabV3ResNet50MatchesTorchvisionLessAuxHeadAndExtraConv() {
+        ComputationGraphConfiguration conf = Architectures.build(deeplab(Architecture.DEEPLAB_V3, 50));
+        assertEquals(42_004_074 - 2_365_205 - 590_336, trainable(conf));
+    }
+
+    @Test
+    void deeplabV3ResNet101MatchesTorchvisionLessAuxHeadAndExtraConv() {
+        ComputationGraphConfiguration conf = Architectures.build(deeplab(Architecture.DEEPLAB_V3, 101));
+        assertEquals(60_996_202 - 2_365_205 - 590_336, trainable(conf));
+    }
+
+    // ResNet-18 (the CPU configuration): torchvision resnet18 "num_params" 11,689,512 less its fc
+    // (512x1000 + 1000) = 11,176,512; ASPP on 512 channels: 1x1 131,072 + 3 x 3x3 1,179,648 each +
+    // pooling 1x1 131,072 + projection 1280x256 327,680 + 5+1 BN x 512 = 4,131,840; logits 256x21 + 21.
+
+    @Test
+    void deeplabV3ResNet18IsTorchvisionsTrunkPlusThePapersHead() {
+        ComputationGraphConfiguration conf = Architectures.build(deeplab(Architecture.DEEPLAB_V3, 18));
+        assertEquals(11_176_512 + 4_131_840 + 5_397, trainable(conf));
+    }
+
+    // ---- DeepLab v3+: no reference count is published for ResNet; the decoder of the paper (Chen et al.
+    // 2018, sections 3.2 and 4.1) adds to v3: low-level 1x1 256->48 + BN = 12,384; two 3x3 convolutions
+    // (304->256, 256->256) + BN = 700,928 + 590,336; total 1,303,648.
+
+    @Test
+    void deeplabV3PlusIsV3PlusThePapersDecoder() {
+        for (int depth : new int[] {50, 101}) {
+            long v3 = trainable(Architectures.build(deeplab(Architecture.DEEPLAB_V3, depth)));
+            assertEquals(v3 + 1_303_648, trainable(Architectures.build(deeplab(Architecture.DEEPLAB_V3_PLUS, depth))), "ResNet-" + depth);
+        }
+    }
+
+    private static ComputationGraphConfiguration fcn(Architecture a) {
+        return Architectures.build(SegmentationSpec.builder(a, 21).batchNorm(false).build());
+    }
+
+    private static SegmentationSpec deeplab(Architecture a, int depth) {
+        return SegmentationSpec.builder(a, 21).depth(depth).outputStride(8).build();
+    }
+
+    /** Parameters of every layer, from the configuration. */
+    static long count(ComputationGraphConfiguration conf) {
+        long total = 0;
+        for (GraphVertex vertex : conf.getVertices().values()) {
+            total += vertex.numParams(true);
+        }
+        return total;
+    }
+
+    /** {@link #count} less batch norm's running mean and variance (not trainable; buffers elsewhere). */
+    static long trainable(ComputationGraphConfiguration conf) {
+        long runningStatistics = 0;
+        for (GraphVertex vertex : conf.getVertices().values()) {
+            if (vertex instanceof LayerVertex lv) {
+                Layer layer = lv.getLayerConf().getLayer();
+                if (layer instanceof BatchNormalization bn) {
+                    runningStatistics += 2 * bn.getNOut();
+                }
+            }
+        }
+        return count(conf) - runningStatistics;
+    }
+}
