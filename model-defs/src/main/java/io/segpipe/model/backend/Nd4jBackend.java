@@ -87,16 +87,13 @@ public final class Nd4jBackend {
             throw new IllegalArgumentException("ND4J threads must be >= 1, found " + threads);
         }
         init();
-        Nd4j.getEnvironment().setMaxThreads(threads);
-        Nd4j.getEnvironment().setMaxMasterThreads(threads);
-        NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
-        Nd4j.factory().blas().setMaxThreads(threads);
+        applyThreads(threads);
     }
 
-    /** Current ND4J threads per JVM. */
+    /** Current ND4J threads per JVM (OpenMP's, which oneDNN and libnd4j's loops use). */
     public static int threads() {
         init();
-        return Nd4j.getEnvironment().maxThreads();
+        return NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads();
     }
 
     private static BackendInfo load() {
@@ -104,11 +101,7 @@ public final class Nd4jBackend {
             System.setProperty(HELPERS_DISABLE_PROPERTY, "false");
         }
         NativeBuild build = selectNativeBuild();
-        if (build.extension().contains("avx2") && !cpuHasAvx2()) {
-            throw new BackendException("This CPU has no AVX2, but segpipe was built with the " + build.name()
-                    + " natives. Rebuild with -Dnd4j.classifier=linux-x86_64-onednn (oneDNN without AVX2) "
-                    + "or run on an AVX2 machine.");
-        }
+        requireCpuSupport(build.name(), cpuHasAvx2());
         try {
             Nd4j.getBackend();
             Nd4j.create(1);
@@ -117,9 +110,11 @@ public final class Nd4jBackend {
                     + rootMessage(t) + ". The natives are for linux-x86_64 with glibc; on another "
                     + "platform rebuild with -Djavacpp.platform=<platform> -Dnd4j.classifier=<platform>-onednn.", t);
         }
-        checkOffHeap();
-        int threads = configuredThreads();
-        setThreadsLoaded(threads);
+        checkOffHeap(Pointer.maxBytes(), Pointer.maxPhysicalBytes(), Runtime.getRuntime().maxMemory());
+        String threadsProperty = System.getProperty(THREADS_PROPERTY);
+        int threads = threadsProperty != null ? parseThreads(threadsProperty, THREADS_PROPERTY)
+                : parseThreads(System.getenv("OMP_NUM_THREADS"), "OMP_NUM_THREADS");
+        applyThreads(threads);
 
         String backend = Nd4j.getExecutioner().getEnvironmentInformation().getProperty("backend");
         boolean cpu = "CPU".equalsIgnoreCase(backend);
@@ -156,24 +151,38 @@ public final class Nd4jBackend {
                 + "and run the shaded jar spark-jobs/target/segpipe-app.jar.");
     }
 
-    private static void checkOffHeap() {
-        long maxBytes = Pointer.maxBytes();
-        long maxPhysical = Pointer.maxPhysicalBytes();
-        if (maxBytes > 0 && maxBytes < MIN_OFF_HEAP_BYTES) {
-            throw new BackendException("ND4J's off-heap limit is " + mib(maxBytes) + " (org.bytedeco.javacpp.maxbytes,"
-                    + " which defaults to -Xmx); segpipe needs at least " + mib(MIN_OFF_HEAP_BYTES)
-                    + ". Set -Dorg.bytedeco.javacpp.maxbytes=4G (and maxphysicalbytes above heap + off-heap).");
-        }
-        if (maxPhysical > 0 && maxPhysical < Runtime.getRuntime().totalMemory() + MIN_OFF_HEAP_BYTES) {
-            throw new BackendException("The process memory limit org.bytedeco.javacpp.maxphysicalbytes=" + mib(maxPhysical)
-                    + " leaves no room for ND4J's off-heap arrays beside the heap; set it above -Xmx + maxbytes.");
+    /** Fails when the native build needs AVX2 and the CPU lacks it (the natives would crash with SIGILL). */
+    static void requireCpuSupport(String nativeBuild, boolean cpuHasAvx2) {
+        if (nativeBuild.contains("avx2") && !cpuHasAvx2) {
+            throw new BackendException("This CPU has no AVX2, but segpipe was built with the " + nativeBuild
+                    + " natives. Rebuild with -Dnd4j.classifier=linux-x86_64-onednn (oneDNN without AVX2) "
+                    + "or run on an AVX2 machine.");
         }
     }
 
-    private static int configuredThreads() {
-        String property = System.getProperty(THREADS_PROPERTY);
-        String env = System.getenv("OMP_NUM_THREADS");
-        String value = property != null ? property : env;
+    /**
+     * Fails when JavaCPP's limits leave ND4J too little off-heap memory.
+     *
+     * @param maxBytes org.bytedeco.javacpp.maxbytes in effect (JavaCPP defaults it to -Xmx)
+     * @param maxPhysicalBytes org.bytedeco.javacpp.maxphysicalbytes in effect, 0 = no limit
+     * @param heapMaxBytes -Xmx in effect
+     */
+    static void checkOffHeap(long maxBytes, long maxPhysicalBytes, long heapMaxBytes) {
+        if (maxBytes > 0 && maxBytes < MIN_OFF_HEAP_BYTES) {
+            throw new BackendException("ND4J's off-heap limit is " + mib(maxBytes) + " (org.bytedeco.javacpp.maxbytes,"
+                    + " which defaults to -Xmx); segpipe needs at least " + mib(MIN_OFF_HEAP_BYTES)
+                    + ". Set -Dorg.bytedeco.javacpp.maxbytes=4G (bin/segpipe: SEGPIPE_OFFHEAP=4G) and keep "
+                    + "org.bytedeco.javacpp.maxphysicalbytes above heap + off-heap.");
+        }
+        if (maxPhysicalBytes > 0 && maxPhysicalBytes < heapMaxBytes + MIN_OFF_HEAP_BYTES) {
+            throw new BackendException("The process memory limit org.bytedeco.javacpp.maxphysicalbytes="
+                    + mib(maxPhysicalBytes) + " leaves no room for ND4J's off-heap arrays beside the " + mib(heapMaxBytes)
+                    + " heap; set it above -Xmx + org.bytedeco.javacpp.maxbytes (bin/segpipe: SEGPIPE_MAXRSS).");
+        }
+    }
+
+    /** Threads from a setting's text, all cores when unset; fails naming the setting when malformed. */
+    static int parseThreads(String value, String source) {
         if (value == null || value.isBlank()) {
             return Runtime.getRuntime().availableProcessors();
         }
@@ -183,14 +192,16 @@ public final class Nd4jBackend {
                 return threads;
             }
         } catch (NumberFormatException ignored) {
-            // reported below with the source of the value
+            // reported below, naming the setting
         }
-        throw new BackendException((property != null ? THREADS_PROPERTY : "OMP_NUM_THREADS")
-                + " must be a whole number >= 1, found '" + value + "'");
+        throw new BackendException(source + " must be a whole number >= 1, found '" + value + "'");
     }
 
-    private static void setThreadsLoaded(int threads) {
-        Nd4j.getEnvironment().setMaxThreads(threads);
+    /**
+     * OpenMP (oneDNN, libnd4j loops), libnd4j's own thread pool and OpenBLAS. libnd4j's
+     * Environment.setMaxThreads is a no-op in M2.1, so the master-thread limit is what bounds its pool.
+     */
+    private static void applyThreads(int threads) {
         Nd4j.getEnvironment().setMaxMasterThreads(threads);
         NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
         Nd4j.factory().blas().setMaxThreads(threads);
