@@ -11,19 +11,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.segpipe.prep.Json;
 
 /**
  * Renders result records for people (aligned text tables) and for programs (JSON files). One
  * mechanism for every command: nested records are flattened to dotted names.
  */
 public final class Reports {
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .build();
-
     private Reports() {
     }
 
@@ -67,17 +61,9 @@ public final class Reports {
             if (file.toAbsolutePath().getParent() != null) {
                 Files.createDirectories(file.toAbsolutePath().getParent());
             }
-            JSON.writeValue(file.toFile(), value);
+            Json.mapper().writeValue(file.toFile(), value);
         } catch (IOException e) {
             throw new UserException("cannot write " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    public static String toJson(Object value) {
-        try {
-            return JSON.writeValueAsString(value);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot render JSON", e);
         }
     }
 

@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = Versions.class,
         description = "Distributed training pipeline for semantic image segmentation on Apache Spark.",
-        subcommands = {EnvCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {PrepCommand.class, EnvCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Segpipe {
     static final int EXIT_USER_ERROR = 2;
 
@@ -30,7 +30,13 @@ public final class Segpipe {
 
     /** Runs the command line and returns the exit code (tests call this instead of {@link #main}). */
     public static int execute(String... args) {
+        return execute(new PrintWriter(System.err, true), args);
+    }
+
+    /** As {@link #execute(String...)}, with error messages going to {@code err}. */
+    public static int execute(PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new Segpipe());
+        cli.setErr(err);
         cli.setExecutionExceptionHandler(Segpipe::handle);
         return cli.execute(args);
     }
@@ -38,17 +44,19 @@ public final class Segpipe {
     private static int handle(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
         PrintWriter err = cli.getErr();
         boolean debug = parsed.hasMatchedOption("--debug");
-        if (e instanceof BackendException || e instanceof IllegalArgumentException || e instanceof UserException) {
-            err.println("segpipe: " + e.getMessage());
-        } else {
-            err.println("segpipe: " + e.getClass().getSimpleName() + ": " + e.getMessage()
-                    + (debug ? "" : " (run with --debug for the stack trace)"));
-        }
+        boolean explained = isExplained(e);
+        err.println("segpipe: " + (explained ? "" : e.getClass().getSimpleName() + ": ") + e.getMessage()
+                + (explained || debug ? "" : " (run with --debug for the stack trace)"));
         if (debug) {
             e.printStackTrace(err);
         }
         err.flush();
+        return explained ? EXIT_USER_ERROR : 1;
+    }
+
+    /** Exceptions whose message already names the file or setting and the cause: no class name, no trace. */
+    private static boolean isExplained(Exception e) {
         return e instanceof BackendException || e instanceof IllegalArgumentException || e instanceof UserException
-                ? EXIT_USER_ERROR : 1;
+                || e instanceof java.io.IOException;
     }
 }
