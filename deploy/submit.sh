@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Submit a segpipe command to a Spark cluster (standalone, YARN or Kubernetes) with everything the
+# JVMs need: the Java 17 flags and malloc settings of conf/jvm.properties on driver and executors,
+# ND4J's off-heap limits sized into the container memory, one ND4J thread per task core, and the
+# default log configuration.
+#
+#   deploy/submit.sh --master spark://host:7077 [spark-submit options] -- train --conf conf/train-camvid.conf
+#   deploy/submit.sh --master yarn --deploy-mode cluster --queue ml -- score --conf score.conf
+#   SEGPIPE_K8S_IMAGE=registry/segpipe:0.1 deploy/submit.sh --master k8s://https://api:6443 --deploy-mode cluster -- eval ...
+#
+# Everything before "--" goes to spark-submit (and overrides the defaults below); everything after
+# it is the segpipe command line. Sizing (see deploy/README.md for the rules):
+#   SEGPIPE_EXECUTOR_HEAP     executor JVM heap (spark.executor.memory), default 2g
+#   SEGPIPE_EXECUTOR_OFFHEAP  ND4J off-heap limit per executor, default 6g (must hold the model,
+#                             its gradients and updater state, and the activations of one batch per task)
+#   SEGPIPE_EXECUTOR_CORES    task slots per executor, default 1 (ND4J threads per task = spark.task.cpus)
+#   SEGPIPE_DRIVER_HEAP       driver heap, default 2g; SEGPIPE_DRIVER_OFFHEAP default 4g
+#   SPARK_SUBMIT              spark-submit to use, default $SPARK_HOME/bin/spark-submit
+#   SEGPIPE_JAR               the application jar (a path, or local:///... inside a Kubernetes image)
+#   SEGPIPE_K8S_IMAGE         container image for Spark on Kubernetes
+set -euo pipefail
+home=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+jar="${SEGPIPE_JAR:-$home/spark-jobs/target/segpipe-app.jar}"
+submit="${SPARK_SUBMIT:-${SPARK_HOME:+$SPARK_HOME/bin/spark-submit}}"
+
+spark_args=()
+while [[ $# -gt 0 && "$1" != "--" ]]; do spark_args+=("$1"); shift; done
+if [[ $# -eq 0 ]]; then
+  echo "usage: deploy/submit.sh --master URL [spark-submit options] -- <segpipe command> [args]" >&2
+  exit 2
+fi
+shift # the "--"
+if [[ -z "$submit" || ! -x "$submit" ]]; then
+  echo "deploy/submit.sh: no spark-submit: set SPARK_HOME (Spark 3.5.x, Scala 2.12) or SPARK_SUBMIT" >&2
+  exit 2
+fi
+if [[ "$jar" != *://* && ! -f "$jar" ]]; then
+  echo "deploy/submit.sh: $jar is not built; run: mvn -q -DskipTests package" >&2
+  exit 2
+fi
+
+setting() { sed -n "s/^$1=//p" "$home/conf/jvm.properties"; }
+to_mib() { # 2g -> 2048, 512m -> 512
+  local v="${1,,}"; case "$v" in *g) echo $(( ${v%g} * 1024 ));; *m) echo "${v%m}";; *) echo "$v";; esac; }
+
+exec_heap="${SEGPIPE_EXECUTOR_HEAP:-2g}"
+exec_offheap="${SEGPIPE_EXECUTOR_OFFHEAP:-6g}"
+exec_cores="${SEGPIPE_EXECUTOR_CORES:-1}"
+drv_heap="${SEGPIPE_DRIVER_HEAP:-2g}"
+drv_offheap="${SEGPIPE_DRIVER_OFFHEAP:-4g}"
+# Container overhead = off-heap limit + 1 GiB for natives (libnd4j, oneDNN, OpenBLAS), thread stacks and Spark's own buffers.
+exec_overhead_mib=$(( $(to_mib "$exec_offheap") + 1024 ))
+drv_overhead_mib=$(( $(to_mib "$drv_offheap") + 1024 ))
+jvm_opts() { # heap offheap
+  local max_rss_mib=$(( $(to_mib "$1") + $(to_mib "$2") + 1024 ))
+  echo "$(setting java17.flags) -Dorg.bytedeco.javacpp.maxbytes=$(to_mib "$2")M -Dorg.bytedeco.javacpp.maxphysicalbytes=${max_rss_mib}M -Dlog4j2.configurationFile=log4j2.properties"
+}
+
+defaults=(
+  --class io.segpipe.jobs.cli.Segpipe
+  --files "$home/conf/log4j2.properties"
+  --driver-memory "$drv_heap"
+  --executor-memory "$exec_heap"
+  --executor-cores "$exec_cores"
+  --conf "spark.task.cpus=1"
+  --conf "spark.driver.memoryOverhead=${drv_overhead_mib}m"
+  --conf "spark.executor.memoryOverhead=${exec_overhead_mib}m"
+  --conf "spark.driver.extraJavaOptions=$(jvm_opts "$drv_heap" "$drv_offheap")"
+  --conf "spark.executor.extraJavaOptions=$(jvm_opts "$exec_heap" "$exec_offheap")"
+)
+for var in MALLOC_ARENA_MAX:malloc.arena.max MALLOC_MMAP_THRESHOLD_:malloc.mmap.threshold MALLOC_TRIM_THRESHOLD_:malloc.trim.threshold; do
+  name="${var%%:*}"; value="$(setting "${var#*:}")"
+  defaults+=(--conf "spark.executorEnv.$name=$value"
+             --conf "spark.yarn.appMasterEnv.$name=$value"
+             --conf "spark.kubernetes.driverEnv.$name=$value")
+done
+defaults+=(--conf "spark.executorEnv.OMP_NUM_THREADS=1")
+if [[ -n "${SEGPIPE_K8S_IMAGE:-}" ]]; then
+  defaults+=(--conf "spark.kubernetes.container.image=$SEGPIPE_K8S_IMAGE")
+fi
+# client mode: the driver is this process, so it needs the malloc settings too
+export MALLOC_ARENA_MAX="$(setting malloc.arena.max)" MALLOC_MMAP_THRESHOLD_="$(setting malloc.mmap.threshold)" \
+  MALLOC_TRIM_THRESHOLD_="$(setting malloc.trim.threshold)"
+
+# Later --conf values win in spark-submit, so the user's options come after the defaults.
+exec "$submit" "${defaults[@]}" ${spark_args[@]+"${spark_args[@]}"} "$jar" "$@"
