@@ -79,14 +79,14 @@ public final class EvalJob {
         Predictor.tileSize(spec, config.inference());
         PreppedDataset dataset = PreppedDataset.open(spark, config.data());
         ClassTable classes = dataset.manifest().classTable();
-        requireSameClassCount(model, dataset);
+        InputChecks.requireSameClassCount(model, dataset);
         Dataset<Row> rows = dataset.rows(config.split());
         SplitStats stats = dataset.manifest().splits().get(config.split());
         if (stats == null || stats.samples() == 0) {
             throw new IllegalArgumentException("empty input: split " + config.split() + " of dataset " + dataset.path()
                     + " has no samples");
         }
-        requireChannels(rows, spec, dataset.path() + " split " + config.split());
+        InputChecks.requireChannels(rows, spec, dataset.path() + " split " + config.split());
         List<String> exampleIds = config.examples() == 0 ? List.of()
                 : rows.select(ShardSchema.ID).orderBy(ShardSchema.ID).limit(config.examples()).as(
                         org.apache.spark.sql.Encoders.STRING()).collectAsList();
@@ -101,7 +101,7 @@ public final class EvalJob {
         ModelBroadcast broadcast = ModelBroadcast.of(sc, model);
         EvalPartial total;
         try {
-            PartitionEvaluator evaluator = new PartitionEvaluator(broadcast, config, classes, taskCpus(spark),
+            PartitionEvaluator evaluator = new PartitionEvaluator(broadcast, config, classes, InputChecks.taskCpus(spark),
                     new HashSet<>(exampleIds));
             total = input.mapPartitions(evaluator::evaluate).treeAggregate(evaluator.zero(), EvalPartial::merge,
                     EvalPartial::merge);
@@ -121,35 +121,6 @@ public final class EvalJob {
                 metrics.meanIoU(), metrics.pixelAccuracy(), total.badCount);
         EvalReport.write(outFs, output, result, total.examples, config.overwrite());
         return result;
-    }
-
-    /** Fails unless the model predicts as many classes as the dataset has, naming both. */
-    static void requireSameClassCount(LoadedModel model, PreppedDataset dataset) {
-        ClassTable classes = dataset.manifest().classTable();
-        if (classes.numClasses() != model.spec().numClasses()) {
-            throw new IllegalArgumentException("class count mismatch: model " + model.path() + " predicts "
-                    + model.spec().numClasses() + " classes but dataset " + dataset.path() + " has "
-                    + classes.numClasses() + " " + java.util.Arrays.toString(classes.names()));
-        }
-    }
-
-    /** Fails unless every image of {@code rows} has the model's channel count (one pass over an int column). */
-    static void requireChannels(Dataset<Row> rows, SegmentationSpec spec, String what) {
-        List<Row> found = rows.groupBy(ShardSchema.CHANNELS).count().collectAsList();
-        for (Row r : found) {
-            int channels = r.getInt(0);
-            if (channels != spec.inputChannels()) {
-                throw new IllegalArgumentException("channel mismatch: " + what + " has " + r.getLong(1) + " image(s) with "
-                        + channels + " channel(s) but the model expects " + spec.inputChannels()
-                        + " (spec inputChannels); prepare the data with matching images or use a model for "
-                        + channels + "-channel input");
-            }
-        }
-    }
-
-    /** ND4J threads per task: {@code spark.task.cpus}. */
-    static int taskCpus(SparkSession spark) {
-        return spark.sparkContext().getConf().getInt("spark.task.cpus", 1);
     }
 
     /** The per-partition work; serializable, shipped with every task. */
