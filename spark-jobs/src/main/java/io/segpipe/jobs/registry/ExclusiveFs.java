@@ -110,7 +110,7 @@ final class ExclusiveFs {
     }
 
     private static boolean isLocal(FileSystem raw) {
-        return !forceGeneric && "file".equals(raw.getScheme());
+        return !forceGeneric && "file".equals(raw.getUri().getScheme());
     }
 
     private static java.nio.file.Path local(FileSystem raw, Path p) {
