@@ -181,7 +181,7 @@ public final class ModelRegistry {
     }
 
     private void checkMarker() throws IOException {
-        Optional<String> marker = ExclusiveFs.read(fs, new Path(root, MARKER));
+        Optional<String> marker = RegistryFs.read(fs, new Path(root, MARKER));
         if (marker.isEmpty()) {
             return;
         }
@@ -260,7 +260,7 @@ public final class ModelRegistry {
     /** The {@value #VERSION_INFO} of {@code version}, or empty when it is not registered. */
     public Optional<VersionInfo> version(int version) throws IOException {
         Path file = new Path(versionPath(version), VERSION_INFO);
-        Optional<String> json = ExclusiveFs.read(fs, file);
+        Optional<String> json = RegistryFs.read(fs, file);
         if (json.isEmpty()) {
             return Optional.empty();
         }
@@ -292,7 +292,7 @@ public final class ModelRegistry {
     /** The production pointer, or empty before the first promotion. */
     public Optional<ProductionPointer> production() throws IOException {
         Path file = new Path(root, POINTER);
-        Optional<String> json = ExclusiveFs.read(fs, file);
+        Optional<String> json = RegistryFs.read(fs, file);
         if (json.isEmpty()) {
             return Optional.empty();
         }
@@ -324,7 +324,7 @@ public final class ModelRegistry {
         ProductionPointer pointer = new ProductionPointer(version, VERSIONS + "/" + versionName(version),
                 lock.runId(), LockInfo.iso(Instant.now()), previous, reason);
         lock.verifyHeld();
-        AtomicFs.writeString(fs, new Path(root, POINTER), pointer.toJson(), true);
+        RegistryFs.replace(fs, new Path(root, POINTER), pointer.toJson());
         LOG.info("Production of {} is now {} (was {})", root, versionName(version),
                 previous == null ? "none" : versionName(previous));
         return pointer;
@@ -363,7 +363,7 @@ public final class ModelRegistry {
                 .sorted(Comparator.comparing(Path::getName)).toList();
         List<HistoryRecord> out = new ArrayList<>(files.size());
         for (Path f : files) {
-            String json = ExclusiveFs.read(fs, f).orElseThrow(() -> new FileNotFoundException(
+            String json = RegistryFs.read(fs, f).orElseThrow(() -> new FileNotFoundException(
                     "history record " + f + " disappeared while listing (history is append-only: who deleted it?)"));
             try {
                 out.add(HistoryRecord.fromJson(json));

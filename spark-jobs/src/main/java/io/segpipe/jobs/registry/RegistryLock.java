@@ -16,7 +16,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.segpipe.jobs.model.ModelDirectory;
-import io.segpipe.prep.fs.AtomicFs;
 
 /**
  * The exclusive right of one run to change a registry: a {@code lock} file created only if absent,
@@ -75,11 +74,11 @@ public final class RegistryLock implements AutoCloseable {
         LockInfo brokenHolder = null;
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             LockInfo mine = LockInfo.current(runId, Instant.now());
-            if (ExclusiveFs.createExclusive(fs, file, mine.toJson())) {
+            if (RegistryFs.createExclusive(fs, file, mine.toJson())) {
                 LOG.info("Run {} holds the lock of registry {}", runId, root);
                 return new RegistryLock(fs, file, root, settings, mine, brokenHolder);
             }
-            Optional<String> content = ExclusiveFs.read(fs, file);
+            Optional<String> content = RegistryFs.read(fs, file);
             if (content.isEmpty()) {
                 continue; // released in between
             }
@@ -129,21 +128,21 @@ public final class RegistryLock implements AutoCloseable {
     private static boolean breakStale(FileSystem fs, Path file, String judged) throws IOException {
         Path aside = new Path(file.getParent(), "." + file.getName() + ".stale-"
                 + ModelDirectory.sha256(judged).substring(0, 16));
-        if (!ExclusiveFs.renameExclusive(fs, file, aside)) {
+        if (!RegistryFs.renameExclusive(fs, file, aside)) {
             return false; // another run is breaking the same lock, or it was released
         }
-        Optional<String> moved = ExclusiveFs.read(fs, aside);
+        Optional<String> moved = RegistryFs.read(fs, aside);
         if (moved.isPresent() && moved.get().equals(judged)) {
-            ExclusiveFs.raw(fs).delete(aside, false);
+            RegistryFs.raw(fs).delete(aside, false);
             return true;
         }
         // Refreshed or replaced between the judgement and the rename: its holder is alive.
-        if (ExclusiveFs.renameExclusive(fs, aside, file)) {
+        if (RegistryFs.renameExclusive(fs, aside, file)) {
             LOG.warn("The lock {} was refreshed while being broken as stale; put it back", file);
         } else {
             LOG.error("Moved a live lock {} aside and a new lock appeared meanwhile; its holder will find the lock "
                     + "lost and stop before changing the registry", file);
-            ExclusiveFs.raw(fs).delete(aside, false);
+            RegistryFs.raw(fs).delete(aside, false);
         }
         return false;
     }
@@ -166,7 +165,7 @@ public final class RegistryLock implements AutoCloseable {
             return;
         }
         try {
-            LockInfo current = ExclusiveFs.read(fs, file).map(RegistryLock::parse).orElse(null);
+            LockInfo current = RegistryFs.read(fs, file).map(RegistryLock::parse).orElse(null);
             if (!sameHolder(current, info)) {
                 lost = current == null ? "the lock file " + file + " was removed"
                         : "the lock file " + file + " now belongs to " + current.describe();
@@ -174,7 +173,7 @@ public final class RegistryLock implements AutoCloseable {
                 return;
             }
             LockInfo next = info.withHeartbeat(Instant.now());
-            AtomicFs.writeString(ExclusiveFs.raw(fs), file, next.toJson(), true);
+            RegistryFs.replace(fs, file, next.toJson());
             info = next;
             lastConfirmed = next.heartbeat();
         } catch (IOException | RuntimeException e) {
@@ -196,7 +195,7 @@ public final class RegistryLock implements AutoCloseable {
         if (lost != null) {
             throw new IOException("run " + info.runId() + " lost the lock of registry " + root + ": " + lost);
         }
-        LockInfo current = ExclusiveFs.read(fs, file).map(RegistryLock::parse).orElse(null);
+        LockInfo current = RegistryFs.read(fs, file).map(RegistryLock::parse).orElse(null);
         if (!sameHolder(current, info)) {
             lost = current == null ? "the lock file " + file + " was removed"
                     : "the lock file " + file + " now belongs to " + current.describe();
@@ -252,9 +251,9 @@ public final class RegistryLock implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        LockInfo current = ExclusiveFs.read(fs, file).map(RegistryLock::parse).orElse(null);
+        LockInfo current = RegistryFs.read(fs, file).map(RegistryLock::parse).orElse(null);
         if (sameHolder(current, info)) {
-            if (!ExclusiveFs.raw(fs).delete(file, false)) {
+            if (!RegistryFs.raw(fs).delete(file, false)) {
                 throw new IOException("could not delete the lock file " + file + " of registry " + root);
             }
             LOG.info("Run {} released the lock of registry {}", info.runId(), root);

@@ -13,9 +13,10 @@
  *        staging/&lt;run&gt;/...              work area of the run holding the lock; leftovers of killed runs are removed
  * </pre>
  *
- * <p>Every write goes through {@link io.segpipe.prep.fs.AtomicFs} (temp then rename), except the
- * lock's exclusive creation, which needs create-if-absent semantics AtomicFs does not offer
- * ({@link io.segpipe.jobs.registry.ExclusiveFs}). Every mutation checks first that the caller still
+ * <p>Every write is temp-then-rename through {@link io.segpipe.prep.fs.AtomicFs}, except where the
+ * registry needs a guarantee AtomicFs does not give ({@link io.segpipe.jobs.registry.RegistryFs}):
+ * the lock's create-if-absent, and replacing the pointer and the lock atomically on the local file
+ * system. Every mutation checks first that the caller still
  * holds the lock, so a run whose lock was broken as stale stops before it changes anything.
  */
 package io.segpipe.jobs.registry;

@@ -212,20 +212,20 @@ class RegistryLockTest {
         FileSystem fs = FileSystem.getLocal(new Configuration());
         org.apache.hadoop.fs.Path a = new org.apache.hadoop.fs.Path(tmp.resolve("g/a").toUri());
         org.apache.hadoop.fs.Path b = new org.apache.hadoop.fs.Path(tmp.resolve("g/b").toUri());
-        ExclusiveFs.forceGeneric = true;
+        RegistryFs.forceGeneric = true;
         try {
-            assertTrue(ExclusiveFs.createExclusive(fs, a, "one"));
-            assertFalse(ExclusiveFs.createExclusive(fs, a, "two"));
-            assertEquals("one", ExclusiveFs.read(fs, a).orElseThrow());
-            assertTrue(ExclusiveFs.createExclusive(fs, b, "bee"));
-            assertFalse(ExclusiveFs.renameExclusive(fs, a, b));
-            assertEquals("bee", ExclusiveFs.read(fs, b).orElseThrow());
+            assertTrue(RegistryFs.createExclusive(fs, a, "one"));
+            assertFalse(RegistryFs.createExclusive(fs, a, "two"));
+            assertEquals("one", RegistryFs.read(fs, a).orElseThrow());
+            assertTrue(RegistryFs.createExclusive(fs, b, "bee"));
+            assertFalse(RegistryFs.renameExclusive(fs, a, b));
+            assertEquals("bee", RegistryFs.read(fs, b).orElseThrow());
             assertTrue(fs.delete(b, false));
-            assertTrue(ExclusiveFs.renameExclusive(fs, a, b));
-            assertEquals("one", ExclusiveFs.read(fs, b).orElseThrow());
-            assertFalse(ExclusiveFs.renameExclusive(fs, a, b), "source gone");
+            assertTrue(RegistryFs.renameExclusive(fs, a, b));
+            assertEquals("one", RegistryFs.read(fs, b).orElseThrow());
+            assertFalse(RegistryFs.renameExclusive(fs, a, b), "source gone");
         } finally {
-            ExclusiveFs.forceGeneric = false;
+            RegistryFs.forceGeneric = false;
         }
         try (var s = Files.list(tmp.resolve("g"))) {
             assertEquals(List.of("b"), s.map(p -> p.getFileName().toString()).filter(n -> !n.endsWith(".crc")).toList());
