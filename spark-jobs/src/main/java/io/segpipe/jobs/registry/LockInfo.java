@@ -88,7 +88,8 @@ public record LockInfo(String runId, String host, long pid, String pidStartedAt,
         return HOST;
     }
 
-    static String iso(Instant t) {
+    /** ISO-8601 UTC with milliseconds, as every registry file writes times. */
+    public static String iso(Instant t) {
         return t.truncatedTo(ChronoUnit.MILLIS).toString();
     }
 
