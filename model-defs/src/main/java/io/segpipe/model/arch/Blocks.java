@@ -1,6 +1,7 @@
 package io.segpipe.model.arch;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
+import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
@@ -50,6 +51,9 @@ public final class Blocks {
                 .weightInit(spec.weightInit())
                 .updater(new Adam(1e-3)) // training replaces it from its own configuration
                 .convolutionMode(ConvolutionMode.Same)
+                // Keep each convolution's pre-activation from the forward pass: without it DL4J recomputes
+                // the convolution in backprop (a third more FLOPs per training step).
+                .cacheMode(CacheMode.DEVICE)
                 .trainingWorkspaceMode(WorkspaceMode.ENABLED)
                 .inferenceWorkspaceMode(WorkspaceMode.ENABLED)
                 .graphBuilder()

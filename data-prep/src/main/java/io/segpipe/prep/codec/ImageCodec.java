@@ -1,0 +1,323 @@
+package io.segpipe.prep.codec;
+
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.ImageWriter;
+import javax.imageio.spi.ImageReaderSpi;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
+import java.awt.color.ColorSpace;
+import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.ComponentSampleModel;
+import java.awt.image.DataBufferByte;
+import java.awt.image.IndexColorModel;
+import java.awt.image.Raster;
+import java.awt.image.SampleModel;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * Decodes and encodes PNG and JPEG with javax.imageio. Supported: 8-bit grey, 8-bit RGB and
+ * palette (1/2/4/8-bit indexed) images. Rejected, with a {@link BadInputException} naming what
+ * was found: empty files, other formats, corrupt or truncated data (a decoder warning counts as
+ * corruption, because ImageIO returns a half-grey picture for a truncated JPEG and only warns),
+ * 16-bit samples, alpha channels and other channel counts, and images above {@link #MAX_PIXELS}.
+ * Stateless and thread-safe.
+ */
+public final class ImageCodec {
+
+    /** Upper bound on decoded pixels: rejects decompression bombs before allocating. */
+    public static final long MAX_PIXELS = 100_000_000L;
+
+    private static final byte[] PNG_MAGIC = {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A};
+    private static final ImageReaderSpi PNG_READER = readerSpi("png");
+    private static final ImageReaderSpi JPEG_READER = readerSpi("jpeg");
+
+    static {
+        // Decoding reads from memory; ImageIO's default disk cache only adds temp-file I/O.
+        ImageIO.setUseCache(false);
+    }
+
+    private ImageCodec() {
+    }
+
+    /** Container formats recognised by their leading bytes. */
+    public enum Format {
+        PNG, JPEG
+    }
+
+    /**
+     * Format of encoded bytes by magic number.
+     *
+     * @throws BadInputException for empty input or anything that is neither PNG nor JPEG
+     */
+    public static Format sniff(byte[] bytes) throws BadInputException {
+        if (bytes.length == 0) {
+            throw new BadInputException("empty file (0 bytes)");
+        }
+        if (startsWith(bytes, PNG_MAGIC)) {
+            return Format.PNG;
+        }
+        if (bytes.length >= 3 && (bytes[0] & 0xFF) == 0xFF && (bytes[1] & 0xFF) == 0xD8 && (bytes[2] & 0xFF) == 0xFF) {
+            return Format.JPEG;
+        }
+        StringBuilder head = new StringBuilder();
+        for (int i = 0; i < Math.min(8, bytes.length); i++) {
+            head.append(String.format("%02x", bytes[i] & 0xFF));
+        }
+        throw new BadInputException("not a PNG or JPEG image (" + bytes.length + " bytes starting 0x" + head + ")");
+    }
+
+    /**
+     * Decodes an image to 8-bit grey (1 channel) or RGB (3 channels). Palette images become RGB,
+     * or grey when every palette entry is grey.
+     */
+    public static RasterImage decodeImage(byte[] bytes) throws BadInputException {
+        BufferedImage img = read(bytes);
+        int w = img.getWidth();
+        int h = img.getHeight();
+        Raster raster = img.getRaster();
+        ColorModel cm = img.getColorModel();
+        if (cm instanceof IndexColorModel icm) {
+            return expandPalette(icm, raster, w, h);
+        }
+        int channels = checkComponents(cm, raster.getSampleModel());
+        return new RasterImage(w, h, channels, interleavedBytes(raster, w, h, channels));
+    }
+
+    /** Decodes a label image keeping what its values mean: grey values, palette indices, or RGB colours. */
+    public static LabelRaster decodeLabel(byte[] bytes) throws BadInputException {
+        BufferedImage img = read(bytes);
+        int w = img.getWidth();
+        int h = img.getHeight();
+        Raster raster = img.getRaster();
+        ColorModel cm = img.getColorModel();
+        if (cm instanceof IndexColorModel icm) {
+            int[] palette = new int[icm.getMapSize()];
+            icm.getRGBs(palette);
+            for (int i = 0; i < palette.length; i++) {
+                palette[i] &= 0xFFFFFF;
+            }
+            return new LabelRaster(w, h, LabelRaster.Kind.PALETTE, samplesAsBytes(raster, w, h), palette);
+        }
+        int channels = checkComponents(cm, raster.getSampleModel());
+        byte[] data = interleavedBytes(raster, w, h, channels);
+        return new LabelRaster(w, h, channels == 1 ? LabelRaster.Kind.GREY : LabelRaster.Kind.RGB, data, null);
+    }
+
+    /** Encodes 8-bit grey or RGB pixels as PNG (lossless). */
+    public static byte[] encodePng(RasterImage image) {
+        int w = image.width();
+        int h = image.height();
+        BufferedImage img;
+        if (image.channels() == 1) {
+            img = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
+            byte[] dst = ((DataBufferByte) img.getRaster().getDataBuffer()).getData();
+            System.arraycopy(image.pixels(), 0, dst, 0, dst.length);
+        } else {
+            img = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
+            byte[] dst = ((DataBufferByte) img.getRaster().getDataBuffer()).getData();
+            byte[] src = image.pixels();
+            for (int i = 0; i < src.length; i += 3) {
+                dst[i] = src[i + 2];
+                dst[i + 1] = src[i + 1];
+                dst[i + 2] = src[i];
+            }
+        }
+        return writePng(img);
+    }
+
+    /** Encodes one byte per pixel (e.g. class ids) as an 8-bit single-channel PNG. */
+    public static byte[] encodeGreyPng(int width, int height, byte[] values) {
+        return encodePng(new RasterImage(width, height, 1, values));
+    }
+
+    private static byte[] writePng(BufferedImage img) {
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(img.getWidth() * img.getHeight() / 2 + 1024);
+        try (MemoryCacheImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
+            writer.setOutput(out);
+            writer.write(null, new IIOImage(img, null, null), null);
+        } catch (IOException e) {
+            // Writing to memory cannot fail for I/O reasons; anything here is a JDK defect.
+            throw new UncheckedIOException("PNG encoding failed", e);
+        } finally {
+            writer.dispose();
+        }
+        return bytes.toByteArray();
+    }
+
+    private static BufferedImage read(byte[] bytes) throws BadInputException {
+        Format format = sniff(bytes);
+        ImageReader reader;
+        try {
+            reader = (format == Format.PNG ? PNG_READER : JPEG_READER).createReaderInstance();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create the ImageIO " + format + " reader", e);
+        }
+        List<String> warnings = new ArrayList<>();
+        reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+            reader.setInput(in, true, true);
+            long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
+            if (pixels > MAX_PIXELS) {
+                throw new BadInputException(format + " is " + reader.getWidth(0) + "x" + reader.getHeight(0)
+                        + ", above the limit of " + MAX_PIXELS + " pixels");
+            }
+            BufferedImage img = reader.read(0);
+            if (!warnings.isEmpty()) {
+                throw new BadInputException("corrupt " + format + ": " + warnings.get(0));
+            }
+            return img;
+        } catch (IOException e) {
+            throw new BadInputException("corrupt " + format + ": " + rootMessage(e), e);
+        } catch (RuntimeException e) {
+            // ImageIO's decoders throw assorted runtime exceptions on malformed data (array bounds,
+            // negative sizes); for us these are bad files, kept with their cause.
+            throw new BadInputException("corrupt " + format + ": " + rootMessage(e), e);
+        } finally {
+            reader.dispose();
+        }
+    }
+
+    /** Channel count of a non-indexed 8-bit grey or RGB image, or the reason it is not one. */
+    private static int checkComponents(ColorModel cm, SampleModel sm) throws BadInputException {
+        int bands = sm.getNumBands();
+        for (int b = 0; b < bands; b++) {
+            int bits = sm.getSampleSize(b);
+            if (bits != 8) {
+                throw new BadInputException(bits + "-bit samples are not supported (only 8-bit grey, RGB or palette)");
+            }
+        }
+        if (cm.hasAlpha()) {
+            throw new BadInputException((bands == 2 ? "grey+alpha" : "RGBA") + " (" + bands
+                    + " channels) is not supported: an alpha channel is not image data (only 8-bit grey, RGB or palette)");
+        }
+        int type = cm.getColorSpace().getType();
+        if (bands == 1 && type == ColorSpace.TYPE_GRAY) {
+            return 1;
+        }
+        if (bands == 3 && type == ColorSpace.TYPE_RGB) {
+            return 3;
+        }
+        throw new BadInputException(bands + "-channel images are not supported (only 8-bit grey, RGB or palette)");
+    }
+
+    private static byte[] interleavedBytes(Raster raster, int w, int h, int channels) {
+        byte[] out = new byte[w * h * channels];
+        if (raster.getDataBuffer() instanceof DataBufferByte buf && buf.getNumBanks() == 1
+                && raster.getSampleModel() instanceof ComponentSampleModel sm
+                && sm.getPixelStride() == channels && sm.getScanlineStride() == w * channels
+                && raster.getSampleModelTranslateX() == 0 && raster.getSampleModelTranslateY() == 0) {
+            // Fast path: one interleaved byte buffer; only the band order may differ (BGR).
+            byte[] src = buf.getData();
+            int base = buf.getOffset();
+            int[] offsets = sm.getBandOffsets();
+            if (channels == 1) {
+                System.arraycopy(src, base + offsets[0], out, 0, out.length);
+            } else {
+                int r = base + offsets[0];
+                int g = base + offsets[1];
+                int b = base + offsets[2];
+                for (int i = 0; i < out.length; i += 3) {
+                    out[i] = src[r + i];
+                    out[i + 1] = src[g + i];
+                    out[i + 2] = src[b + i];
+                }
+            }
+            return out;
+        }
+        int[] row = new int[w * channels];
+        for (int y = 0; y < h; y++) {
+            raster.getPixels(0, y, w, 1, row);
+            for (int i = 0; i < row.length; i++) {
+                out[y * row.length + i] = (byte) row[i];
+            }
+        }
+        return out;
+    }
+
+    private static byte[] samplesAsBytes(Raster raster, int w, int h) {
+        byte[] out = new byte[w * h];
+        int[] row = new int[w];
+        for (int y = 0; y < h; y++) {
+            raster.getSamples(0, y, w, 1, 0, row);
+            for (int x = 0; x < w; x++) {
+                out[y * w + x] = (byte) row[x];
+            }
+        }
+        return out;
+    }
+
+    private static RasterImage expandPalette(IndexColorModel icm, Raster raster, int w, int h) throws BadInputException {
+        if (icm.hasAlpha() && icm.getTransparency() == java.awt.Transparency.TRANSLUCENT) {
+            throw new BadInputException("palette with translucent entries is not supported (alpha is not image data)");
+        }
+        int size = icm.getMapSize();
+        byte[] r = new byte[size];
+        byte[] g = new byte[size];
+        byte[] b = new byte[size];
+        icm.getReds(r);
+        icm.getGreens(g);
+        icm.getBlues(b);
+        boolean grey = true;
+        for (int i = 0; i < size && grey; i++) {
+            grey = r[i] == g[i] && g[i] == b[i];
+        }
+        byte[] index = samplesAsBytes(raster, w, h);
+        int channels = grey ? 1 : 3;
+        byte[] out = new byte[w * h * channels];
+        for (int i = 0; i < index.length; i++) {
+            int k = index[i] & 0xFF;
+            if (k >= size) {
+                throw new BadInputException("palette index " + k + " outside the " + size + "-entry palette");
+            }
+            if (grey) {
+                out[i] = r[k];
+            } else {
+                out[3 * i] = r[k];
+                out[3 * i + 1] = g[k];
+                out[3 * i + 2] = b[k];
+            }
+        }
+        return new RasterImage(w, h, channels, out);
+    }
+
+    private static ImageReaderSpi readerSpi(String format) {
+        Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format);
+        if (!readers.hasNext()) {
+            throw new IllegalStateException("no ImageIO reader for " + format + " in this JRE");
+        }
+        return readers.next().getOriginatingProvider();
+    }
+
+    private static boolean startsWith(byte[] bytes, byte[] prefix) {
+        if (bytes.length < prefix.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if (bytes[i] != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        StringBuilder msg = new StringBuilder(String.valueOf(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+            msg.append(" (").append(t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage()).append(')');
+        }
+        return msg.toString();
+    }
+}

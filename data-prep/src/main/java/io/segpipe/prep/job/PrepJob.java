@@ -1,0 +1,247 @@
+package io.segpipe.prep.job;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.segpipe.prep.Json;
+import io.segpipe.prep.fs.AtomicFs;
+import io.segpipe.prep.fs.SerializableHadoopConf;
+import io.segpipe.prep.layout.Listing;
+import io.segpipe.prep.layout.SourcePair;
+import io.segpipe.prep.schema.ClassWeights;
+import io.segpipe.prep.schema.DatasetManifest;
+import io.segpipe.prep.schema.QuarantineEntry;
+import io.segpipe.prep.schema.ShardSchema;
+import io.segpipe.prep.schema.SplitStats;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.CollectionAccumulator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.Tuple2;
+
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * The prep job. Steps:
+ * <ol>
+ * <li>check the output (exists and not {@code overwrite}: fail before any work);</li>
+ * <li>list pairs on the driver (metadata only) and assign splits;</li>
+ * <li>on executors, read, decode, validate and encode each pair; write Parquet shards partitioned
+ * by split into a hidden temporary sibling of the output; rejected files go to an accumulator;</li>
+ * <li>fail if the bad fraction is above {@code maxBadFraction}, naming the first bad files;</li>
+ * <li>compute split and class statistics from the written shards (small columns only);</li>
+ * <li>write the quarantine listing, then the manifest (the completion marker), then move the
+ * directory into place atomically ({@link AtomicFs#publishDirectory}).</li>
+ * </ol>
+ * Re-running on the same input gives the same ids, splits, rows and content hashes.
+ */
+public final class PrepJob {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PrepJob.class);
+    private static final int FIRST_BAD_SHOWN = 5;
+
+    private PrepJob() {
+    }
+
+    /**
+     * Runs the job.
+     *
+     * @throws IOException              on file-system failures or when the output exists and overwrite is false
+     * @throws IllegalArgumentException on empty input, or when the bad fraction exceeds {@code maxBadFraction}
+     */
+    public static PrepResult run(PrepConfig config, SparkSession spark) throws IOException {
+        long start = System.nanoTime();
+        Map<String, Long> phases = new LinkedHashMap<>();
+        Configuration hadoopConf = spark.sparkContext().hadoopConfiguration();
+        Path requested = new Path(config.output());
+        FileSystem outFs = requested.getFileSystem(hadoopConf);
+        Path output = outFs.makeQualified(requested);
+        AtomicFs.requireWritable(outFs, output, config.overwrite());
+
+        long t = System.nanoTime();
+        Listing listing = config.input().list(hadoopConf);
+        if (listing.inputs() == 0) {
+            throw new IllegalArgumentException("empty input: " + config.input().describe() + " has no image or label files");
+        }
+        if (listing.pairs().isEmpty()) {
+            throw new IllegalArgumentException("no image/label pairs in " + config.input().describe() + ": "
+                    + listing.unpaired().size() + " files could not be paired, first: " + first(listing.unpaired()));
+        }
+        List<SourcePair> pairs = shardOrder(assignSplits(listing.pairs(), config.split()));
+        phases.put("list", millisSince(t));
+        LOG.info("Prep {}: {} pairs, {} unpaired files -> {}", config.input().describe(), pairs.size(),
+                listing.unpaired().size(), output);
+
+        Path staging = AtomicFs.tempSibling(output);
+        boolean published = false;
+        try {
+            t = System.nanoTime();
+            Path data = new Path(staging, DatasetManifest.DATA_DIR);
+            List<QuarantineEntry> rejected = writeShards(config, spark, pairs, data);
+            phases.put("process+write", millisSince(t));
+
+            TreeSet<QuarantineEntry> quarantine = new TreeSet<>(listing.unpaired());
+            quarantine.addAll(rejected);
+            t = System.nanoTime();
+            Map<String, SplitStats> splits = splitStats(spark, data, config.classes().numClasses());
+            phases.put("stats", millisSince(t));
+            long samples = splits.values().stream().mapToLong(SplitStats::samples).sum();
+            long bad = listing.inputs() - samples;
+            if (bad != quarantine.size()) {
+                LOG.warn("{} inputs were not written but the quarantine lists {} files (shared label files?)", bad,
+                        quarantine.size());
+            }
+            checkBadFraction(config, listing.inputs(), bad, quarantine);
+
+            t = System.nanoTime();
+            List<QuarantineEntry> quarantineList = new ArrayList<>(quarantine);
+            writeQuarantine(outFs, new Path(staging, DatasetManifest.QUARANTINE_FILE), quarantineList);
+            DatasetManifest manifest = manifest(config, splits, samples, quarantineList.size());
+            manifest.write(outFs, staging, false);
+            AtomicFs.publishDirectory(outFs, staging, output, config.overwrite());
+            published = true;
+            phases.put("publish", millisSince(t));
+            long total = millisSince(start);
+            LOG.info("Prepared {} samples {} ({} quarantined) in {} ms -> {}", samples,
+                    splits.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue().samples()).collect(Collectors.joining(", ")),
+                    quarantineList.size(), total, output);
+            return new PrepResult(output.toString(), listing.inputs(), samples, quarantineList, manifest, phases, total);
+        } finally {
+            if (!published) {
+                AtomicFs.deleteAfterFailure(outFs, staging);
+            }
+        }
+    }
+
+    /** Keeps the layout's split, or assigns one by hash of the id. */
+    static List<SourcePair> assignSplits(List<SourcePair> pairs, SplitSpec split) {
+        List<SourcePair> out = new ArrayList<>(pairs.size());
+        for (SourcePair p : pairs) {
+            out.add(p.split() != null ? p : p.withSplit(split.assign(p.id())));
+        }
+        return out;
+    }
+
+    /**
+     * Orders pairs by a hash of the id, so that the contiguous slices that become shards each hold
+     * a deterministic, well-mixed sample (CamVid ids, for example, are grouped by video sequence).
+     */
+    static List<SourcePair> shardOrder(List<SourcePair> pairs) {
+        List<SourcePair> sorted = new ArrayList<>(pairs);
+        sorted.sort(Comparator.comparingDouble((SourcePair p) -> SplitSpec.unitHash(0L, "shard:" + p.id()))
+                .thenComparing(SourcePair::id));
+        return sorted;
+    }
+
+    private static List<QuarantineEntry> writeShards(PrepConfig config, SparkSession spark, List<SourcePair> pairs,
+                                                     Path data) {
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        CollectionAccumulator<QuarantineEntry> rejected = spark.sparkContext().collectionAccumulator("segpipe prep quarantine");
+        SampleProcessor processor = new SampleProcessor(config,
+                new SerializableHadoopConf(new Configuration(spark.sparkContext().hadoopConfiguration())));
+        int slices = Math.min(config.shardCount(), pairs.size());
+        JavaRDD<Row> rows = jsc.parallelize(pairs, slices).flatMap(pair -> {
+            SampleProcessor.Outcome o = processor.process(pair);
+            if (o.rejected() != null) {
+                // Only successful task attempts report accumulator updates; duplicates from
+                // re-executed stages are removed by the TreeSet on the driver.
+                rejected.add(o.rejected());
+                return Collections.emptyIterator();
+            }
+            return (Iterator<Row>) List.of(o.sample().toRow()).iterator();
+        });
+        spark.createDataFrame(rows, ShardSchema.SCHEMA)
+                .write()
+                .option("compression", config.compression())
+                .option("parquet.block.size", Long.toString(config.rowGroupBytes()))
+                .partitionBy(ShardSchema.SPLIT)
+                .parquet(data.toString());
+        return new ArrayList<>(rejected.value());
+    }
+
+    /** Per-split statistics recomputed from the shards just written: what the manifest states is what is there. */
+    private static Map<String, SplitStats> splitStats(SparkSession spark, Path data, int numClasses) {
+        Map<String, StatsAccumulator> bySplit = spark.read().schema(ShardSchema.SCHEMA).parquet(data.toString())
+                .select(ShardSchema.SPLIT, ShardSchema.HEIGHT, ShardSchema.WIDTH, ShardSchema.CLASS_PIXELS)
+                .javaRDD()
+                .mapToPair(r -> new Tuple2<>(r.getString(0),
+                        new StatsAccumulator(numClasses).add(r.getInt(1), r.getInt(2), r.<Long>getList(3))))
+                .reduceByKey(StatsAccumulator::merge)
+                .collectAsMap();
+        Map<String, SplitStats> out = new TreeMap<>();
+        bySplit.forEach((split, acc) -> out.put(split, acc.toStats()));
+        return out;
+    }
+
+    private static void checkBadFraction(PrepConfig config, long inputs, long bad, TreeSet<QuarantineEntry> quarantine) {
+        double fraction = (double) bad / inputs;
+        if (bad > 0) {
+            LOG.warn("{} of {} inputs quarantined ({}), first: {}", bad, inputs, percent(fraction), first(quarantine));
+        }
+        if (fraction > config.maxBadFraction()) {
+            throw new IllegalArgumentException(bad + " of " + inputs + " input files are bad (" + percent(fraction)
+                    + "), above maxBadFraction " + config.maxBadFraction() + "; first bad files: " + first(quarantine));
+        }
+    }
+
+    private static DatasetManifest manifest(PrepConfig config, Map<String, SplitStats> splits, long samples, long quarantined) {
+        int k = config.classes().numClasses();
+        ClassWeights weights = splits.containsKey("train")
+                ? ClassWeights.compute("train", splits.get("train"))
+                : ClassWeights.compute("all", SplitStats.sum(new ArrayList<>(splits.values()), k));
+        return new DatasetManifest(DatasetManifest.FORMAT, ShardSchema.VERSION, Instant.now().toString(),
+                config.input().describe(), DatasetManifest.DATA_DIR, DatasetManifest.QUARANTINE_FILE, samples, quarantined,
+                splits, config.classes(), weights, Json.mapper().valueToTree(config));
+    }
+
+    /** JSON lines, one {@link QuarantineEntry} per line (empty file when nothing was rejected). */
+    private static void writeQuarantine(FileSystem fs, Path file, List<QuarantineEntry> entries) throws IOException {
+        ObjectWriter line = Json.mapper().writer().without(SerializationFeature.INDENT_OUTPUT);
+        AtomicFs.writeFile(fs, file, false, out -> {
+            Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+            for (QuarantineEntry e : entries) {
+                try {
+                    w.write(line.writeValueAsString(e));
+                } catch (JsonProcessingException ex) {
+                    throw new IllegalStateException("cannot serialise quarantine entry " + e, ex);
+                }
+                w.write('\n');
+            }
+            w.flush();
+        });
+    }
+
+    private static String first(java.util.Collection<QuarantineEntry> entries) {
+        String shown = entries.stream().limit(FIRST_BAD_SHOWN).map(QuarantineEntry::toString).collect(Collectors.joining("; "));
+        return entries.size() > FIRST_BAD_SHOWN ? shown + "; ... (" + (entries.size() - FIRST_BAD_SHOWN) + " more)" : shown;
+    }
+
+    private static String percent(double fraction) {
+        return String.format(java.util.Locale.ROOT, "%.2f%%", 100 * fraction);
+    }
+
+    private static long millisSince(long nanoStart) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - nanoStart);
+    }
+}

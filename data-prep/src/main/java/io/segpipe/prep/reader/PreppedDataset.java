@@ -1,0 +1,110 @@
+package io.segpipe.prep.reader;
+
+import io.segpipe.prep.schema.DatasetManifest;
+import io.segpipe.prep.schema.ShardSchema;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+
+import java.io.IOException;
+import java.util.Arrays;
+
+/**
+ * A prepared dataset, opened for reading. {@link #open} accepts only complete datasets (the
+ * manifest is written last) of this build's {@link ShardSchema#VERSION}, and checks the Parquet
+ * schema before any work.
+ *
+ * <pre>{@code
+ * PreppedDataset ds = PreppedDataset.open(spark, "hdfs:///data/camvid-prep", 11);
+ * JavaRDD<TensorSample> train = ds.samples("train", Normalization.UNIT);
+ * }</pre>
+ */
+public final class PreppedDataset {
+
+    private final SparkSession spark;
+    private final Path root;
+    private final DatasetManifest manifest;
+
+    private PreppedDataset(SparkSession spark, Path root, DatasetManifest manifest) {
+        this.spark = spark;
+        this.root = root;
+        this.manifest = manifest;
+    }
+
+    /**
+     * Opens the dataset at {@code path}.
+     *
+     * @throws IOException              when there is no complete dataset at {@code path}
+     * @throws IllegalArgumentException when its schema version is not {@link ShardSchema#VERSION}
+     */
+    public static PreppedDataset open(SparkSession spark, String path) throws IOException {
+        Path p = new Path(path);
+        FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+        Path root = fs.makeQualified(p);
+        DatasetManifest manifest = DatasetManifest.read(fs, root);
+        if (manifest.schemaVersion() != ShardSchema.VERSION) {
+            throw new IllegalArgumentException("dataset at " + root + " has schema version " + manifest.schemaVersion()
+                    + " but this build reads version " + ShardSchema.VERSION + "; prepare it again with this version");
+        }
+        return new PreppedDataset(spark, root, manifest);
+    }
+
+    /** Opens the dataset and checks it has {@code expectedNumClasses} classes (e.g. the model's output count). */
+    public static PreppedDataset open(SparkSession spark, String path, int expectedNumClasses) throws IOException {
+        return open(spark, path).requireNumClasses(expectedNumClasses);
+    }
+
+    /** Fails unless the dataset has {@code expected} classes, naming both counts and the classes. */
+    public PreppedDataset requireNumClasses(int expected) {
+        int actual = manifest.classTable().numClasses();
+        if (actual != expected) {
+            throw new IllegalArgumentException("dataset at " + root + " has " + actual + " classes "
+                    + Arrays.toString(manifest.classTable().names()) + " but " + expected + " are expected");
+        }
+        return this;
+    }
+
+    public DatasetManifest manifest() {
+        return manifest;
+    }
+
+    /** Qualified dataset directory. */
+    public String path() {
+        return root.toString();
+    }
+
+    /** All rows, every split, schema checked. */
+    public Dataset<Row> rows() {
+        Dataset<Row> rows = spark.read().schema(ShardSchema.SCHEMA).parquet(new Path(root, manifest.dataDir()).toString());
+        ShardSchema.require(rows);
+        return rows;
+    }
+
+    /**
+     * Rows of one split; only that split's files are read.
+     *
+     * @throws IllegalArgumentException naming the available splits when {@code split} has no rows
+     */
+    public Dataset<Row> rows(String split) {
+        if (!manifest.splits().containsKey(split)) {
+            throw new IllegalArgumentException("dataset at " + root + " has no split " + split + "; it has "
+                    + manifest.splits().keySet());
+        }
+        return rows().where(functions.col(ShardSchema.SPLIT).equalTo(split));
+    }
+
+    /** A decoder for this dataset's class table. */
+    public RowDecoder decoder(Normalization normalization) {
+        return new RowDecoder(normalization, manifest.classTable().numClasses(), manifest.classTable().ignoreLabel());
+    }
+
+    /** Decoded samples of one split, produced on executors (never collected). */
+    public JavaRDD<TensorSample> samples(String split, Normalization normalization) {
+        RowDecoder decoder = decoder(normalization);
+        return rows(split).javaRDD().mapPartitions(decoder::decode);
+    }
+}

@@ -1,0 +1,71 @@
+package io.segpipe.prep.schema;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.segpipe.prep.Json;
+import io.segpipe.prep.fs.AtomicFs;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * {@code manifest.json}, written last into a dataset directory: it is the completion marker
+ * (a directory without it is not a dataset) and records what the data holds and how it was made.
+ *
+ * @param format          always {@value #FORMAT}
+ * @param schemaVersion   {@link ShardSchema#VERSION} of the rows
+ * @param createdAt       ISO-8601 UTC time the job finished
+ * @param source          the input, as {@code InputSpec.describe()}
+ * @param dataDir         Parquet directory relative to the dataset root, partitioned by {@code split=}
+ * @param quarantineFile  quarantine listing (JSON lines of {@link QuarantineEntry}) relative to the root
+ * @param samples         rows over all splits
+ * @param quarantined     rejected input files
+ * @param splits          per split: samples and pixel counts
+ * @param classTable      classes, colours and ignore label the labels use
+ * @param classWeights    loss weights from the train split (all splits if there is none)
+ * @param prepConfig      the job configuration that produced the dataset, as JSON
+ */
+public record DatasetManifest(String format, int schemaVersion, String createdAt, String source, String dataDir,
+                              String quarantineFile, long samples, long quarantined, Map<String, SplitStats> splits,
+                              ClassTable classTable, ClassWeights classWeights, JsonNode prepConfig) {
+
+    public static final String FORMAT = "segpipe-dataset";
+    public static final String FILE_NAME = "manifest.json";
+    public static final String DATA_DIR = "data";
+    public static final String QUARANTINE_FILE = "quarantine.jsonl";
+
+    public DatasetManifest {
+        splits = new TreeMap<>(splits);
+    }
+
+    /** Writes {@code dir/manifest.json} atomically. */
+    public void write(FileSystem fs, Path dir, boolean overwrite) throws IOException {
+        AtomicFs.writeString(fs, new Path(dir, FILE_NAME), Json.write(this), overwrite);
+    }
+
+    /**
+     * Reads the manifest of the dataset at {@code dir}.
+     *
+     * @throws FileNotFoundException naming the path when there is no complete dataset there
+     */
+    public static DatasetManifest read(FileSystem fs, Path dir) throws IOException {
+        Path file = new Path(dir, FILE_NAME);
+        byte[] bytes;
+        try (FSDataInputStream in = fs.open(file)) {
+            bytes = in.readAllBytes();
+        } catch (FileNotFoundException e) {
+            throw new FileNotFoundException("no complete segpipe dataset at " + fs.makeQualified(dir) + ": " + FILE_NAME
+                    + " is missing (wrong path, or the prep job did not finish)");
+        }
+        DatasetManifest m = Json.read(new String(bytes, StandardCharsets.UTF_8), DatasetManifest.class);
+        if (!FORMAT.equals(m.format())) {
+            throw new IOException(fs.makeQualified(file) + " is not a segpipe dataset manifest (format " + m.format() + ")");
+        }
+        return m;
+    }
+}

@@ -1,0 +1,52 @@
+package io.segpipe.model.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
+
+import io.segpipe.model.arch.UNet;
+import io.segpipe.model.backend.Nd4jBackend;
+import io.segpipe.model.spec.Architecture;
+import io.segpipe.model.spec.SegmentationSpec;
+
+class FlopCounterTest {
+    @BeforeAll
+    static void backend() {
+        Nd4jBackend.init();
+    }
+
+    /** Independent count of the reference U-Net by the closed formula, level by level. */
+    @Test
+    void countsTheReferenceUNetLikeTheClosedFormula() {
+        int size = 64;
+        int depth = 4;
+        int base = 32;
+        int classes = 4;
+        SegmentationSpec spec = SegmentationSpec.builder(Architecture.UNET, classes)
+                .widthMultiplier(0.5).batchNorm(false).depth(depth).build();
+        ComputationGraph net = new ComputationGraph(UNet.build(spec));
+        net.init();
+
+        long expected = 0;
+        int in = 3;
+        for (int level = 0; level <= depth; level++) {
+            long pixels = (long) (size >> level) * (size >> level);
+            int width = base << level;
+            expected += 2L * 9 * in * width * pixels + 2L * 9 * width * width * pixels; // two 3x3 convs down
+            in = width;
+        }
+        for (int level = depth - 1; level >= 0; level--) {
+            long pixels = (long) (size >> level) * (size >> level);
+            int width = base << level;
+            expected += 2L * 4 * (2 * width) * width * (pixels / 4); // 2x2 transposed conv, per input pixel
+            expected += 2L * 9 * (2 * width) * width * pixels + 2L * 9 * width * width * pixels; // two 3x3 convs up
+        }
+        expected += 2L * base * classes * size * size; // 1x1 classifier
+
+        assertEquals(expected, FlopCounter.forwardFlopsPerImage(net, Nd4j.rand(DataType.FLOAT, 2, 3, size, size)));
+    }
+}

@@ -1,0 +1,54 @@
+package io.segpipe.jobs.cli;
+
+import java.io.PrintWriter;
+
+import io.segpipe.model.backend.BackendException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code segpipe} command line: parses, then hands over to a command's {@code run}. Errors a
+ * user can fix (bad option, bad input, a backend that cannot load) print one line naming the
+ * cause and exit 2; {@code --debug} adds the stack trace.
+ */
+@Command(name = "segpipe",
+        mixinStandardHelpOptions = true,
+        versionProvider = Versions.class,
+        description = "Distributed training pipeline for semantic image segmentation on Apache Spark.",
+        subcommands = {EnvCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+public final class Segpipe {
+    static final int EXIT_USER_ERROR = 2;
+
+    @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
+            description = "Print stack traces of errors.")
+    boolean debug;
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line and returns the exit code (tests call this instead of {@link #main}). */
+    public static int execute(String... args) {
+        CommandLine cli = new CommandLine(new Segpipe());
+        cli.setExecutionExceptionHandler(Segpipe::handle);
+        return cli.execute(args);
+    }
+
+    private static int handle(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
+        PrintWriter err = cli.getErr();
+        boolean debug = parsed.hasMatchedOption("--debug");
+        if (e instanceof BackendException || e instanceof IllegalArgumentException || e instanceof UserException) {
+            err.println("segpipe: " + e.getMessage());
+        } else {
+            err.println("segpipe: " + e.getClass().getSimpleName() + ": " + e.getMessage()
+                    + (debug ? "" : " (run with --debug for the stack trace)"));
+        }
+        if (debug) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return e instanceof BackendException || e instanceof IllegalArgumentException || e instanceof UserException
+                ? EXIT_USER_ERROR : 1;
+    }
+}
