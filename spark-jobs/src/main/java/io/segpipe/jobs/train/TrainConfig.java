@@ -66,11 +66,13 @@ public record TrainConfig(String dataset, String output, boolean overwrite, Segm
             throw new IllegalArgumentException("model.inputHeight and model.inputWidth must be set: they are the training "
                     + "crop size, found 0x0");
         }
-        int multiple = Architectures.inputMultiple(model);
-        if (model.inputHeight() % multiple != 0 || model.inputWidth() % multiple != 0) {
-            throw new IllegalArgumentException("model.inputHeight and model.inputWidth must be multiples of " + multiple
-                    + " for " + model.architecture() + " of depth " + model.depth() + ", found " + model.inputHeight()
-                    + "x" + model.inputWidth());
+        Architectures.Tiling rows = Architectures.tiling(model, model.inputHeight());
+        Architectures.Tiling columns = Architectures.tiling(model, model.inputWidth());
+        if (!rows.isNone() || !columns.isNone()) {
+            throw new IllegalArgumentException("model.inputHeight x model.inputWidth must be a size " + model.architecture()
+                    + " (depth " + model.depth() + ", padding " + model.padding() + ") takes without padding, found "
+                    + model.inputHeight() + "x" + model.inputWidth() + " (it would need " + rows + " rows and " + columns
+                    + " columns of padding)");
         }
         Checks.notNull("classWeights", classWeights);
         Checks.notBlank("trainSplit", trainSplit);
