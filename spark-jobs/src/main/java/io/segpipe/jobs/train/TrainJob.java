@@ -334,7 +334,6 @@ public final class TrainJob {
                     if (!newIds.isEmpty()) {
                         LOG.warn("Epoch {}: skipped {} corrupt row(s): {}", number, newIds.size(), newIds);
                     }
-                    skippedTotal += skippedNow;
                     long images = Math.max(0, setup.trainSamples() - newIds.size());
 
                     double spent = (System.nanoTime() - start) / 1e9;
@@ -349,6 +348,8 @@ public final class TrainJob {
                         val = validator.validate(sc, valRows, net, setup, "epoch " + number);
                         valSeconds = (System.nanoTime() - v0) / 1e9;
                     }
+                    skippedNow = skipped.value() - skippedBefore; // training and validation
+                    skippedTotal += skippedNow;
                     EpochMetrics m = new EpochMetrics(number, loss.mean(), lr, images, trainSeconds,
                             images / trainSeconds, skippedNow, val == null ? null : val.meanIoU(),
                             val == null ? null : val.pixelAccuracy(),
