@@ -256,9 +256,29 @@ public final class TrainJob {
                     : spark.sparkContext().getConf().getInt("spark.task.cpus", 1);
         }
 
+        /**
+         * Copies the weights of the model directory {@code dir} into {@code net} (warm start); the
+         * optimiser state stays fresh. The networks must have the same layers and parameter count.
+         */
+        private void warmStart(ComputationGraph net, String dir) throws IOException {
+            ComputationGraph initial = ModelDirectory.read(dir, spark.sparkContext().hadoopConfiguration()).network();
+            if (!initial.getConfiguration().getVertices().keySet().equals(net.getConfiguration().getVertices().keySet())
+                    || initial.numParams() != net.numParams()) {
+                throw new IllegalArgumentException("initialModel " + dir + " does not fit the configured model: it has "
+                        + initial.numParams() + " parameters in " + initial.getConfiguration().getVertices().size()
+                        + " vertices, the configured " + setup.spec().architecture() + " " + net.numParams() + " in "
+                        + net.getConfiguration().getVertices().size());
+            }
+            net.setParams(initial.params());
+            LOG.info("Warm start from {}", dir);
+        }
+
         TrainResult train() throws IOException {
             SegmentationSpec spec = setup.spec();
             ComputationGraph net = resumed != null ? resumed.network() : Networks.create(spec, config.optimizer());
+            if (resumed == null && !config.initialModel().isBlank()) {
+                warmStart(net, config.initialModel());
+            }
             MetricsHistory history = resumed != null ? resumed.state().metrics() : MetricsHistory.empty();
             int firstEpoch = resumed != null ? resumed.state().epoch() : 0;
             int noImprovement = resumed != null ? resumed.state().validationsWithoutImprovement() : 0;

@@ -76,7 +76,7 @@ class TrainConfigTest {
                 new Case(b -> b.model(SegmentationSpec.builder(Architecture.UNET, 4).depth(2).build()),
                         "model.inputHeight and model.inputWidth must be set"),
                 new Case(b -> b.model(SegmentationSpec.builder(Architecture.UNET, 4).depth(3).inputSize(36, 36).build()),
-                        "must be multiples of 8"),
+                        "takes without padding, e.g. 40x40; found 36x36"),
                 new Case(b -> b.optimizer(OptimizerConfig.builder().learningRate(-1).build()),
                         "optimizer.learningRate must be in (0, 10], found -1.0"),
                 new Case(b -> b.optimizer(OptimizerConfig.builder().momentum(1.5).build()), "optimizer.momentum"),
