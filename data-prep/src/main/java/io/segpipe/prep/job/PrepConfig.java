@@ -29,8 +29,8 @@ import java.util.Set;
  * @param rowGroupBytes  Parquet row-group size (default 32 MiB, as Petastorm uses): a row group is the unit a
  *                       reader task buffers and skips, so it bounds reader memory (about 100 CamVid images) while
  *                       staying large enough for sequential throughput on HDFS (4 per 128 MiB block)
- * @param compression    Parquet codec: none, snappy (default), gzip, lz4, zstd. Image bytes are already
- *                       compressed, so this mostly affects the small columns
+ * @param compression    Parquet codec: none (default), snappy, gzip, lz4, zstd. Image and label bytes are
+ *                       already PNG/JPEG-compressed: a codec spends CPU on them for almost no gain
  * @param maxBadFraction fail the job when more than this fraction of input files is quarantined (default 0.01)
  * @param overwrite      replace an existing output (default false: an existing output is an error)
  */
@@ -105,7 +105,7 @@ public record PrepConfig(InputSpec input, String output, ClassTable classes, Lab
         private ResizeSpec resize;
         private int shardCount = 8;
         private long rowGroupBytes = 32L << 20;
-        private String compression = "snappy";
+        private String compression = "none";
         private double maxBadFraction = 0.01;
         private boolean overwrite;
 

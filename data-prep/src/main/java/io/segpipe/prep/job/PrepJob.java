@@ -154,29 +154,40 @@ public final class PrepJob {
         return sorted;
     }
 
+    /**
+     * One Spark job per split writes {@code data/split=<name>/}: the same directory layout as
+     * {@code partitionBy("split")}, without the per-task sort by split that partitionBy adds (a
+     * copy of every image through Spark's external sorter).
+     */
     private static List<QuarantineEntry> writeShards(PrepConfig config, SparkSession spark, List<SourcePair> pairs,
                                                      Path data) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         CollectionAccumulator<QuarantineEntry> rejected = spark.sparkContext().collectionAccumulator("segpipe prep quarantine");
         SampleProcessor processor = new SampleProcessor(config,
                 new SerializableHadoopConf(new Configuration(spark.sparkContext().hadoopConfiguration())));
-        int slices = Math.min(config.shardCount(), pairs.size());
-        JavaRDD<Row> rows = jsc.parallelize(pairs, slices).flatMap(pair -> {
-            SampleProcessor.Outcome o = processor.process(pair);
-            if (o.rejected() != null) {
-                // Only successful task attempts report accumulator updates; duplicates from
-                // re-executed stages are removed by the TreeSet on the driver.
-                rejected.add(o.rejected());
-                return Collections.emptyIterator();
-            }
-            return (Iterator<Row>) List.of(o.sample().toRow()).iterator();
-        });
-        spark.createDataFrame(rows, ShardSchema.SCHEMA)
-                .write()
-                .option("compression", config.compression())
-                .option("parquet.block.size", Long.toString(config.rowGroupBytes()))
-                .partitionBy(ShardSchema.SPLIT)
-                .parquet(data.toString());
+        Map<String, List<SourcePair>> bySplit = pairs.stream()
+                .collect(Collectors.groupingBy(SourcePair::split, TreeMap::new, Collectors.toList()));
+        for (Map.Entry<String, List<SourcePair>> split : bySplit.entrySet()) {
+            int slices = Math.min(config.shardCount(), split.getValue().size());
+            JavaRDD<Row> rows = jsc.parallelize(split.getValue(), slices).flatMap(pair -> {
+                SampleProcessor.Outcome o = processor.process(pair);
+                if (o.rejected() != null) {
+                    // Only successful task attempts report accumulator updates; duplicates from
+                    // re-executed stages are removed by the TreeSet on the driver.
+                    rejected.add(o.rejected());
+                    return Collections.emptyIterator();
+                }
+                return (Iterator<Row>) List.of(o.sample().toRow()).iterator();
+            });
+            spark.createDataFrame(rows, ShardSchema.FILE_SCHEMA)
+                    .write()
+                    .option("compression", config.compression())
+                    .option("parquet.block.size", Long.toString(config.rowGroupBytes()))
+                    // Dictionary encoding never pays for unique image/label bytes, but trying costs a hash of each.
+                    .option("parquet.enable.dictionary#" + ShardSchema.IMAGE, "false")
+                    .option("parquet.enable.dictionary#" + ShardSchema.LABEL, "false")
+                    .parquet(new Path(data, ShardSchema.SPLIT + "=" + split.getKey()).toString());
+        }
         return new ArrayList<>(rejected.value());
     }
 

@@ -15,6 +15,10 @@ import java.util.List;
 record PreparedSample(String id, String split, byte[] image, byte[] label, int height, int width, int channels,
                       long[] classPixels, String imagePath, String labelPath) {
 
+    private static int index(String column) {
+        return ShardSchema.FILE_SCHEMA.fieldIndex(column);
+    }
+
     /** SHA-256 hex of the stored image bytes then the stored label bytes, each preceded by its length. */
     static String contentHash(byte[] image, byte[] label) {
         try {
@@ -29,25 +33,24 @@ record PreparedSample(String id, String split, byte[] image, byte[] label, int h
         }
     }
 
-    /** The row, in {@link ShardSchema#SCHEMA} column order. */
+    /** The row as stored in a shard file, in {@link ShardSchema#FILE_SCHEMA} column order (no split column). */
     Row toRow() {
         List<Long> pixels = new ArrayList<>(classPixels.length);
         for (long p : classPixels) {
             pixels.add(p);
         }
-        Object[] values = new Object[ShardSchema.SCHEMA.size()];
-        values[ShardSchema.index(ShardSchema.ID)] = id;
-        values[ShardSchema.index(ShardSchema.SPLIT)] = split;
-        values[ShardSchema.index(ShardSchema.IMAGE)] = image;
-        values[ShardSchema.index(ShardSchema.LABEL)] = label;
-        values[ShardSchema.index(ShardSchema.HEIGHT)] = height;
-        values[ShardSchema.index(ShardSchema.WIDTH)] = width;
-        values[ShardSchema.index(ShardSchema.CHANNELS)] = channels;
+        Object[] values = new Object[ShardSchema.FILE_SCHEMA.size()];
+        values[index(ShardSchema.ID)] = id;
+        values[index(ShardSchema.IMAGE)] = image;
+        values[index(ShardSchema.LABEL)] = label;
+        values[index(ShardSchema.HEIGHT)] = height;
+        values[index(ShardSchema.WIDTH)] = width;
+        values[index(ShardSchema.CHANNELS)] = channels;
         // Spark's Row encoder takes a Scala Seq for array columns.
-        values[ShardSchema.index(ShardSchema.CLASS_PIXELS)] = scala.collection.JavaConverters.asScalaBuffer(pixels).toList();
-        values[ShardSchema.index(ShardSchema.IMAGE_PATH)] = imagePath;
-        values[ShardSchema.index(ShardSchema.LABEL_PATH)] = labelPath;
-        values[ShardSchema.index(ShardSchema.CONTENT_HASH)] = contentHash(image, label);
+        values[index(ShardSchema.CLASS_PIXELS)] = scala.collection.JavaConverters.asScalaBuffer(pixels).toList();
+        values[index(ShardSchema.IMAGE_PATH)] = imagePath;
+        values[index(ShardSchema.LABEL_PATH)] = labelPath;
+        values[index(ShardSchema.CONTENT_HASH)] = contentHash(image, label);
         return RowFactory.create(values);
     }
 }

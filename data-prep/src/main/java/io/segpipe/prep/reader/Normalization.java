@@ -41,7 +41,7 @@ public record Normalization(double scale, List<Double> mean, List<Double> std) i
     }
 
     /** Per-channel {@code [scale/std, -mean/std]} for an image of {@code channels} channels. */
-    float[][] coefficients(int channels) {
+    public float[][] coefficients(int channels) {
         if ((mean.size() != 1 && mean.size() != channels) || (std.size() != 1 && std.size() != channels)) {
             throw new IllegalArgumentException("normalization has " + mean.size() + " mean and " + std.size()
                     + " std values but the image has " + channels + " channels");

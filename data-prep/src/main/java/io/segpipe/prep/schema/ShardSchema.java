@@ -60,6 +60,13 @@ public final class ShardSchema {
         field(SPLIT, DataTypes.StringType),
     });
 
+    /**
+     * The columns stored in the Parquet files: all but {@code split}, which is the directory
+     * ({@code data/split=<name>/part-*.parquet}) so that reading one split never touches the others.
+     */
+    public static final StructType FILE_SCHEMA = new StructType(java.util.Arrays.stream(SCHEMA.fields())
+            .filter(f -> !f.name().equals(SPLIT)).toArray(StructField[]::new));
+
     private ShardSchema() {
     }
 

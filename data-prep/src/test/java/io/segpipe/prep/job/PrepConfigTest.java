@@ -49,7 +49,7 @@ class PrepConfigTest {
                  "output": "/o", "classes": {"classes": [{"name": "a"}, {"name": "b"}]}}""");
         assertEquals(8, c.shardCount());
         assertEquals(32L << 20, c.rowGroupBytes());
-        assertEquals("snappy", c.compression());
+        assertEquals("none", c.compression());
         assertEquals(0.01, c.maxBadFraction());
         assertEquals(false, c.overwrite());
         assertEquals(SplitSpec.DEFAULT, c.split());

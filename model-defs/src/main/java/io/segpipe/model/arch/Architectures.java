@@ -3,6 +3,7 @@ package io.segpipe.model.arch;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
+import io.segpipe.model.spec.Padding;
 import io.segpipe.model.spec.SegmentationSpec;
 
 /**
@@ -32,25 +33,48 @@ public final class Architectures {
     }
 
     /**
-     * The number the input height and width must be multiples of for the network's output to have
-     * the input's size; 1 when any size works. {@link io.segpipe.model.predict.Segmenter} pads
-     * other sizes up to the next multiple and crops the output back.
+     * How an image of {@code size} pixels (along one axis) must be padded for the network, and
+     * where the image's pixels are in the network's output. {@link io.segpipe.model.predict.Segmenter}
+     * pads by reflection, runs the network and crops {@code [0, size)} of the output.
      *
      * <ul>
-     *   <li>FCN: 1. Every stage pads "same", pooling rounds up, and the up-sampled scores are
-     *       cropped to the input, so any size works.</li>
-     *   <li>U-Net (same padding): 2^depth. The transposed convolutions exactly double a size, so
-     *       an odd size at any level would no longer match its skip connection.</li>
-     *   <li>SegNet: 1. Unpooling restores the exact pre-pooling size from the encoder's
-     *       activation, so odd sizes at any level work.</li>
-     *   <li>DeepLab: 1. The bilinear up-sampling resizes to the size of a reference input (the
-     *       low-level features, the image), so any size works.</li>
+     *   <li>FCN, SegNet, DeepLab: no padding. FCN pads "same", pools rounding up and crops its
+     *       up-sampled scores to the input; SegNet's unpooling restores the exact pre-pooling size;
+     *       DeepLab resizes bilinearly to the input's size.</li>
+     *   <li>U-Net, same padding: up to the next multiple of 2^depth at the end (the transposed
+     *       convolutions exactly double a size, so an odd size at any level would no longer match
+     *       its skip).</li>
+     *   <li>U-Net, valid padding: the paper's overlap-tile strategy, {@link UNet#validShrink}/2
+     *       mirrored pixels before the image and enough after it for the output to cover it.</li>
      * </ul>
      */
-    public static int inputMultiple(SegmentationSpec spec) {
+    public static Tiling tiling(SegmentationSpec spec, int size) {
+        if (size < 1) {
+            throw new IllegalArgumentException("image size must be >= 1, found " + size);
+        }
         return switch (spec.architecture()) {
-            case UNET -> 1 << spec.depth();
-            case FCN32S, FCN16S, FCN8S, SEGNET, SEGNET_BASIC, DEEPLAB_V3, DEEPLAB_V3_PLUS -> 1;
+            case UNET -> {
+                if (spec.padding() == Padding.VALID) {
+                    int input = UNet.validInputSize(size, spec.depth());
+                    int before = UNet.validShrink(spec.depth()) / 2;
+                    yield new Tiling(before, input - size - before);
+                }
+                int multiple = 1 << spec.depth();
+                yield new Tiling(0, (multiple - size % multiple) % multiple);
+            }
+            case FCN32S, FCN16S, FCN8S, SEGNET, SEGNET_BASIC, DEEPLAB_V3, DEEPLAB_V3_PLUS -> new Tiling(0, 0);
         };
+    }
+
+    /**
+     * Padding of one image axis for the network.
+     *
+     * @param before pixels added before the image (its first pixel is the output's first)
+     * @param after pixels added after the image
+     */
+    public record Tiling(int before, int after) {
+        public boolean isNone() {
+            return before == 0 && after == 0;
+        }
     }
 }

@@ -26,6 +26,7 @@ import io.segpipe.model.layers.CropToMatchVertex;
 import io.segpipe.model.layers.MaxUnpoolingVertex;
 import io.segpipe.model.loss.CrossEntropyDiceLoss;
 import io.segpipe.model.loss.WeightedCrossEntropyLoss;
+import io.segpipe.model.spec.Padding;
 import io.segpipe.model.spec.SegmentationSpec;
 
 /**
@@ -57,9 +58,11 @@ public final class Blocks {
                 .inferenceWorkspaceMode(WorkspaceMode.ENABLED)
                 .graphBuilder()
                 .addInputs(INPUT);
-        int height = spec.hasFixedInputSize() ? spec.inputHeight() : 64;
-        int width = spec.hasFixedInputSize() ? spec.inputWidth() : 64;
-        // DL4J needs an input type to infer nIn; any size works at run time for fully convolutional nets.
+        // DL4J needs an input type to infer nIn; any size works at run time for fully convolutional nets
+        // (a valid-padding U-Net needs one that pools evenly).
+        int any = spec.padding() == Padding.VALID ? UNet.validInputSize(1, spec.depth()) : 64;
+        int height = spec.hasFixedInputSize() ? spec.inputHeight() : any;
+        int width = spec.hasFixedInputSize() ? spec.inputWidth() : any;
         graph.setInputTypes(InputType.convolutional(height, width, spec.inputChannels()));
         return graph;
     }

@@ -17,12 +17,12 @@ import io.segpipe.model.spec.SegmentationSpec;
  * and the arg-max label map {@code [N, H, W]} for images {@code [N, C, H, W]} of any size the
  * architecture accepts.
  *
- * <p>Architectures whose output only matches the input at multiples of some size
- * ({@link Architectures#inputMultiple(SegmentationSpec)}, e.g. U-Net: 2^depth) get their input
- * padded at the bottom and right up to the next multiple by reflection (mirroring the image,
- * the overlap-tile strategy of the U-Net paper, so the border sees image-like content rather
- * than a black band), and the output cropped back to H x W. Architectures that accept any size
- * (FCN, SegNet, DeepLab) run on the image as it is.
+ * <p>Architectures that need particular sizes ({@link Architectures#tiling}: U-Net with same
+ * padding wants multiples of 2^depth, with valid padding a margin around the image) get their
+ * input padded by reflection (mirroring the image, the overlap-tile strategy of the U-Net paper,
+ * so the border sees image-like content rather than a black band; zeros where the image is
+ * smaller than the padding), and the output cropped back to H x W. Architectures that accept any
+ * size (FCN, SegNet, DeepLab) run on the image as it is.
  *
  * <p>Inference mode: batch norm uses its running statistics and dropout is off. One instance is
  * safe to share between threads (calls are serialised: a DL4J graph is not re-entrant).
@@ -30,7 +30,6 @@ import io.segpipe.model.spec.SegmentationSpec;
 public final class Segmenter {
     private final ComputationGraph net;
     private final SegmentationSpec spec;
-    private final int multiple;
 
     /**
      * @param net an initialised (or restored) network built from {@code spec}
@@ -39,7 +38,6 @@ public final class Segmenter {
     public Segmenter(ComputationGraph net, SegmentationSpec spec) {
         this.net = Objects.requireNonNull(net, "net");
         this.spec = Objects.requireNonNull(spec, "spec");
-        this.multiple = Architectures.inputMultiple(spec);
         long outputs = net.getConfiguration().getNetworkOutputs().size();
         if (outputs != 1) {
             throw new IllegalArgumentException("a segmentation network has one output, found " + outputs);
@@ -69,11 +67,11 @@ public final class Segmenter {
         long[] shape = checkImages(images);
         int height = (int) shape[2];
         int width = (int) shape[3];
-        int padH = padding(height);
-        int padW = padding(width);
+        Architectures.Tiling rows = Architectures.tiling(spec, height);
+        Architectures.Tiling cols = Architectures.tiling(spec, width);
         INDArray input = images.castTo(DataType.FLOAT);
-        if (padH > 0 || padW > 0) {
-            input = pad(input, padH, padW);
+        if (!rows.isNone() || !cols.isNone()) {
+            input = pad(input, rows, cols);
         }
         INDArray out;
         synchronized (net) {
@@ -122,14 +120,11 @@ public final class Segmenter {
         return shape;
     }
 
-    private int padding(int size) {
-        return (multiple - size % multiple) % multiple;
-    }
-
-    /** Reflection needs the pad to be smaller than the size; tiny images fall back to edge-less zero padding. */
-    private static INDArray pad(INDArray input, int padH, int padW) {
-        int[][] widths = {{0, 0}, {0, 0}, {0, padH}, {0, padW}};
-        boolean reflectable = padH < input.size(2) && padW < input.size(3);
+    /** Reflection needs each pad to be smaller than the size; smaller images fall back to zero padding. */
+    private static INDArray pad(INDArray input, Architectures.Tiling rows, Architectures.Tiling cols) {
+        int[][] widths = {{0, 0}, {0, 0}, {rows.before(), rows.after()}, {cols.before(), cols.after()}};
+        boolean reflectable = Math.max(rows.before(), rows.after()) < input.size(2)
+                && Math.max(cols.before(), cols.after()) < input.size(3);
         return Nd4j.pad(input, widths, reflectable ? Pad.Mode.REFLECT : Pad.Mode.CONSTANT, 0);
     }
 

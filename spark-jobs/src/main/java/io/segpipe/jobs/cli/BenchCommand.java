@@ -4,14 +4,17 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
+import org.apache.spark.sql.SparkSession;
+
 import io.segpipe.model.bench.BackendBenchmark;
+import io.segpipe.prep.bench.PrepBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code segpipe bench ...}: the benchmarks behind the speed and memory targets, as table + JSON. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Run a benchmark and print a table; the full result is written as JSON.",
-        subcommands = {BenchCommand.Backend.class})
+        subcommands = {BenchCommand.Backend.class, BenchCommand.Prep.class})
 final class BenchCommand {
 
     /** {@code segpipe bench backend}: the reference U-Net against the SGEMM ceiling. */
@@ -47,6 +50,42 @@ final class BenchCommand {
             Reports.writeJson(json, result);
             System.out.println("JSON: " + json.toAbsolutePath());
             return 0;
+        }
+    }
+
+    /** {@code segpipe bench prep}: prep throughput on CamVid against decoding the same files alone. */
+    @Command(name = "prep", mixinStandardHelpOptions = true,
+            description = "Prep throughput on CamVid (train + val, 468 pairs) with local Spark, against a decode-only "
+                    + "baseline of the same files with the same codec in one thread, per core.")
+    static final class Prep implements Callable<Integer> {
+        @Option(names = "--camvid", defaultValue = "../shared/datasets/camvid", paramLabel = "DIR",
+                description = "CamVid root with train/ trainannot/ val/ valannot/ (default: ${DEFAULT-VALUE}).")
+        String camvid;
+        @Option(names = "--work", defaultValue = "target/bench/prep-work", paramLabel = "DIR",
+                description = "Scratch directory for the prepared output, replaced each run (default: ${DEFAULT-VALUE}).")
+        String work;
+        @Option(names = "--repeats", defaultValue = "3", description = "Timed runs of each side; the best counts (default: ${DEFAULT-VALUE}).")
+        int repeats;
+        @Option(names = "--master", defaultValue = "local[2]", description = "Spark master (default: ${DEFAULT-VALUE}).")
+        String master;
+        @Option(names = "--json", defaultValue = "target/bench/prep.json", paramLabel = "FILE",
+                description = "Where to write the JSON result (default: ${DEFAULT-VALUE}).")
+        Path json;
+
+        @Override
+        public Integer call() throws Exception {
+            SparkSession spark = SparkSessions.start("segpipe bench prep", master);
+            try {
+                int cores = spark.sparkContext().defaultParallelism();
+                PrepBenchmark.Result result = PrepBenchmark.run(new PrepBenchmark.Config(camvid, work, cores, repeats), spark);
+                System.out.println("Prep benchmark: CamVid " + result.pairs() + " pairs on " + result.cores() + " cores");
+                Reports.printRecord(System.out, result);
+                Reports.writeJson(json, result);
+                System.out.println("JSON: " + json.toAbsolutePath());
+                return 0;
+            } finally {
+                spark.stop();
+            }
         }
     }
 }

@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = Versions.class,
         description = "Distributed training pipeline for semantic image segmentation on Apache Spark.",
-        subcommands = {PrepCommand.class, EnvCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, PrepCommand.class, TrainCommand.class, EvalCommand.class, ScoreCommand.class,
+                RetrainCommand.class, EnvCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Segpipe {
     static final int EXIT_USER_ERROR = 2;
 

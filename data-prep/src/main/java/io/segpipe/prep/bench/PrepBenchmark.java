@@ -1,0 +1,197 @@
+package io.segpipe.prep.bench;
+
+import io.segpipe.prep.Checks;
+import io.segpipe.prep.codec.BadInputException;
+import io.segpipe.prep.codec.ImageCodec;
+import io.segpipe.prep.job.PrepConfig;
+import io.segpipe.prep.job.PrepJob;
+import io.segpipe.prep.job.PrepResult;
+import io.segpipe.prep.layout.InputSpec;
+import io.segpipe.prep.layout.Listing;
+import io.segpipe.prep.layout.PairedFolders;
+import io.segpipe.prep.layout.SourcePair;
+import io.segpipe.prep.schema.ClassTable;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Prep throughput per core against a decode-only baseline: the same image and label files decoded
+ * with the same codec ({@link ImageCodec}), from memory, on one thread of one JVM. The prep figure
+ * includes everything the job does (listing, reading, decoding, validation, statistics, hashing,
+ * Parquet writing, manifest, publish).
+ *
+ * <p>Two "per core" measures are reported. Wall-clock: prep pairs/s divided by the Spark cores,
+ * against baseline pairs/s on one thread; right on a dedicated machine, meaningless on a shared
+ * one. CPU time: pairs per CPU-second of this JVM (all threads, GC included) for each side; it is
+ * the same quantity on a dedicated machine and stays valid when other processes compete for the
+ * cores, so {@code meetsTarget} uses it. Both sides get an untimed warm-up pass (JIT, class loading,
+ * Spark code generation) and are then run alternately {@code repeats} times, keeping the best.
+ */
+public final class PrepBenchmark {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PrepBenchmark.class);
+
+    /** Target ratio of prep throughput per core to the decode-only baseline. */
+    public static final double TARGET_RATIO = 0.8;
+
+    private PrepBenchmark() {
+    }
+
+    /**
+     * @param camvidRoot directory holding CamVid {@code train/ trainannot/ val/ valannot/} (468 pairs)
+     * @param workDir    scratch directory for the prepared output (replaced on every run)
+     * @param shardCount shards per split; at least the Spark cores so every core works
+     * @param repeats    timed repetitions of each side; the best is reported (least disturbed by other load)
+     */
+    public record Config(String camvidRoot, String workDir, int shardCount, int repeats) {
+        public Config {
+            Checks.notBlank("camvidRoot", camvidRoot);
+            Checks.notBlank("workDir", workDir);
+            Checks.atLeast("shardCount", shardCount, 1);
+            Checks.atLeast("repeats", repeats, 1);
+        }
+    }
+
+    /**
+     * Measured figures. Throughputs are image/label pairs per second.
+     *
+     * @param pairs                pairs processed
+     * @param inputMegabytes       encoded size of those files
+     * @param cores                Spark cores the prep ran on (default parallelism)
+     * @param baselinePairsPerSec  decode-only, one thread
+     * @param prepPairsPerSec      prep job, all cores
+     * @param prepPerCore          {@code prepPairsPerSec / cores}
+     * @param ratio                {@code prepPerCore / baselinePairsPerSec}
+     * @param target               {@link #TARGET_RATIO}
+     * @param meetsTarget          {@code ratio >= target}
+     * @param baselinePairsPerCpuSec decode-only pairs per CPU-second
+     * @param prepPairsPerCpuSec   prep pairs per CPU-second (all JVM threads)
+     * @param cpuRatio             {@code prepPairsPerCpuSec / baselinePairsPerCpuSec}
+     * @param target               {@link #TARGET_RATIO}
+     * @param meetsTarget          {@code cpuRatio >= target}
+     * @param coldPrepMillis       first (warm-up) prep run, including JVM/Spark warm-up
+     * @param prepPhaseMillis      phases of the fastest timed prep run
+     * @param loadAverage          system load average when the measurement ended (other processes' share)
+     */
+    public record Result(int pairs, double inputMegabytes, int cores, double baselinePairsPerSec, double prepPairsPerSec,
+                         double prepPerCore, double ratio, double baselinePairsPerCpuSec, double prepPairsPerCpuSec,
+                         double cpuRatio, double target, boolean meetsTarget, long coldPrepMillis,
+                         Map<String, Long> prepPhaseMillis, double loadAverage) {
+    }
+
+    /** The CamVid input spec (train and val folder pairs with their splits). */
+    public static InputSpec camvidInput(String root) {
+        return new PairedFolders(root, List.of(new PairedFolders.FolderPair("train", "trainannot", "train"),
+                new PairedFolders.FolderPair("val", "valannot", "val")));
+    }
+
+    public static Result run(Config config, SparkSession spark) throws IOException {
+        Configuration hadoopConf = spark.sparkContext().hadoopConfiguration();
+        InputSpec input = camvidInput(config.camvidRoot());
+        Listing listing = input.list(hadoopConf);
+        List<byte[][]> files = readAll(listing.pairs(), hadoopConf);
+        long bytes = files.stream().mapToLong(f -> f[0].length + f[1].length).sum();
+
+        PrepConfig prep = PrepConfig.builder().input(input).output(config.workDir()).classes(ClassTable.camvid())
+                .shardCount(config.shardCount()).maxBadFraction(0).overwrite(true).build();
+        decodeAll(files); // warm-up
+        long t = System.nanoTime();
+        PrepJob.run(prep, spark); // warm-up
+        long cold = (System.nanoTime() - t) / 1_000_000;
+
+        long bestDecode = Long.MAX_VALUE;
+        long bestDecodeCpu = Long.MAX_VALUE;
+        long bestPrep = Long.MAX_VALUE;
+        long bestPrepCpu = Long.MAX_VALUE;
+        Map<String, Long> phases = Map.of();
+        for (int i = 0; i < config.repeats(); i++) {
+            // Alternate the two sides so both see similar background load.
+            long c = cpuNanos();
+            t = System.nanoTime();
+            decodeAll(files);
+            bestDecode = Math.min(bestDecode, System.nanoTime() - t);
+            bestDecodeCpu = Math.min(bestDecodeCpu, cpuNanos() - c);
+
+            c = cpuNanos();
+            t = System.nanoTime();
+            PrepResult r = PrepJob.run(prep, spark);
+            long elapsed = System.nanoTime() - t;
+            bestPrepCpu = Math.min(bestPrepCpu, cpuNanos() - c);
+            if (r.samples() != files.size()) {
+                throw new IllegalStateException("prep wrote " + r.samples() + " samples, expected " + files.size());
+            }
+            if (elapsed < bestPrep) {
+                bestPrep = elapsed;
+                phases = r.phaseMillis();
+            }
+        }
+        int cores = spark.sparkContext().defaultParallelism();
+        double baseline = files.size() / (bestDecode / 1e9);
+        double prepRate = files.size() / (bestPrep / 1e9);
+        double perCore = prepRate / cores;
+        double baselineCpu = files.size() / (bestDecodeCpu / 1e9);
+        double prepCpu = files.size() / (bestPrepCpu / 1e9);
+        double cpuRatio = prepCpu / baselineCpu;
+        double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        LOG.info("Decode-only baseline: {} pairs/s on one thread, {} pairs per CPU-second", fmt(baseline), fmt(baselineCpu));
+        LOG.info("Prep: {} pairs/s on {} cores = {} per core (wall ratio {}); {} pairs per CPU-second (CPU ratio {},"
+                + " target {}); load average {}", fmt(prepRate), cores, fmt(perCore), fmt(perCore / baseline), fmt(prepCpu),
+                fmt(cpuRatio), TARGET_RATIO, fmt(load));
+        return new Result(files.size(), bytes / 1e6, cores, baseline, prepRate, perCore, perCore / baseline, baselineCpu,
+                prepCpu, cpuRatio, TARGET_RATIO, cpuRatio >= TARGET_RATIO, cold, phases, load);
+    }
+
+    private static String fmt(double v) {
+        return String.format(java.util.Locale.ROOT, "%.3f", v);
+    }
+
+    /** CPU time of this JVM, all threads. */
+    private static long cpuNanos() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        throw new IllegalStateException("this JVM does not report process CPU time");
+    }
+
+    private static List<byte[][]> readAll(List<SourcePair> pairs, Configuration conf) throws IOException {
+        List<byte[][]> out = new ArrayList<>(pairs.size());
+        for (SourcePair p : pairs) {
+            out.add(new byte[][]{read(p.imagePath(), conf), read(p.labelPath(), conf)});
+        }
+        return out;
+    }
+
+    private static byte[] read(String file, Configuration conf) throws IOException {
+        Path path = new Path(file);
+        FileSystem fs = path.getFileSystem(conf);
+        try (FSDataInputStream in = fs.open(path)) {
+            return in.readAllBytes();
+        }
+    }
+
+    private static void decodeAll(List<byte[][]> files) {
+        long checksum = 0;
+        for (byte[][] f : files) {
+            try {
+                checksum += ImageCodec.decodeImage(f[0]).pixels().length;
+                checksum += ImageCodec.decodeLabel(f[1]).data().length;
+            } catch (BadInputException e) {
+                throw new IllegalStateException("benchmark input does not decode: " + e.reason(), e);
+            }
+        }
+        if (checksum == 0) {
+            throw new IllegalStateException("decoded nothing");
+        }
+    }
+}

@@ -1,0 +1,178 @@
+package io.segpipe.model.bench;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import io.segpipe.model.arch.Architectures;
+import io.segpipe.model.backend.BackendInfo;
+import io.segpipe.model.backend.Nd4jBackend;
+import io.segpipe.model.spec.Architecture;
+import io.segpipe.model.spec.SegmentationSpec;
+
+/**
+ * The architecture benchmark of issue 4: every architecture in its canonical configuration
+ * trained and run at CamVid's size (3x360x480), batch 2, Adam, in this JVM on the backend
+ * {@link Nd4jBackend} loads (oneDNN helpers engaged on CPU). For each it reports img/s, the
+ * achieved GFLOP/s against the SGEMM rate measured in the same run (the practical ceiling of a
+ * convolution network on this machine), and the share of a training step spent in segpipe's
+ * custom layers and loss ({@link CustomLayerTimer}). Target: training at >= 60% of SGEMM.
+ *
+ * <p>Architectures that need particular sizes run at the size the
+ * {@link io.segpipe.model.predict.Segmenter} would feed them ({@link Architectures#tiling}: U-Net
+ * at depth 4 pads 360 to 368).
+ *
+ * <p>Run: {@code mvn -B -pl model-defs test -Pslow -Dtest=ArchitectureBenchmarkTest#camVidSizeBatch2}
+ * (prints the table; about 10 minutes on 2 cores), or {@code segpipe bench models} once the CLI
+ * renders {@link Result}.
+ */
+public final class ArchitectureBenchmark {
+    /** Issue 4's target: every architecture trains at >= 60% of the SGEMM rate. */
+    public static final double TARGET_TRAIN_FRACTION_OF_SGEMM = 0.60;
+
+    private ArchitectureBenchmark() {
+    }
+
+    /**
+     * @param architectures what to measure, in order
+     * @param batch images per step (issue: 2)
+     * @param height image height (CamVid: 360)
+     * @param width image width (CamVid: 480)
+     * @param numClasses classes (CamVid: 11)
+     * @param widthMultiplier 1 = the papers' networks
+     * @param deeplabDepth ResNet depth of DeepLab (50 = the canonical CPU-feasible one; 18, 34, 101)
+     * @param outputStride DeepLab's output stride, 8 or 16
+     * @param warmupSteps untimed steps first (oneDNN primitive creation, workspace sizing)
+     * @param steps timed steps
+     * @param sgemmSize n of the n x n SGEMM
+     */
+    public record Options(List<Architecture> architectures, int batch, int height, int width, int numClasses,
+                          double widthMultiplier, int deeplabDepth, int outputStride, int warmupSteps, int steps,
+                          int sgemmSize) {
+        public Options {
+            architectures = List.copyOf(Objects.requireNonNull(architectures, "architectures"));
+            if (architectures.isEmpty() || batch < 1 || height < 8 || width < 8 || numClasses < 2
+                    || widthMultiplier <= 0 || warmupSteps < 0 || steps < 1 || sgemmSize < 64) {
+                throw new IllegalArgumentException("benchmark options out of range: architectures not empty, batch >= 1, "
+                        + "height and width >= 8, numClasses >= 2, widthMultiplier > 0, warmupSteps >= 0, steps >= 1, "
+                        + "sgemmSize >= 64; found " + this);
+            }
+        }
+
+        /** Issue 4's figures: all architectures, canonical widths, 3x360x480, batch 2, 11 classes. */
+        public static Options reference() {
+            return new Options(List.copyOf(EnumSet.allOf(Architecture.class)), 2, 360, 480, 11, 1.0, 50, 16, 1, 3, 1024);
+        }
+
+        /** The spec the benchmark builds for {@code architecture}. */
+        public SegmentationSpec spec(Architecture architecture) {
+            SegmentationSpec.Builder b = SegmentationSpec.builder(architecture, numClasses)
+                    .widthMultiplier(widthMultiplier).seed(7);
+            if (architecture == Architecture.DEEPLAB_V3 || architecture == Architecture.DEEPLAB_V3_PLUS) {
+                b.depth(deeplabDepth).outputStride(outputStride);
+            }
+            return b.build();
+        }
+    }
+
+    /**
+     * One architecture's figures.
+     *
+     * @param netHeight height the network ran at (the image's, or padded as the Segmenter would)
+     * @param netWidth width the network ran at
+     * @param forwardGflopPerImage convolution/deconvolution GFLOP of one forward pass ({@link FlopCounter})
+     * @param trainGflops achieved GFLOP/s training (3x forward per image)
+     * @param inferGflops achieved GFLOP/s in inference
+     * @param trainFractionOfSgemm trainGflops / the run's SGEMM rate
+     * @param customSecondsPerStep seconds per training step in custom vertices and loss, by kind
+     * @param customShareOfStep their sum / the measured training step time
+     */
+    public record Row(Architecture architecture, SegmentationSpec spec, int netHeight, int netWidth, long parameters,
+                      double forwardGflopPerImage, Throughput throughput, double trainGflops, double inferGflops,
+                      double trainFractionOfSgemm, boolean meetsTarget, Map<String, Double> customSecondsPerStep,
+                      double customShareOfStep) {
+    }
+
+    /**
+     * @param sgemmGflops the better of two SGEMM measurements, before and after the networks (the
+     *     ceiling; the machine is shared, so the better one is the fairer yardstick)
+     */
+    public record Result(BackendInfo backend, Options options, double sgemmGflops, List<Row> rows) {
+        public boolean allMeetTarget() {
+            return rows.stream().allMatch(Row::meetsTarget);
+        }
+
+        /** A plain-text table of the figures. */
+        public String table() {
+            StringBuilder s = new StringBuilder();
+            s.append(String.format(Locale.ROOT, "backend %s, %d threads, helpers engaged %s; SGEMM %.1f GFLOP/s; "
+                            + "batch %d, %dx%d, %d classes%n", backend.nativeBuild(), backend.threads(),
+                    backend.oneDnnHelpersEngaged(), sgemmGflops, options.batch(), options.height(), options.width(),
+                    options.numClasses()));
+            s.append(String.format(Locale.ROOT, "%-16s %9s %8s %8s %8s %8s %8s %7s %7s  %s%n", "architecture", "params",
+                    "input", "GFLOP/im", "train/s", "infer/s", "trainGF", "ofSGEMM", "custom", "custom pieces s/step"));
+            for (Row r : rows) {
+                s.append(String.format(Locale.ROOT, "%-16s %8.2fM %8s %8.1f %8.3f %8.3f %8.1f %6.0f%% %6.1f%%  %s%n",
+                        r.architecture(), r.parameters() / 1e6, r.netHeight() + "x" + r.netWidth(), r.forwardGflopPerImage(),
+                        r.throughput().trainImagesPerSecond(), r.throughput().inferImagesPerSecond(), r.trainGflops(),
+                        100 * r.trainFractionOfSgemm(), 100 * r.customShareOfStep(), format(r.customSecondsPerStep())));
+            }
+            return s.toString();
+        }
+
+        private static String format(Map<String, Double> seconds) {
+            StringBuilder s = new StringBuilder();
+            seconds.forEach((k, v) -> s.append(s.length() == 0 ? "" : ", ").append(k).append(String.format(Locale.ROOT, " %.3f", v)));
+            return s.toString();
+        }
+    }
+
+    public static Result run(Options options) {
+        BackendInfo backend = Nd4jBackend.init();
+        double sgemmBefore = Sgemm.gflops(options.sgemmSize(), 5, 0.4);
+        List<Row> rows = new ArrayList<>();
+        for (Architecture architecture : options.architectures()) {
+            rows.add(measure(options, options.spec(architecture)));
+        }
+        double sgemm = Math.max(sgemmBefore, Sgemm.gflops(options.sgemmSize(), 5, 0.4));
+        List<Row> relative = rows.stream().map(r -> new Row(r.architecture(), r.spec(), r.netHeight(), r.netWidth(),
+                r.parameters(), r.forwardGflopPerImage(), r.throughput(), r.trainGflops(), r.inferGflops(),
+                r.trainGflops() / sgemm, r.trainGflops() / sgemm >= TARGET_TRAIN_FRACTION_OF_SGEMM,
+                r.customSecondsPerStep(), r.customShareOfStep())).toList();
+        return new Result(backend, options, sgemm, relative);
+    }
+
+    private static Row measure(Options options, SegmentationSpec spec) {
+        Architectures.Tiling rows = Architectures.tiling(spec, options.height());
+        Architectures.Tiling cols = Architectures.tiling(spec, options.width());
+        int height = options.height() + rows.before() + rows.after();
+        int width = options.width() + cols.before() + cols.after();
+        ComputationGraph net = Architectures.create(spec);
+        Nd4j.getRandom().setSeed(spec.seed());
+        double forwardGflop = FlopCounter.forwardFlopsPerImage(net,
+                Nd4j.rand(DataType.FLOAT, 1, spec.inputChannels(), height, width)) / 1e9;
+        Throughput throughput = Throughput.measure(net, options.batch(), spec.inputChannels(), height, width,
+                spec.numClasses(), options.warmupSteps(), options.steps(), spec.seed());
+        Nd4j.getRandom().setSeed(spec.seed());
+        INDArray features = Nd4j.rand(DataType.FLOAT, options.batch(), spec.inputChannels(), height, width);
+        INDArray scoresShape = net.outputSingle(false, features);
+        INDArray labels = Throughput.randomOneHot(options.batch(), spec.numClasses(), (int) scoresShape.size(2),
+                (int) scoresShape.size(3), spec.seed());
+        Map<String, Double> custom = CustomLayerTimer.secondsPerStep(net, features, labels, Math.max(1, options.steps()));
+        double customSeconds = custom.values().stream().mapToDouble(Double::doubleValue).sum();
+        double trainGflops = throughput.trainImagesPerSecond() * 3 * forwardGflop;
+        double inferGflops = throughput.inferImagesPerSecond() * forwardGflop;
+        long parameters = net.numParams();
+        net.close();
+        return new Row(spec.architecture(), spec, height, width, parameters, forwardGflop, throughput, trainGflops,
+                inferGflops, Double.NaN, false, custom, customSeconds / throughput.trainSecondsPerStep());
+    }
+}

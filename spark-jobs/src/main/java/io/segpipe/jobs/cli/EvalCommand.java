@@ -1,0 +1,40 @@
+package io.segpipe.jobs.cli;
+
+import java.util.Locale;
+
+import org.apache.spark.sql.SparkSession;
+
+import io.segpipe.jobs.eval.EvalConfig;
+import io.segpipe.jobs.eval.EvalJob;
+import io.segpipe.jobs.eval.EvalResult;
+import picocli.CommandLine.Command;
+
+/** {@code segpipe eval}: mIoU and the other confusion-matrix metrics, with a JSON + HTML report. */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = {"Evaluate a model on a split of a prepared dataset across Spark executors: per-class IoU, mIoU, "
+                + "accuracies, Dice; writes report.json and an HTML page with a confusion-matrix heat map and overlays.",
+                "Configuration: io.segpipe.jobs.eval.EvalConfig.",
+                "Example: segpipe eval --set model=models/unet --set data=data/camvid-prep --set output=reports/unet"})
+final class EvalCommand extends SparkJobCommand<EvalConfig, EvalResult> {
+    @Override
+    Class<EvalConfig> configType() {
+        return EvalConfig.class;
+    }
+
+    @Override
+    String appName() {
+        return "segpipe eval";
+    }
+
+    @Override
+    EvalResult run(EvalConfig config, SparkSession spark) throws Exception {
+        return EvalJob.run(config, spark);
+    }
+
+    @Override
+    void print(EvalResult result) {
+        Summaries.printMetrics(result);
+        System.out.printf(Locale.ROOT, "%d images (%d unusable) in %.1f s; report: %s/index.html%n", result.images(),
+                result.badImages(), result.seconds(), result.output());
+    }
+}

@@ -1,0 +1,38 @@
+package io.segpipe.jobs.cli;
+
+import org.apache.spark.sql.SparkSession;
+
+import io.segpipe.jobs.retrain.RetrainConfig;
+import io.segpipe.jobs.retrain.RetrainJob;
+import io.segpipe.jobs.retrain.RetrainResult;
+import picocli.CommandLine.Command;
+
+/** {@code segpipe retrain}: one scheduled retraining run against the model registry. */
+@Command(name = "retrain", mixinStandardHelpOptions = true,
+        description = {"Train a challenger on the current dataset (warm start or from scratch), evaluate it and the "
+                + "production model on the same held-out split, promote it only if better by the margin; every run "
+                + "is recorded in the registry's history. Holds the registry lock while it runs.",
+                "Configuration: io.segpipe.jobs.retrain.RetrainConfig; schedules in deploy/schedules/."})
+final class RetrainCommand extends SparkJobCommand<RetrainConfig, RetrainResult> {
+    @Override
+    Class<RetrainConfig> configType() {
+        return RetrainConfig.class;
+    }
+
+    @Override
+    String appName() {
+        return "segpipe retrain";
+    }
+
+    @Override
+    RetrainResult run(RetrainConfig config, SparkSession spark) throws Exception {
+        return RetrainJob.run(config, spark);
+    }
+
+    @Override
+    void print(RetrainResult result) {
+        System.out.printf("retrain run %s: %s (challenger v%d) — %s%n", result.runId(), result.outcome(),
+                result.challengerVersion(), result.reason());
+        System.out.println("history: " + result.historyFile());
+    }
+}

@@ -1,0 +1,131 @@
+package io.segpipe.jobs.eval;
+
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonPOJOBuilder;
+
+import io.segpipe.prep.Checks;
+import io.segpipe.prep.Json;
+import io.segpipe.prep.reader.Normalization;
+
+/**
+ * Every option of the evaluation job ({@link EvalJob}); defaults live in {@link Builder}.
+ *
+ * @param model         model directory (see {@link LoadedModel#read})
+ * @param data          prepared dataset directory (data-prep output)
+ * @param split         split to evaluate (default {@code val})
+ * @param output        report directory to create: {@code report.json}, {@code index.html}, PNGs
+ * @param overwrite     replace an existing report (default false: an existing output is an error)
+ * @param normalization pixel normalisation; must be the one the model was trained with (default [0, 1] scaling)
+ * @param inference     how the model is applied (default whole image, batch 4)
+ * @param examples      overlay examples in the HTML report, the first ids in sort order, in [0, 64] (default 6)
+ * @param partitions    repartition the split into this many partitions before inference; 0 keeps the
+ *                      Parquet read partitioning (default 0)
+ * @param maxBadListed  bad samples listed by id in the result (all are counted), >= 0 (default 1000)
+ */
+@JsonDeserialize(builder = EvalConfig.Builder.class)
+public record EvalConfig(String model, String data, String split, String output, boolean overwrite,
+                         Normalization normalization, InferenceConfig inference, int examples, int partitions,
+                         int maxBadListed) {
+
+    public EvalConfig {
+        Checks.notBlank("model", model);
+        Checks.notBlank("data", data);
+        Checks.notBlank("split", split);
+        Checks.notBlank("output", output);
+        Checks.notNull("normalization", normalization);
+        Checks.notNull("inference", inference);
+        if (examples < 0 || examples > 64) {
+            throw new IllegalArgumentException("examples must be in [0, 64], found " + examples);
+        }
+        Checks.atLeast("partitions", partitions, 0);
+        Checks.atLeast("maxBadListed", maxBadListed, 0);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder().model(model).data(data).split(split).output(output).overwrite(overwrite)
+                .normalization(normalization).inference(inference).examples(examples).partitions(partitions)
+                .maxBadListed(maxBadListed);
+    }
+
+    public String toJson() {
+        return Json.write(this);
+    }
+
+    public static EvalConfig fromJson(String json) {
+        return Json.read(json, EvalConfig.class);
+    }
+
+    /** Defaults for every option; {@link #build()} validates. */
+    @JsonPOJOBuilder(withPrefix = "")
+    public static final class Builder {
+        private String model;
+        private String data;
+        private String split = "val";
+        private String output;
+        private boolean overwrite;
+        private Normalization normalization = Normalization.UNIT;
+        private InferenceConfig inference = InferenceConfig.DEFAULT;
+        private int examples = 6;
+        private int partitions;
+        private int maxBadListed = 1000;
+
+        public Builder model(String v) {
+            model = v;
+            return this;
+        }
+
+        public Builder data(String v) {
+            data = v;
+            return this;
+        }
+
+        public Builder split(String v) {
+            split = v;
+            return this;
+        }
+
+        public Builder output(String v) {
+            output = v;
+            return this;
+        }
+
+        public Builder overwrite(boolean v) {
+            overwrite = v;
+            return this;
+        }
+
+        public Builder normalization(Normalization v) {
+            normalization = v;
+            return this;
+        }
+
+        public Builder inference(InferenceConfig v) {
+            inference = v;
+            return this;
+        }
+
+        public Builder examples(int v) {
+            examples = v;
+            return this;
+        }
+
+        public Builder partitions(int v) {
+            partitions = v;
+            return this;
+        }
+
+        public Builder maxBadListed(int v) {
+            maxBadListed = v;
+            return this;
+        }
+
+        public EvalConfig build() {
+            return new EvalConfig(model, data, split, output, overwrite, normalization, inference, examples, partitions,
+                    maxBadListed);
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package io.segpipe.jobs.eval;
+
+import java.util.Arrays;
+import java.util.List;
+
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+import io.segpipe.model.spec.SegmentationSpec;
+import io.segpipe.prep.reader.PreppedDataset;
+import io.segpipe.prep.schema.ClassTable;
+import io.segpipe.prep.schema.ShardSchema;
+
+/** Checks shared by evaluation and scoring, run on the driver before any work; one message each. */
+public final class InputChecks {
+
+    private InputChecks() {
+    }
+
+    /** Fails unless the model predicts as many classes as the dataset has, naming both. */
+    public static void requireSameClassCount(LoadedModel model, PreppedDataset dataset) {
+        requireSameClassCount(model, dataset.manifest().classTable(), "dataset " + dataset.path());
+    }
+
+    /** Fails unless the model predicts as many classes as {@code classes} holds. */
+    public static void requireSameClassCount(LoadedModel model, ClassTable classes, String what) {
+        if (classes.numClasses() != model.spec().numClasses()) {
+            throw new IllegalArgumentException("class count mismatch: model " + model.path() + " predicts "
+                    + model.spec().numClasses() + " classes but " + what + " has " + classes.numClasses() + " "
+                    + Arrays.toString(classes.names()));
+        }
+    }
+
+    /** Fails unless every image of {@code rows} (shard rows) has the model's channel count; one pass over an int column. */
+    public static void requireChannels(Dataset<Row> rows, SegmentationSpec spec, String what) {
+        List<Row> found = rows.groupBy(ShardSchema.CHANNELS).count().collectAsList();
+        for (Row r : found) {
+            int channels = r.getInt(0);
+            if (channels != spec.inputChannels()) {
+                throw new IllegalArgumentException("channel mismatch: " + what + " has " + r.getLong(1) + " image(s) with "
+                        + channels + " channel(s) but the model expects " + spec.inputChannels()
+                        + " (spec inputChannels); prepare the data with matching images or use a model for "
+                        + channels + "-channel input");
+            }
+        }
+    }
+
+    /** ND4J threads per task: {@code spark.task.cpus}. */
+    public static int taskCpus(SparkSession spark) {
+        return spark.sparkContext().getConf().getInt("spark.task.cpus", 1);
+    }
+}

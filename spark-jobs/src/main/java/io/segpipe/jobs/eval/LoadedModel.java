@@ -1,0 +1,147 @@
+package io.segpipe.jobs.eval;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+
+import io.segpipe.model.predict.Segmenter;
+import io.segpipe.model.spec.SegmentationSpec;
+
+/**
+ * A model read on the driver, checked, and kept as the DL4J zip bytes that are broadcast to the
+ * executors.
+ *
+ * <p>Layout read by {@link #read}: a directory holding {@value #MODEL_FILE} (a DL4J
+ * {@code ModelSerializer} zip of a {@code ComputationGraph}) and {@value #SPEC_FILE} (the
+ * {@link SegmentationSpec} it was built from). This is the part of the model directory that
+ * evaluation and scoring need; the training branch's {@code io.segpipe.jobs.model.ModelDirectory}
+ * (with provenance) will replace this reader once merged.
+ *
+ * @param path  where the model was read from (qualified)
+ * @param spec  the network's spec
+ * @param bytes the DL4J zip
+ */
+public record LoadedModel(String path, SegmentationSpec spec, byte[] bytes) {
+
+    public static final String MODEL_FILE = "model.zip";
+    public static final String SPEC_FILE = "spec.json";
+
+    public LoadedModel {
+        Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(bytes, "bytes");
+    }
+
+    /**
+     * Reads and checks a model: the spec must be valid and the zip must restore as a DL4J
+     * {@code ComputationGraph} with one output.
+     *
+     * @throws IOException              when a file is missing or unreadable
+     * @throws IllegalArgumentException when the file is not a DL4J model, or the spec is invalid or does not fit it
+     */
+    public static LoadedModel read(String path, Configuration conf) throws IOException {
+        Path dir = new Path(path);
+        FileSystem fs = dir.getFileSystem(conf);
+        dir = fs.makeQualified(dir);
+        if (!fs.exists(dir)) {
+            throw new FileNotFoundException("model " + dir + " does not exist");
+        }
+        if (fs.getFileStatus(dir).isFile()) {
+            throw new IllegalArgumentException("model " + dir + " is a file; a model is a directory holding " + MODEL_FILE
+                    + " and " + SPEC_FILE);
+        }
+        Path specFile = new Path(dir, SPEC_FILE);
+        Path modelFile = new Path(dir, MODEL_FILE);
+        for (Path p : new Path[] {specFile, modelFile}) {
+            if (!fs.exists(p)) {
+                throw new FileNotFoundException("model directory " + dir + " has no " + p.getName());
+            }
+        }
+        SegmentationSpec spec;
+        try {
+            spec = SegmentationSpec.fromJson(new String(readAll(fs, specFile), StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("model " + dir + ": " + SPEC_FILE + " is not a valid spec: " + e.getMessage(), e);
+        }
+        byte[] bytes = readAll(fs, modelFile);
+        LoadedModel model = new LoadedModel(dir.toString(), spec, bytes);
+        model.segmenter(); // fails here, on the driver, for a file that is not a DL4J model
+        return model;
+    }
+
+    /** A model from a network in memory (tests, benchmarks, jobs that just trained it). */
+    public static LoadedModel of(ComputationGraph net, SegmentationSpec spec, String description) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            ModelSerializer.writeModel(net, out, false);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot serialise the network", e);
+        }
+        LoadedModel model = new LoadedModel(description, spec, out.toByteArray());
+        model.segmenter();
+        return model;
+    }
+
+    /** Writes this model in the {@link #read} layout (tests and tools). */
+    public void write(FileSystem fs, Path dir) throws IOException {
+        fs.mkdirs(dir);
+        io.segpipe.prep.fs.AtomicFs.writeFile(fs, new Path(dir, MODEL_FILE), true, out -> out.write(bytes));
+        io.segpipe.prep.fs.AtomicFs.writeString(fs, new Path(dir, SPEC_FILE), spec.toJson(), true);
+    }
+
+    /**
+     * A new network restored from the bytes, wrapped for prediction.
+     *
+     * @throws IllegalArgumentException when the bytes are not a DL4J computation graph fitting the spec
+     */
+    public Segmenter segmenter() {
+        return segmenter(path, spec, bytes);
+    }
+
+    static Segmenter segmenter(String path, SegmentationSpec spec, byte[] bytes) {
+        ComputationGraph net;
+        try {
+            net = ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(bytes), false);
+        } catch (Exception | LinkageError e) {
+            throw new IllegalArgumentException("model " + path + ": " + MODEL_FILE + " (" + bytes.length
+                    + " bytes) is not a DL4J model: " + describe(e), e);
+        }
+        if (net == null || net.getConfiguration() == null) {
+            throw new IllegalArgumentException("model " + path + ": " + MODEL_FILE + " is not a DL4J computation graph");
+        }
+        Segmenter segmenter;
+        try {
+            segmenter = new Segmenter(net, spec);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("model " + path + ": " + e.getMessage(), e);
+        }
+        long outputs = net.getNumOutputArrays();
+        if (outputs != 1) {
+            throw new IllegalArgumentException("model " + path + " has " + outputs + " outputs; a segmentation model has one");
+        }
+        return segmenter;
+    }
+
+    private static String describe(Throwable e) {
+        StringBuilder sb = new StringBuilder(e.getClass().getSimpleName());
+        if (e.getMessage() != null) {
+            sb.append(": ").append(e.getMessage());
+        }
+        return sb.toString();
+    }
+
+    private static byte[] readAll(FileSystem fs, Path p) throws IOException {
+        try (InputStream in = fs.open(p)) {
+            return in.readAllBytes();
+        }
+    }
+}

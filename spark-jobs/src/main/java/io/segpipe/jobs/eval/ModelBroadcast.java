@@ -1,0 +1,124 @@
+package io.segpipe.jobs.eval;
+
+import java.io.Serializable;
+import java.util.ArrayDeque;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+
+import io.segpipe.model.backend.Nd4jBackend;
+import io.segpipe.model.predict.Segmenter;
+import io.segpipe.model.spec.SegmentationSpec;
+
+/**
+ * A model shipped to the executors once, as a Spark broadcast of its DL4J zip bytes, and restored
+ * at most once per concurrently running task per executor JVM.
+ *
+ * <p>A DL4J graph is not re-entrant ({@link Segmenter} serialises calls), so tasks running side by
+ * side in one executor must not share a network: each task {@link #lease leases} a segmenter from
+ * a per-JVM pool and returns it when the partition is done, so an executor with 4 task slots
+ * restores the model at most 4 times however many partitions it runs. Pools of the last few
+ * broadcasts are kept; older ones are dropped.
+ */
+public final class ModelBroadcast implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+    private static final int POOLS_KEPT = 4;
+    /** Broadcast id -> idle segmenters. Access synchronised on the map. */
+    private static final Map<Long, ArrayDeque<Segmenter>> POOLS = new LinkedHashMap<>(8, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, ArrayDeque<Segmenter>> eldest) {
+            return size() > POOLS_KEPT;
+        }
+    };
+
+    private final Broadcast<byte[]> bytes;
+    private final String specJson;
+    private final String path;
+    private transient SegmentationSpec spec;
+
+    private ModelBroadcast(Broadcast<byte[]> bytes, SegmentationSpec spec, String path) {
+        this.bytes = bytes;
+        this.specJson = spec.toJson();
+        this.spec = spec;
+        this.path = path;
+    }
+
+    /** Broadcasts {@code model} (driver side). */
+    public static ModelBroadcast of(JavaSparkContext sc, LoadedModel model) {
+        return new ModelBroadcast(sc.broadcast(model.bytes()), model.spec(), model.path());
+    }
+
+    public SegmentationSpec spec() {
+        if (spec == null) {
+            spec = SegmentationSpec.fromJson(specJson);
+        }
+        return spec;
+    }
+
+    /**
+     * Initialises ND4J for this task ({@link Nd4jBackend#init()}, one ND4J thread per task core)
+     * and leases a segmenter; close the lease to return it.
+     *
+     * @param threads ND4J threads for this task ({@code spark.task.cpus})
+     */
+    public Lease lease(int threads) {
+        Nd4jBackend.init();
+        Nd4jBackend.setThreads(threads);
+        Segmenter s = null;
+        synchronized (POOLS) {
+            ArrayDeque<Segmenter> pool = POOLS.get(bytes.id());
+            if (pool != null) {
+                s = pool.poll();
+            }
+        }
+        if (s == null) {
+            s = LoadedModel.segmenter(path, spec(), bytes.value());
+        }
+        return new Lease(bytes.id(), s);
+    }
+
+    /** Segmenters of this broadcast currently idle in this JVM (for tests). */
+    static int idle(long broadcastId) {
+        synchronized (POOLS) {
+            ArrayDeque<Segmenter> pool = POOLS.get(broadcastId);
+            return pool == null ? 0 : pool.size();
+        }
+    }
+
+    /** Releases the broadcast's blocks on the executors (driver side, after the job). */
+    public void destroy() {
+        bytes.destroy();
+    }
+
+    /** One task's use of a segmenter. */
+    public static final class Lease implements AutoCloseable {
+        private final long id;
+        private Segmenter segmenter;
+
+        private Lease(long id, Segmenter segmenter) {
+            this.id = id;
+            this.segmenter = segmenter;
+        }
+
+        public Segmenter segmenter() {
+            if (segmenter == null) {
+                throw new IllegalStateException("lease already closed");
+            }
+            return segmenter;
+        }
+
+        @Override
+        public void close() {
+            if (segmenter == null) {
+                return;
+            }
+            synchronized (POOLS) {
+                POOLS.computeIfAbsent(id, k -> new ArrayDeque<>()).push(segmenter);
+            }
+            segmenter = null;
+        }
+    }
+}

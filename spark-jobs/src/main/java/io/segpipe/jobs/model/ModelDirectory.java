@@ -1,0 +1,316 @@
+package io.segpipe.jobs.model;
+
+import java.io.ByteArrayInputStream;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.segpipe.model.arch.Architectures;
+import io.segpipe.model.spec.SegmentationSpec;
+import io.segpipe.prep.Json;
+import io.segpipe.prep.fs.AtomicFs;
+import io.segpipe.prep.schema.DatasetManifest;
+
+/**
+ * The model directory every training run writes and evaluation, scoring and retraining read, on
+ * any Hadoop file system:
+ *
+ * <pre>
+ * &lt;dir&gt;/model.zip           DL4J ComputationGraph (ModelSerializer, with updater state)
+ *       spec.json           {@link SegmentationSpec} the network was built from
+ *       train-config.json   the training configuration, as JSON
+ *       data-manifest.json  the prepared dataset's manifest.json, byte for byte (class table, ignore label, weights)
+ *       metrics.json        {@link MetricsHistory}, one entry per epoch
+ *       metrics.csv         the same as a table
+ *       curves.png          loss and val mIoU per epoch ({@link CurvePlot})
+ *       provenance.json     {@link Provenance}: versions, seed, time, hosts, training master, data hash
+ * </pre>
+ *
+ * <p>Written atomically: every file goes into a hidden temporary sibling directory, which is then
+ * renamed into place ({@link AtomicFs#publishDirectory}); readers see a complete directory or none.
+ * {@code provenance.json} is written last inside it, so it also marks completeness on object
+ * stores without atomic rename. Reading validates every file and fails with one message naming
+ * the path and the problem.
+ */
+public final class ModelDirectory {
+    public static final String FORMAT = "segpipe-model";
+    public static final int FORMAT_VERSION = 1;
+    public static final String MODEL = "model.zip";
+    public static final String SPEC = "spec.json";
+    public static final String TRAIN_CONFIG = "train-config.json";
+    public static final String DATA_MANIFEST = "data-manifest.json";
+    public static final String METRICS_JSON = "metrics.json";
+    public static final String METRICS_CSV = "metrics.csv";
+    public static final String CURVES = "curves.png";
+    public static final String PROVENANCE = "provenance.json";
+    /** Every file a complete model directory holds. */
+    public static final List<String> FILES = List.of(MODEL, SPEC, TRAIN_CONFIG, DATA_MANIFEST, METRICS_JSON,
+            METRICS_CSV, CURVES, PROVENANCE);
+
+    private static final Logger LOG = LoggerFactory.getLogger(ModelDirectory.class);
+
+    private ModelDirectory() {
+    }
+
+    /**
+     * What a model directory holds, apart from the network.
+     *
+     * @param spec             the spec the network was built from
+     * @param trainConfigJson  the training configuration as JSON
+     * @param dataManifestJson the dataset's manifest.json content as read (its SHA-256 is in the provenance)
+     * @param metrics          per-epoch metrics
+     * @param provenance       versions, seed, time, hosts, training master, data hash
+     */
+    public record Info(SegmentationSpec spec, String trainConfigJson, String dataManifestJson, MetricsHistory metrics,
+                       Provenance provenance) {
+        public Info {
+            Objects.requireNonNull(spec, "spec");
+            Objects.requireNonNull(trainConfigJson, "trainConfigJson");
+            Objects.requireNonNull(dataManifestJson, "dataManifestJson");
+            Objects.requireNonNull(metrics, "metrics");
+            Objects.requireNonNull(provenance, "provenance");
+        }
+
+        /** The dataset manifest (class table, ignore label, class weights). */
+        public DatasetManifest dataManifest() {
+            return Json.read(dataManifestJson, DatasetManifest.class);
+        }
+
+        /** Class names in id order, from the data manifest. */
+        public List<String> classNames() {
+            return List.of(dataManifest().classTable().names());
+        }
+    }
+
+    /** A model directory read back: the network (with updater state) and its {@link Info}. */
+    public record Loaded(String path, ComputationGraph network, Info info) {
+    }
+
+    /**
+     * Writes a model directory at {@code dir} atomically.
+     *
+     * @param overwrite replace an existing directory; without it an existing one is an error
+     * @throws IOException naming the path on any failure; {@code dir} is then unchanged
+     */
+    public static void write(String dir, Configuration conf, ComputationGraph network, Info info, boolean overwrite)
+            throws IOException {
+        Path target = new Path(dir);
+        FileSystem fs = target.getFileSystem(conf);
+        target = fs.makeQualified(target);
+        AtomicFs.requireWritable(fs, target, overwrite);
+        Path staged = AtomicFs.tempSibling(target);
+        boolean published = false;
+        try {
+            fs.mkdirs(staged);
+            writeContents(fs, staged, network, info);
+            AtomicFs.publishDirectory(fs, staged, target, overwrite);
+            published = true;
+        } finally {
+            if (!published) {
+                AtomicFs.deleteAfterFailure(fs, staged);
+            }
+        }
+        LOG.info("Wrote model directory {}", target);
+    }
+
+    /** Writes every file of a model directory into the existing directory {@code dir} (provenance last). */
+    static void writeContents(FileSystem fs, Path dir, ComputationGraph network, Info info) throws IOException {
+        try (var out = fs.create(new Path(dir, MODEL), true)) {
+            ModelSerializer.writeModel(network, out, true);
+        }
+        writeString(fs, new Path(dir, SPEC), info.spec().toJson());
+        writeString(fs, new Path(dir, TRAIN_CONFIG), info.trainConfigJson());
+        writeString(fs, new Path(dir, DATA_MANIFEST), info.dataManifestJson());
+        writeString(fs, new Path(dir, METRICS_JSON), info.metrics().toJson());
+        List<String> names;
+        try {
+            names = info.classNames();
+        } catch (IllegalArgumentException e) {
+            throw new IOException("the data manifest to store is not a segpipe dataset manifest: " + e.getMessage(), e);
+        }
+        writeString(fs, new Path(dir, METRICS_CSV), info.metrics().toCsv(names));
+        byte[] png = CurvePlot.png(info.metrics());
+        try (var out = fs.create(new Path(dir, CURVES), true)) {
+            out.write(png);
+        }
+        writeString(fs, new Path(dir, PROVENANCE), Json.write(info.provenance()));
+    }
+
+    private static void writeString(FileSystem fs, Path file, String content) throws IOException {
+        try (var out = fs.create(file, true)) {
+            out.write(content.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /**
+     * Reads the metadata of the model directory at {@code dir} without loading the network.
+     *
+     * @throws IOException with one message naming the path when it is not a complete, valid model directory
+     */
+    public static Info readInfo(String dir, Configuration conf) throws IOException {
+        Path root = new Path(dir);
+        FileSystem fs = root.getFileSystem(conf);
+        root = fs.makeQualified(root);
+        return readInfo(fs, root);
+    }
+
+    static Info readInfo(FileSystem fs, Path root) throws IOException {
+        if (!fs.exists(root)) {
+            throw new FileNotFoundException("no model directory at " + root);
+        }
+        if (!fs.getFileStatus(root).isDirectory()) {
+            throw new IOException("not a segpipe model directory: " + root + " is a file"
+                    + (root.getName().endsWith(".zip") ? " (pass the directory that holds " + MODEL + ")" : ""));
+        }
+        if (!fs.exists(new Path(root, PROVENANCE))) {
+            throw new IOException("not a complete segpipe model directory: " + root + " has no " + PROVENANCE
+                    + " (wrong path, or the training did not finish writing it)");
+        }
+        for (String name : FILES) {
+            if (!fs.exists(new Path(root, name))) {
+                throw new IOException("incomplete segpipe model directory " + root + ": " + name + " is missing");
+            }
+        }
+        Provenance provenance = parse(fs, new Path(root, PROVENANCE), Provenance.class);
+        if (!FORMAT.equals(provenance.format())) {
+            throw new IOException("not a segpipe model directory: " + new Path(root, PROVENANCE) + " has format "
+                    + provenance.format() + ", expected " + FORMAT);
+        }
+        if (provenance.formatVersion() > FORMAT_VERSION) {
+            throw new IOException("model directory " + root + " has format version " + provenance.formatVersion()
+                    + " but this build reads up to " + FORMAT_VERSION + "; use a newer segpipe");
+        }
+        SegmentationSpec spec;
+        try {
+            spec = SegmentationSpec.fromJson(readString(fs, new Path(root, SPEC)));
+        } catch (IllegalArgumentException e) {
+            throw new IOException(new Path(root, SPEC) + ": " + e.getMessage(), e);
+        }
+        String manifest = readString(fs, new Path(root, DATA_MANIFEST));
+        try {
+            Json.read(manifest, DatasetManifest.class);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(new Path(root, DATA_MANIFEST) + ": " + e.getMessage(), e);
+        }
+        if (provenance.dataManifestSha256() != null && !provenance.dataManifestSha256().equals(sha256(manifest))) {
+            throw new IOException(new Path(root, DATA_MANIFEST) + " does not match the hash recorded in " + PROVENANCE
+                    + " (the directory was modified)");
+        }
+        MetricsHistory metrics;
+        try {
+            metrics = MetricsHistory.fromJson(readString(fs, new Path(root, METRICS_JSON)));
+        } catch (IllegalArgumentException e) {
+            throw new IOException(new Path(root, METRICS_JSON) + ": " + e.getMessage(), e);
+        }
+        return new Info(spec, readString(fs, new Path(root, TRAIN_CONFIG)), manifest, metrics, provenance);
+    }
+
+    /**
+     * Reads the model directory at {@code dir}: metadata and network (with updater state).
+     *
+     * @throws IOException with one message naming the path: no directory, an incomplete one, a
+     *     {@code model.zip} that is not a DL4J model, or a network that does not match {@code spec.json}
+     */
+    public static Loaded read(String dir, Configuration conf) throws IOException {
+        Path root = new Path(dir);
+        FileSystem fs = root.getFileSystem(conf);
+        root = fs.makeQualified(root);
+        Info info = readInfo(fs, root);
+        ComputationGraph net = readNetwork(fs, new Path(root, MODEL), true);
+        requireMatches(net, info.spec(), new Path(root, MODEL));
+        return new Loaded(root.toString(), net, info);
+    }
+
+    /**
+     * Restores a DL4J {@link ComputationGraph} zip from any Hadoop path.
+     *
+     * @throws IOException "not a DL4J model: path (reason)" when the file is not a ComputationGraph zip
+     */
+    public static ComputationGraph readNetwork(FileSystem fs, Path zip, boolean loadUpdater) throws IOException {
+        byte[] bytes;
+        try (FSDataInputStream in = fs.open(zip)) {
+            bytes = in.readAllBytes();
+        } catch (FileNotFoundException e) {
+            throw new FileNotFoundException("no model file at " + zip);
+        }
+        try (InputStream in = new ByteArrayInputStream(bytes)) {
+            return ModelSerializer.restoreComputationGraph(in, loadUpdater);
+        } catch (Exception | LinkageError e) {
+            throw new IOException("not a DL4J model: " + zip + " (" + rootMessage(e) + ")", e);
+        }
+    }
+
+    /** Fails when {@code net} was not built from {@code spec}: vertex names and parameter count must agree. */
+    static void requireMatches(ComputationGraph net, SegmentationSpec spec, Path zip) throws IOException {
+        ComputationGraphConfiguration expected;
+        try {
+            expected = Architectures.build(spec);
+        } catch (RuntimeException e) {
+            throw new IOException(SPEC + " beside " + zip + " does not build: " + e.getMessage(), e);
+        }
+        if (!expected.getVertices().keySet().equals(net.getConfiguration().getVertices().keySet())) {
+            throw new IOException("the network in " + zip + " does not match " + SPEC + ": its layers differ from a "
+                    + spec.architecture() + " with " + spec.numClasses() + " classes");
+        }
+        long params = 0;
+        for (org.deeplearning4j.nn.conf.graph.GraphVertex v : expected.getVertices().values()) {
+            params += v.numParams(true);
+        }
+        if (params != net.numParams()) {
+            throw new IOException("the network in " + zip + " does not match " + SPEC + ": " + net.numParams()
+                    + " parameters, the spec's " + spec.architecture() + " has " + params);
+        }
+    }
+
+    /** SHA-256 of a string's UTF-8 bytes, lower-case hex. */
+    public static String sha256(String content) {
+        return sha256(content.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** SHA-256 of bytes, lower-case hex. */
+    public static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is always available", e);
+        }
+    }
+
+    static String readString(FileSystem fs, Path file) throws IOException {
+        try (FSDataInputStream in = fs.open(file)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static <T> T parse(FileSystem fs, Path file, Class<T> type) throws IOException {
+        try {
+            return Json.read(readString(fs, file), type);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+    }
+}

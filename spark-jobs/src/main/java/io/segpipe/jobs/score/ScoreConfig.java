@@ -1,0 +1,185 @@
+package io.segpipe.jobs.score;
+
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonPOJOBuilder;
+
+import io.segpipe.jobs.eval.InferenceConfig;
+import io.segpipe.prep.Checks;
+import io.segpipe.prep.Json;
+import io.segpipe.prep.reader.Normalization;
+import io.segpipe.prep.schema.ClassTable;
+
+/**
+ * Every option of the scoring job ({@link ScoreJob}); defaults live in {@link Builder}. Exactly one
+ * of {@code data} and {@code images} names the input.
+ *
+ * @param model         model directory (see {@link io.segpipe.jobs.eval.LoadedModel#read})
+ * @param data          prepared dataset directory (data-prep output), or null
+ * @param split         with {@code data}: the split to score, null for every split (default null)
+ * @param images        a folder (searched recursively) or a glob of PNG/JPEG images, e.g.
+ *                      {@code hdfs:///incoming/2024-*}{@code /*.jpg}, or null; the id of an image is its path
+ *                      relative to the folder (or to the glob's fixed prefix)
+ * @param output        Parquet output directory
+ * @param masks         folder for coloured PNG masks ({@code <id>.png}), or null for none (default)
+ * @param classes       with {@code images}: class names and colours for the masks (null: Pascal VOC
+ *                      palette, "class i" names); with {@code data} the dataset's table is used and this must be null
+ * @param overwrite     delete an existing output (and masks folder) first (default false)
+ * @param resume        continue an existing output: ids already in it are skipped (default false). Without
+ *                      overwrite or resume, an existing output is an error
+ * @param normalization pixel normalisation; must be the one the model was trained with (default [0, 1] scaling)
+ * @param inference     how the model is applied (default whole image, batch 4)
+ * @param partitions    partitions (= output files) to score in; 0 = the Parquet read partitioning for
+ *                      {@code data}, and about 256 images per partition (at least the default parallelism)
+ *                      for {@code images} (default 0)
+ * @param maxBadListed  unusable images listed by id in the result (all are counted), >= 0 (default 1000)
+ */
+@JsonDeserialize(builder = ScoreConfig.Builder.class)
+public record ScoreConfig(String model, String data, String split, String images, String output, String masks,
+                          ClassTable classes, boolean overwrite, boolean resume, Normalization normalization,
+                          InferenceConfig inference, int partitions, int maxBadListed) {
+
+    public ScoreConfig {
+        Checks.notBlank("model", model);
+        if ((data == null) == (images == null)) {
+            throw new IllegalArgumentException("exactly one of data (a prepared dataset) and images (a folder or glob) "
+                    + "must be set, found " + (data == null ? "neither" : "both"));
+        }
+        if (data != null) {
+            Checks.notBlank("data", data);
+            if (classes != null) {
+                throw new IllegalArgumentException("classes must be null with data (the dataset's class table is used), "
+                        + "found " + classes);
+            }
+        } else {
+            Checks.notBlank("images", images);
+            if (split != null) {
+                throw new IllegalArgumentException("split applies to data only, found split " + split + " with images");
+            }
+        }
+        if (split != null) {
+            Checks.notBlank("split", split);
+        }
+        Checks.notBlank("output", output);
+        if (masks != null) {
+            Checks.notBlank("masks", masks);
+        }
+        if (overwrite && resume) {
+            throw new IllegalArgumentException("overwrite and resume exclude each other, found both true");
+        }
+        Checks.notNull("normalization", normalization);
+        Checks.notNull("inference", inference);
+        Checks.atLeast("partitions", partitions, 0);
+        Checks.atLeast("maxBadListed", maxBadListed, 0);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder().model(model).data(data).split(split).images(images).output(output).masks(masks).classes(classes)
+                .overwrite(overwrite).resume(resume).normalization(normalization).inference(inference)
+                .partitions(partitions).maxBadListed(maxBadListed);
+    }
+
+    public String toJson() {
+        return Json.write(this);
+    }
+
+    public static ScoreConfig fromJson(String json) {
+        return Json.read(json, ScoreConfig.class);
+    }
+
+    /** What is scored, for messages and the result. */
+    public String describeInput() {
+        return data != null ? "dataset " + data + (split == null ? "" : " split " + split) : "images " + images;
+    }
+
+    /** Defaults for every option; {@link #build()} validates. */
+    @JsonPOJOBuilder(withPrefix = "")
+    public static final class Builder {
+        private String model;
+        private String data;
+        private String split;
+        private String images;
+        private String output;
+        private String masks;
+        private ClassTable classes;
+        private boolean overwrite;
+        private boolean resume;
+        private Normalization normalization = Normalization.UNIT;
+        private InferenceConfig inference = InferenceConfig.DEFAULT;
+        private int partitions;
+        private int maxBadListed = 1000;
+
+        public Builder model(String v) {
+            model = v;
+            return this;
+        }
+
+        public Builder data(String v) {
+            data = v;
+            return this;
+        }
+
+        public Builder split(String v) {
+            split = v;
+            return this;
+        }
+
+        public Builder images(String v) {
+            images = v;
+            return this;
+        }
+
+        public Builder output(String v) {
+            output = v;
+            return this;
+        }
+
+        public Builder masks(String v) {
+            masks = v;
+            return this;
+        }
+
+        public Builder classes(ClassTable v) {
+            classes = v;
+            return this;
+        }
+
+        public Builder overwrite(boolean v) {
+            overwrite = v;
+            return this;
+        }
+
+        public Builder resume(boolean v) {
+            resume = v;
+            return this;
+        }
+
+        public Builder normalization(Normalization v) {
+            normalization = v;
+            return this;
+        }
+
+        public Builder inference(InferenceConfig v) {
+            inference = v;
+            return this;
+        }
+
+        public Builder partitions(int v) {
+            partitions = v;
+            return this;
+        }
+
+        public Builder maxBadListed(int v) {
+            maxBadListed = v;
+            return this;
+        }
+
+        public ScoreConfig build() {
+            return new ScoreConfig(model, data, split, images, output, masks, classes, overwrite, resume, normalization,
+                    inference, partitions, maxBadListed);
+        }
+    }
+}

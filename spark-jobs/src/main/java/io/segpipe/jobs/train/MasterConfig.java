@@ -1,0 +1,142 @@
+package io.segpipe.jobs.train;
+
+import java.io.Serializable;
+import java.util.Locale;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonPOJOBuilder;
+
+import io.segpipe.prep.Checks;
+
+/**
+ * How DL4J distributes the training over Spark.
+ *
+ * <p>{@code PARAMETER_AVERAGING} ({@code ParameterAveragingTrainingMaster}): each worker fits
+ * {@code averagingFrequency} minibatches of {@code batchSizePerWorker} images from the broadcast
+ * parameters and updater state, then the driver averages parameters and updater state across
+ * workers ({@code treeAggregate} of depth {@code aggregationDepth}) and broadcasts them again.
+ * Higher frequencies cut the broadcast/aggregation cost per image but let workers drift apart;
+ * 1 is equivalent to synchronous SGD with a {@code workers x batchSizePerWorker} batch.
+ *
+ * <p>{@code SHARED_GRADIENTS} ({@code SharedTrainingMaster}, dl4j-spark-parameterserver):
+ * workers exchange threshold-quantised updates (Strom 2015) over Aeron UDP while they train.
+ * Needs a UDP port ({@code unicastPort}) reachable between executors and driver, the network the
+ * executors share ({@code networkMask}, e.g. {@code 10.0.0.0/16}) and, on Aeron 1.39, the system
+ * property {@code aeron.publication.unblock.timeout} above 30 s on driver and executors (set by the
+ * job on the driver; pass it in {@code spark.executor.extraJavaOptions} on a cluster).
+ *
+ * @param mode               PARAMETER_AVERAGING (default) or SHARED_GRADIENTS
+ * @param workers            data partitions = concurrent workers; 0 (default) = Spark's default parallelism
+ * @param batchSizePerWorker images per minibatch on each worker, >= 1 (default 4)
+ * @param averagingFrequency minibatches per worker between parameter averages, >= 1 (default 5)
+ * @param aggregationDepth   treeAggregate depth of the averaging, >= 1 (default 2)
+ * @param prefetchBatches    minibatches each worker prepares asynchronously ahead of training, >= 0 (default 2)
+ * @param storageLevel       Spark storage level of an epoch's minibatch RDD while it is split into averaging
+ *                           rounds (default MEMORY_AND_DISK_SER: recomputing augmentation is costlier than disk;
+ *                           MEMORY_ONLY_SER is faster when the epoch fits; NONE recomputes per round)
+ * @param repartition        DL4J {@code Repartition}: ALWAYS, NEVER, NUM_PARTITIONS_WORKERS_DIFFERS (default)
+ * @param repartitionStrategy DL4J {@code RepartitionStrategy}: BALANCED (default), APPROXIMATE_BALANCED, SPARK_DEFAULT
+ * @param threadsPerTask     ND4J threads per Spark task; 0 (default) = {@code spark.task.cpus}
+ * @param unicastPort        SHARED_GRADIENTS: Aeron UDP port (default 40123)
+ * @param networkMask        SHARED_GRADIENTS: network of the executors (default 127.0.0.0/8, local mode)
+ * @param controllerAddress  SHARED_GRADIENTS: driver address the workers reach ("" = automatic; default 127.0.0.1)
+ * @param updatesThreshold   SHARED_GRADIENTS: initial quantisation threshold, > 0 (default 1e-3)
+ */
+@JsonDeserialize(builder = MasterConfig.Builder.class)
+public record MasterConfig(Mode mode, int workers, int batchSizePerWorker, int averagingFrequency, int aggregationDepth,
+                           int prefetchBatches, String storageLevel, String repartition, String repartitionStrategy,
+                           int threadsPerTask, int unicastPort, String networkMask, String controllerAddress,
+                           double updatesThreshold) implements Serializable {
+
+    /** The distribution scheme. */
+    public enum Mode { PARAMETER_AVERAGING, SHARED_GRADIENTS }
+
+    static final Set<String> STORAGE_LEVELS = Set.of("NONE", "MEMORY_ONLY", "MEMORY_ONLY_SER", "MEMORY_AND_DISK",
+            "MEMORY_AND_DISK_SER", "DISK_ONLY");
+    static final Set<String> REPARTITIONS = Set.of("ALWAYS", "NEVER", "NUM_PARTITIONS_WORKERS_DIFFERS");
+    static final Set<String> STRATEGIES = Set.of("BALANCED", "APPROXIMATE_BALANCED", "SPARK_DEFAULT");
+
+    public MasterConfig {
+        Checks.notNull("master.mode", mode);
+        Checks.atLeast("master.workers", workers, 0);
+        Checks.atLeast("master.batchSizePerWorker", batchSizePerWorker, 1);
+        Checks.atLeast("master.averagingFrequency", averagingFrequency, 1);
+        Checks.atLeast("master.aggregationDepth", aggregationDepth, 1);
+        Checks.atLeast("master.prefetchBatches", prefetchBatches, 0);
+        storageLevel = oneOf("master.storageLevel", storageLevel, STORAGE_LEVELS);
+        repartition = oneOf("master.repartition", repartition, REPARTITIONS);
+        repartitionStrategy = oneOf("master.repartitionStrategy", repartitionStrategy, STRATEGIES);
+        Checks.atLeast("master.threadsPerTask", threadsPerTask, 0);
+        if (unicastPort < 1 || unicastPort > 65535) {
+            throw new IllegalArgumentException("master.unicastPort must be in [1, 65535], found " + unicastPort);
+        }
+        Checks.notBlank("master.networkMask", networkMask);
+        Checks.notNull("master.controllerAddress", controllerAddress);
+        if (!(updatesThreshold > 0 && updatesThreshold < 1)) {
+            throw new IllegalArgumentException("master.updatesThreshold must be in (0, 1), found " + updatesThreshold);
+        }
+    }
+
+    private static String oneOf(String field, String value, Set<String> allowed) {
+        Checks.notNull(field, value);
+        String v = value.trim().toUpperCase(Locale.ROOT);
+        if (!allowed.contains(v)) {
+            throw new IllegalArgumentException(field + " must be one of " + new java.util.TreeSet<>(allowed) + ", found "
+                    + value);
+        }
+        return v;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder().mode(mode).workers(workers).batchSizePerWorker(batchSizePerWorker)
+                .averagingFrequency(averagingFrequency).aggregationDepth(aggregationDepth).prefetchBatches(prefetchBatches)
+                .storageLevel(storageLevel).repartition(repartition).repartitionStrategy(repartitionStrategy)
+                .threadsPerTask(threadsPerTask).unicastPort(unicastPort).networkMask(networkMask)
+                .controllerAddress(controllerAddress).updatesThreshold(updatesThreshold);
+    }
+
+    /** Defaults for every field; {@link #build()} validates. */
+    @JsonPOJOBuilder(withPrefix = "")
+    public static final class Builder {
+        private Mode mode = Mode.PARAMETER_AVERAGING;
+        private int workers;
+        private int batchSizePerWorker = 4;
+        private int averagingFrequency = 5;
+        private int aggregationDepth = 2;
+        private int prefetchBatches = 2;
+        private String storageLevel = "MEMORY_AND_DISK_SER";
+        private String repartition = "NUM_PARTITIONS_WORKERS_DIFFERS";
+        private String repartitionStrategy = "BALANCED";
+        private int threadsPerTask;
+        private int unicastPort = 40123;
+        private String networkMask = "127.0.0.0/8";
+        private String controllerAddress = "127.0.0.1";
+        private double updatesThreshold = 1e-3;
+
+        public Builder mode(Mode v) { mode = v; return this; }
+        public Builder workers(int v) { workers = v; return this; }
+        public Builder batchSizePerWorker(int v) { batchSizePerWorker = v; return this; }
+        public Builder averagingFrequency(int v) { averagingFrequency = v; return this; }
+        public Builder aggregationDepth(int v) { aggregationDepth = v; return this; }
+        public Builder prefetchBatches(int v) { prefetchBatches = v; return this; }
+        public Builder storageLevel(String v) { storageLevel = v; return this; }
+        public Builder repartition(String v) { repartition = v; return this; }
+        public Builder repartitionStrategy(String v) { repartitionStrategy = v; return this; }
+        public Builder threadsPerTask(int v) { threadsPerTask = v; return this; }
+        public Builder unicastPort(int v) { unicastPort = v; return this; }
+        public Builder networkMask(String v) { networkMask = v; return this; }
+        public Builder controllerAddress(String v) { controllerAddress = v; return this; }
+        public Builder updatesThreshold(double v) { updatesThreshold = v; return this; }
+
+        public MasterConfig build() {
+            return new MasterConfig(mode, workers, batchSizePerWorker, averagingFrequency, aggregationDepth,
+                    prefetchBatches, storageLevel, repartition, repartitionStrategy, threadsPerTask, unicastPort,
+                    networkMask, controllerAddress, updatesThreshold);
+        }
+    }
+}

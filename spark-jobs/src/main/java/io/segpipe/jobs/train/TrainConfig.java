@@ -1,0 +1,214 @@
+package io.segpipe.jobs.train;
+
+import java.util.List;
+
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonPOJOBuilder;
+
+import io.segpipe.jobs.data.AugmentConfig;
+import io.segpipe.model.arch.Architectures;
+import io.segpipe.model.spec.SegmentationSpec;
+import io.segpipe.prep.Checks;
+import io.segpipe.prep.Json;
+import io.segpipe.prep.reader.Normalization;
+
+/**
+ * Every option of the training job, validated at construction with the field name and value.
+ * JSON (and HOCON, field for field) uses the component names; omitted options take the
+ * {@link Builder} defaults; unknown names are errors.
+ *
+ * @param dataset               prepared dataset directory (data-prep output), any Hadoop path
+ * @param output                model directory to write ({@link io.segpipe.jobs.model.ModelDirectory})
+ * @param overwrite             replace an existing output (default false)
+ * @param model                 the network; its input size is the training crop size and must be set. Its
+ *                              seed is replaced by {@code seed}, its loss's ignore label by the dataset's
+ * @param classWeights          where the loss's class weights come from (default MEDIAN_FREQUENCY)
+ * @param trainSplit            split to train on (default "train")
+ * @param valSplit              split to validate on; "" for no validation (default "val")
+ * @param normalization         pixel normalisation at decode time (default UNIT: [0, 1])
+ * @param inputScale            resize factor applied to every image and label (train and validation) after
+ *                              decoding, before augmentation, in (0, 4] (default 1): train below the stored
+ *                              resolution without preparing the data again; validation mIoU is then measured at
+ *                              this resolution
+ * @param augment               training augmentation (default {@link AugmentConfig#DEFAULT})
+ * @param optimizer             optimiser, learning-rate schedule, weight decay
+ * @param master                distribution settings
+ * @param epochs                epochs to train (in total, across resumes), >= 1 (default 30)
+ * @param validateEvery         validate every N epochs (and after the last), >= 1 (default 1)
+ * @param earlyStoppingPatience stop after this many validations without a val mIoU gain above
+ *                              {@code earlyStoppingMinDelta}; 0 = never (default 0)
+ * @param earlyStoppingMinDelta smallest val mIoU gain that counts as improvement, >= 0 (default 0.001)
+ * @param valBatchSize          images per inference batch in validation, >= 1 (default 4)
+ * @param checkpointDir         checkpoint directory, any Hadoop path; "" = {@code <output>.checkpoints} (default "")
+ * @param checkpointEvery       checkpoint every N epochs (and after the last); 0 = no checkpoints (default 1)
+ * @param keepCheckpoints       newest checkpoints kept, >= 1 (default 2)
+ * @param resume                continue from the newest checkpoint in {@code checkpointDir} (default false)
+ * @param statsFile             DL4J UI statistics file (J7FileStatsStorage, open it with the DL4J training UI);
+ *                              "" = none (default "")
+ * @param seed                  seed of parameter initialisation, augmentation and shuffling (default 42)
+ * @param maxMinutes            wall-time budget of one call in minutes: the run ends (validated, checkpointed and
+ *                              written) after the epoch at which another epoch would exceed it; 0 = none (default 0).
+ *                              The learning-rate schedule still runs over {@code epochs}
+ */
+@JsonDeserialize(builder = TrainConfig.Builder.class)
+public record TrainConfig(String dataset, String output, boolean overwrite, SegmentationSpec model,
+                          ClassWeighting classWeights, String trainSplit, String valSplit, Normalization normalization,
+                          double inputScale, AugmentConfig augment, OptimizerConfig optimizer, MasterConfig master,
+                          int epochs, int validateEvery, int earlyStoppingPatience, double earlyStoppingMinDelta,
+                          int valBatchSize, String checkpointDir, int checkpointEvery, int keepCheckpoints,
+                          boolean resume, String statsFile, long seed, double maxMinutes) {
+
+    public TrainConfig {
+        Checks.notBlank("dataset", dataset);
+        Checks.notBlank("output", output);
+        Checks.notNull("model", model);
+        if (!model.hasFixedInputSize()) {
+            throw new IllegalArgumentException("model.inputHeight and model.inputWidth must be set: they are the training "
+                    + "crop size, found 0x0");
+        }
+        Architectures.Tiling rows = Architectures.tiling(model, model.inputHeight());
+        Architectures.Tiling columns = Architectures.tiling(model, model.inputWidth());
+        if (!rows.isNone() || !columns.isNone()) {
+            throw new IllegalArgumentException("model.inputHeight x model.inputWidth must be a size " + model.architecture()
+                    + " (depth " + model.depth() + ", padding " + model.padding() + ") takes without padding, found "
+                    + model.inputHeight() + "x" + model.inputWidth() + " (it would need " + rows + " rows and " + columns
+                    + " columns of padding)");
+        }
+        Checks.notNull("classWeights", classWeights);
+        Checks.notBlank("trainSplit", trainSplit);
+        Checks.notNull("valSplit", valSplit);
+        if (valSplit.equals(trainSplit)) {
+            throw new IllegalArgumentException("valSplit must differ from trainSplit, found " + valSplit + " for both");
+        }
+        Checks.notNull("normalization", normalization);
+        if (!(inputScale > 0 && inputScale <= 4)) {
+            throw new IllegalArgumentException("inputScale must be in (0, 4], found " + inputScale);
+        }
+        Checks.notNull("augment", augment);
+        Checks.notNull("optimizer", optimizer);
+        Checks.notNull("master", master);
+        Checks.atLeast("epochs", epochs, 1);
+        Checks.atLeast("validateEvery", validateEvery, 1);
+        Checks.atLeast("earlyStoppingPatience", earlyStoppingPatience, 0);
+        Checks.inRange("earlyStoppingMinDelta", earlyStoppingMinDelta, 0, 1);
+        Checks.atLeast("valBatchSize", valBatchSize, 1);
+        Checks.notNull("checkpointDir", checkpointDir);
+        Checks.atLeast("checkpointEvery", checkpointEvery, 0);
+        Checks.atLeast("keepCheckpoints", keepCheckpoints, 1);
+        if (resume && checkpointEvery == 0 && checkpointDir.isBlank()) {
+            throw new IllegalArgumentException("resume needs checkpoints: set checkpointEvery >= 1 or checkpointDir, "
+                    + "found checkpointEvery 0 and no checkpointDir");
+        }
+        Checks.notNull("statsFile", statsFile);
+        Checks.inRange("maxMinutes", maxMinutes, 0, 1e6);
+        model = model.toBuilder().seed(seed).build();
+    }
+
+    /** True when a validation split is configured. */
+    public boolean validates() {
+        return !valSplit.isBlank();
+    }
+
+    /** The checkpoint directory: {@code checkpointDir}, or {@code <output>.checkpoints}. */
+    public String checkpointPath() {
+        return checkpointDir.isBlank() ? output.replaceAll("/+$", "") + ".checkpoints" : checkpointDir;
+    }
+
+    /** True when validation runs after 1-based epoch {@code epoch}. */
+    public boolean validatesAfter(int epoch) {
+        return validates() && (epoch % validateEvery == 0 || epoch == epochs);
+    }
+
+    /** True when a checkpoint is written after 1-based epoch {@code epoch}. */
+    public boolean checkpointsAfter(int epoch) {
+        return checkpointEvery > 0 && (epoch % checkpointEvery == 0 || epoch == epochs);
+    }
+
+    public String toJson() {
+        return Json.write(this);
+    }
+
+    /** Parses a configuration; the message names the field of an invalid or unknown value. */
+    public static TrainConfig fromJson(String json) {
+        return Json.read(json, TrainConfig.class);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder().dataset(dataset).output(output).overwrite(overwrite).model(model).classWeights(classWeights)
+                .trainSplit(trainSplit).valSplit(valSplit).normalization(normalization).inputScale(inputScale)
+                .augment(augment).optimizer(optimizer).master(master).epochs(epochs).validateEvery(validateEvery)
+                .earlyStoppingPatience(earlyStoppingPatience).earlyStoppingMinDelta(earlyStoppingMinDelta)
+                .valBatchSize(valBatchSize).checkpointDir(checkpointDir).checkpointEvery(checkpointEvery)
+                .keepCheckpoints(keepCheckpoints).resume(resume).statsFile(statsFile).seed(seed).maxMinutes(maxMinutes);
+    }
+
+    /** Defaults for every option; {@link #build()} validates. */
+    @JsonPOJOBuilder(withPrefix = "")
+    public static final class Builder {
+        private String dataset;
+        private String output;
+        private boolean overwrite;
+        private SegmentationSpec model;
+        private ClassWeighting classWeights = ClassWeighting.MEDIAN_FREQUENCY;
+        private String trainSplit = "train";
+        private String valSplit = "val";
+        private Normalization normalization = Normalization.UNIT;
+        private double inputScale = 1.0;
+        private AugmentConfig augment = AugmentConfig.DEFAULT;
+        private OptimizerConfig optimizer = OptimizerConfig.builder().build();
+        private MasterConfig master = MasterConfig.builder().build();
+        private int epochs = 30;
+        private int validateEvery = 1;
+        private int earlyStoppingPatience;
+        private double earlyStoppingMinDelta = 0.001;
+        private int valBatchSize = 4;
+        private String checkpointDir = "";
+        private int checkpointEvery = 1;
+        private int keepCheckpoints = 2;
+        private boolean resume;
+        private String statsFile = "";
+        private long seed = 42;
+        private double maxMinutes;
+
+        public Builder dataset(String v) { dataset = v; return this; }
+        public Builder output(String v) { output = v; return this; }
+        public Builder overwrite(boolean v) { overwrite = v; return this; }
+        public Builder model(SegmentationSpec v) { model = v; return this; }
+        public Builder classWeights(ClassWeighting v) { classWeights = v; return this; }
+        public Builder trainSplit(String v) { trainSplit = v; return this; }
+        public Builder valSplit(String v) { valSplit = v; return this; }
+        public Builder normalization(Normalization v) { normalization = v; return this; }
+        public Builder inputScale(double v) { inputScale = v; return this; }
+        public Builder augment(AugmentConfig v) { augment = v; return this; }
+        public Builder optimizer(OptimizerConfig v) { optimizer = v; return this; }
+        public Builder master(MasterConfig v) { master = v; return this; }
+        public Builder epochs(int v) { epochs = v; return this; }
+        public Builder validateEvery(int v) { validateEvery = v; return this; }
+        public Builder earlyStoppingPatience(int v) { earlyStoppingPatience = v; return this; }
+        public Builder earlyStoppingMinDelta(double v) { earlyStoppingMinDelta = v; return this; }
+        public Builder valBatchSize(int v) { valBatchSize = v; return this; }
+        public Builder checkpointDir(String v) { checkpointDir = v; return this; }
+        public Builder checkpointEvery(int v) { checkpointEvery = v; return this; }
+        public Builder keepCheckpoints(int v) { keepCheckpoints = v; return this; }
+        public Builder resume(boolean v) { resume = v; return this; }
+        public Builder statsFile(String v) { statsFile = v; return this; }
+        public Builder seed(long v) { seed = v; return this; }
+        public Builder maxMinutes(double v) { maxMinutes = v; return this; }
+
+        public TrainConfig build() {
+            return new TrainConfig(dataset, output, overwrite, model, classWeights, trainSplit, valSplit, normalization,
+                    inputScale, augment, optimizer, master, epochs, validateEvery, earlyStoppingPatience,
+                    earlyStoppingMinDelta, valBatchSize, checkpointDir, checkpointEvery, keepCheckpoints, resume,
+                    statsFile, seed, maxMinutes);
+        }
+    }
+
+    /** Names of the options, in declaration order (for documentation and CLI adapters). */
+    public static List<String> optionNames() {
+        return java.util.Arrays.stream(TrainConfig.class.getRecordComponents()).map(c -> c.getName()).toList();
+    }
+}

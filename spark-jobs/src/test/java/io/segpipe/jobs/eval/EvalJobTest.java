@@ -1,0 +1,216 @@
+package io.segpipe.jobs.eval;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.segpipe.model.spec.SegmentationSpec;
+import io.segpipe.prep.Json;
+import io.segpipe.prep.codec.ImageCodec;
+import io.segpipe.prep.reader.PreppedDataset;
+import io.segpipe.prep.schema.DatasetManifest;
+import io.segpipe.prep.schema.ShardSchema;
+import io.segpipe.prep.testkit.LocalSpark;
+import io.segpipe.prep.testkit.TinyDatasets;
+
+@ExtendWith(LocalSpark.class)
+class EvalJobTest {
+
+    @TempDir
+    static Path shared;
+    static String data;
+    static String model;
+    static SparkSession spark;
+
+    @BeforeAll
+    static void setUp() {
+        spark = LocalSpark.session();
+        data = EvalFixtures.syntheticDataset(spark, shared.resolve("data"), 12, 40);
+        model = EvalFixtures.tinyModel(shared.resolve("model"), EvalFixtures.tinySpec(4, 3));
+    }
+
+    private static EvalConfig.Builder config(Path out) {
+        return EvalConfig.builder().model(model).data(data).split("val").output(out.toString())
+                .inference(InferenceConfig.builder().batchSize(1).build());
+    }
+
+    @Test
+    void oneAndFourPartitionsGiveIdenticalMatrices(@TempDir Path tmp) throws IOException {
+        EvalResult one = EvalJob.run(config(tmp.resolve("one")).partitions(1).build(), spark);
+        EvalResult four = EvalJob.run(config(tmp.resolve("four")).partitions(4).build(), spark);
+        assertEquals(1, one.partitions());
+        assertEquals(4, four.partitions());
+        assertEquals(12, one.images());
+        assertEquals(12, four.images());
+        assertEquals(one.confusionMatrix(), four.confusionMatrix());
+        assertEquals(one.metrics(), four.metrics());
+        // every non-ignored pixel is counted once: 12 images of 40x40 minus the ignore-label pixels
+        long ignored = countIgnored();
+        assertEquals(12L * 40 * 40 - ignored, one.confusionMatrix().total());
+        assertEquals(ignored, one.confusionMatrix().ignoredPixels());
+    }
+
+    private static long countIgnored() throws IOException {
+        PreppedDataset ds = PreppedDataset.open(spark, data);
+        return ds.manifest().splits().get("val").ignorePixels();
+    }
+
+    @Test
+    void writesJsonThatRoundTripsAndAnHtmlReportWithHeatMapAndExamples(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("report");
+        EvalResult r = EvalJob.run(config(out).examples(3).build(), spark);
+        String json = Files.readString(out.resolve(EvalReport.JSON));
+        EvalResult back = Json.read(json, EvalResult.class);
+        assertEquals(r, back);
+        assertTrue(json.contains("\"counts\""), "matrix in the JSON");
+        String html = Files.readString(out.resolve(EvalReport.HTML), StandardCharsets.UTF_8);
+        for (String name : List.of("background", "disc", "square", "triangle", "confusion.png", "mIoU")) {
+            assertTrue(html.contains(name), name);
+        }
+        var heat = ImageCodec.decodeImage(Files.readAllBytes(out.resolve(EvalReport.HEAT_MAP)));
+        assertEquals(3, heat.channels());
+        for (int i = 0; i < 3; i++) {
+            for (String panel : List.of("image", "truth", "prediction", "overlay")) {
+                Path png = out.resolve("examples/" + i + "-" + panel + ".png");
+                assertEquals(40, ImageCodec.decodeImage(Files.readAllBytes(png)).width(), png.toString());
+                assertTrue(html.contains("examples/" + i + "-" + panel + ".png"));
+            }
+        }
+        // no staging directory left behind
+        try (var files = Files.list(tmp)) {
+            assertEquals(List.of(out), files.toList());
+        }
+    }
+
+    @Test
+    void existingOutputWithoutOverwriteFailsBeforeWork(@TempDir Path tmp) throws IOException {
+        Path out = tmp.resolve("exists");
+        Files.createDirectories(out);
+        IOException e = assertThrows(IOException.class, () -> EvalJob.run(config(out).build(), spark));
+        assertTrue(e.getMessage().contains("already exists; set overwrite"), e.getMessage());
+        EvalResult r = EvalJob.run(config(out).overwrite(true).examples(0).build(), spark);
+        assertEquals(12, r.images());
+    }
+
+    @Test
+    void classCountMismatchNamesBothCounts(@TempDir Path tmp) {
+        String fiveClasses = EvalFixtures.tinyModel(tmp.resolve("m5"), EvalFixtures.tinySpec(5, 3));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> EvalJob.run(config(tmp.resolve("o")).model(fiveClasses).build(), spark));
+        assertTrue(e.getMessage().startsWith("class count mismatch: model "), e.getMessage());
+        assertTrue(e.getMessage().contains("predicts 5 classes but dataset"), e.getMessage());
+        assertTrue(e.getMessage().contains("has 4 [background, disc, square, triangle]"), e.getMessage());
+    }
+
+    @Test
+    void channelMismatchIsReportedBeforeInference(@TempDir Path tmp) {
+        String grey = EvalFixtures.tinyModel(tmp.resolve("grey"), EvalFixtures.tinySpec(4, 1));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> EvalJob.run(config(tmp.resolve("o")).model(grey).build(), spark));
+        assertTrue(e.getMessage().contains("has 12 image(s) with 3 channel(s) but the model expects 1"), e.getMessage());
+    }
+
+    @Test
+    void aFileThatIsNotADl4jModelIsNamed(@TempDir Path tmp) throws IOException {
+        Path dir = tmp.resolve("bogus");
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve(LoadedModel.SPEC_FILE), EvalFixtures.tinySpec(4, 3).toJson());
+        Files.write(dir.resolve(LoadedModel.MODEL_FILE), TinyDatasets.noisyRgbPng(8, 8, 1));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> EvalJob.run(config(tmp.resolve("o")).model(dir.toString()).build(), spark));
+        assertTrue(e.getMessage().contains("model.zip") && e.getMessage().contains("is not a DL4J model"), e.getMessage());
+        Path missing = tmp.resolve("nothing");
+        IOException io = assertThrows(IOException.class,
+                () -> EvalJob.run(config(tmp.resolve("o")).model(missing.toString()).build(), spark));
+        assertTrue(io.getMessage().contains("does not exist"), io.getMessage());
+    }
+
+    @Test
+    void missingSplitIsNamedWithTheAvailableOnes(@TempDir Path tmp) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> EvalJob.run(config(tmp.resolve("o")).split("test").build(), spark));
+        assertTrue(e.getMessage().contains("has no split test; it has [val]"), e.getMessage());
+    }
+
+    @Test
+    void aCorruptStoredImageIsCountedListedAndSkipped(@TempDir Path tmp) throws Exception {
+        // a copy of the dataset where one row's image bytes are truncated
+        PreppedDataset ds = PreppedDataset.open(spark, data);
+        Dataset<Row> rows = ds.rows();
+        String victim = rows.select(ShardSchema.ID).orderBy(ShardSchema.ID).first().getString(0);
+        byte[] truncated = TinyDatasets.truncate(TinyDatasets.noisyRgbPng(40, 40, 3), 0.5);
+        Dataset<Row> damaged = rows.withColumn(ShardSchema.IMAGE, functions.when(functions.col(ShardSchema.ID).equalTo(victim),
+                functions.lit(truncated)).otherwise(functions.col(ShardSchema.IMAGE)));
+        Path copy = tmp.resolve("damaged");
+        damaged.write().partitionBy(ShardSchema.SPLIT).parquet(copy.resolve(DatasetManifest.DATA_DIR).toString());
+        Files.copy(Path.of(java.net.URI.create(ds.path())).resolve(DatasetManifest.FILE_NAME),
+                copy.resolve(DatasetManifest.FILE_NAME));
+
+        EvalResult r = EvalJob.run(config(tmp.resolve("o")).data(copy.toString()).build(), spark);
+        assertEquals(11, r.images());
+        assertEquals(1, r.badImages());
+        assertEquals(victim, r.bad().get(0).id());
+        assertTrue(r.bad().get(0).reason().contains("corrupt PNG"), r.bad().get(0).reason());
+        String html = Files.readString(tmp.resolve("o").resolve(EvalReport.HTML));
+        assertTrue(html.contains("Skipped images (1)") && html.contains(victim));
+    }
+
+    @Test
+    void slidingWindowNeedsATileSizeWhenTheSpecHasNone(@TempDir Path tmp) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EvalJob.run(config(tmp.resolve("o"))
+                .inference(InferenceConfig.builder().slidingWindow(true).build()).build(), spark));
+        assertTrue(e.getMessage().startsWith("inference.tileHeight/tileWidth must be set"), e.getMessage());
+    }
+
+    @Test
+    void slidingWindowMultiScaleAndFlipRun(@TempDir Path tmp) throws IOException {
+        EvalResult r = EvalJob.run(config(tmp.resolve("tta")).examples(0).inference(InferenceConfig.builder()
+                .slidingWindow(true).tile(24, 24).overlap(0.5).scales(List.of(0.75, 1.0)).flip(true).batchSize(3).build())
+                .build(), spark);
+        assertEquals(12, r.images());
+        assertEquals(12L * 40 * 40 - countIgnored(), r.confusionMatrix().total());
+    }
+
+    @Test
+    void configJsonRoundTripAndFieldNamedValidation() {
+        EvalConfig c = EvalConfig.builder().model("m").data("d").output("o").partitions(3).examples(2)
+                .inference(InferenceConfig.builder().slidingWindow(true).tile(64, 96).scales(List.of(0.5, 1.0, 1.5))
+                        .flip(true).build()).build();
+        assertEquals(c, EvalConfig.fromJson(c.toJson()));
+        EvalConfig defaults = EvalConfig.fromJson("{\"model\":\"m\",\"data\":\"d\",\"output\":\"o\"}");
+        assertEquals("val", defaults.split());
+        assertEquals(InferenceConfig.DEFAULT, defaults.inference());
+        assertEquals("model must be a non-empty string, found null",
+                assertThrows(IllegalArgumentException.class, () -> EvalConfig.builder().data("d").output("o").build())
+                        .getMessage());
+        assertEquals("examples must be in [0, 64], found 65", assertThrows(IllegalArgumentException.class,
+                () -> c.toBuilder().examples(65).build()).getMessage());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> EvalConfig.fromJson(
+                "{\"model\":\"m\",\"data\":\"d\",\"output\":\"o\",\"inference\":{\"overlap\":0.95}}")).getMessage()
+                .contains("inference.overlap must be in [0.0, 0.9], found 0.95"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> EvalConfig.fromJson(
+                "{\"model\":\"m\",\"data\":\"d\",\"output\":\"o\",\"partition\":2}")).getMessage().contains("partition"));
+    }
+
+    @Test
+    void wholeImageModeNeedsNoTile() {
+        SegmentationSpec spec = EvalFixtures.tinySpec(4, 3);
+        assertArrayEquals(new int[] {0, 0}, Predictor.tileSize(spec, InferenceConfig.DEFAULT));
+    }
+}

@@ -1,0 +1,182 @@
+package io.segpipe.jobs.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import javax.imageio.ImageIO;
+
+import org.apache.hadoop.conf.Configuration;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.factory.Nd4j;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+
+import io.segpipe.model.arch.Architectures;
+import io.segpipe.model.arch.TinySpecs;
+import io.segpipe.model.backend.Nd4jBackend;
+import io.segpipe.model.spec.Architecture;
+import io.segpipe.model.spec.SegmentationSpec;
+import io.segpipe.prep.Json;
+import io.segpipe.prep.schema.ClassWeights;
+import io.segpipe.prep.schema.DatasetManifest;
+import io.segpipe.prep.schema.SplitStats;
+import io.segpipe.prep.synth.SyntheticDatasetGenerator;
+
+class ModelDirectoryTest {
+
+    @TempDir
+    Path tmp;
+
+    static SegmentationSpec spec;
+    static ComputationGraph net;
+
+    @BeforeAll
+    static void init() {
+        Nd4jBackend.init();
+        Nd4jBackend.setThreads(TinySpecs.THREADS);
+        spec = TinySpecs.of(Architecture.UNET, 4);
+        net = Architectures.create(spec);
+        // one training step so the updater has state to save
+        net.fit(new org.nd4j.linalg.dataset.DataSet(Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 2, 3, 16, 16),
+                io.segpipe.model.predict.Labels.oneHot(Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.INT, 2, 16, 16), spec)));
+    }
+
+    /** A manifest of the synthetic generator's classes, as data-prep writes it. */
+    static String manifestJson() {
+        SplitStats stats = SplitStats.of(4, 1024, 24, new long[] {700, 100, 100, 100}, new long[] {1000, 500, 500, 400});
+        DatasetManifest m = new DatasetManifest(DatasetManifest.FORMAT, 1, "2024-01-01T00:00:00Z", "test", "data",
+                "quarantine.jsonl", 4, 0, Map.of("train", stats), SyntheticDatasetGenerator.classTable(),
+                ClassWeights.compute("train", stats), JsonNodeFactory.instance.objectNode());
+        return Json.write(m);
+    }
+
+    static ModelDirectory.Info info(SegmentationSpec s) {
+        EpochMetrics e1 = new EpochMetrics(1, 1.2, 0.01, 8, 2.0, 4.0, 0, null, null, null, 0);
+        EpochMetrics e2 = new EpochMetrics(2, 0.9, 0.009, 8, 2.0, 4.0, 1, 0.5, 0.8, List.of(0.9, 0.4, Double.NaN, 0.2), 0.5);
+        String manifest = manifestJson();
+        Provenance p = new Provenance(ModelDirectory.FORMAT, ModelDirectory.FORMAT_VERSION, "test", "1.0.0-M2.1", "3.5.7",
+                "17", 7, "2024-01-01T00:00:00Z", "2024-01-01T00:01:00Z", List.of("localhost"), "PARAMETER_AVERAGING",
+                JsonNodeFactory.instance.objectNode().put("workers", 2), "file:/data", ModelDirectory.sha256(manifest), 2, 2,
+                0.5, null);
+        return new ModelDirectory.Info(s, "{\"epochs\": 2}", manifest, new MetricsHistory(List.of(e1, e2)), p);
+    }
+
+    @Test
+    void writesEveryFileAndReadsTheSameNetworkBack() throws IOException {
+        Path dir = tmp.resolve("model");
+        ModelDirectory.write(dir.toString(), new Configuration(), net, info(spec), false);
+        for (String f : ModelDirectory.FILES) {
+            assertTrue(Files.isRegularFile(dir.resolve(f)), f);
+        }
+        try (var hidden = Files.list(tmp)) {
+            assertEquals(List.of(dir), hidden.toList(), "no temporary left beside the model");
+        }
+        ModelDirectory.Loaded loaded = ModelDirectory.read(dir.toString(), new Configuration());
+        assertEquals(net.params(), loaded.network().params());
+        assertEquals(net.getUpdater().getStateViewArray(), loaded.network().getUpdater().getStateViewArray());
+        assertEquals(spec, loaded.info().spec());
+        assertEquals(info(spec).metrics(), loaded.info().metrics());
+        assertTrue(Double.isNaN(loaded.info().metrics().epochs().get(1).valIoU().get(2)));
+        assertEquals(List.of("background", "disc", "square", "triangle"), loaded.info().classNames());
+        assertEquals(2, loaded.info().provenance().modelEpoch());
+        String csv = Files.readString(dir.resolve(ModelDirectory.METRICS_CSV));
+        assertTrue(csv.startsWith("epoch,loss,learning_rate"), csv);
+        assertTrue(csv.contains("iou_triangle"), csv);
+        assertEquals(3, csv.lines().count());
+        var png = ImageIO.read(dir.resolve(ModelDirectory.CURVES).toFile());
+        assertNotNull(png);
+        assertEquals(CurvePlot.WIDTH, png.getWidth());
+    }
+
+    @Test
+    void anExistingDirectoryIsKeptUnlessOverwriting() throws IOException {
+        Path dir = tmp.resolve("model");
+        ModelDirectory.write(dir.toString(), new Configuration(), net, info(spec), false);
+        IOException e = assertThrows(IOException.class,
+                () -> ModelDirectory.write(dir.toString(), new Configuration(), net, info(spec), false));
+        assertTrue(e.getMessage().contains("already exists"), e.getMessage());
+        ModelDirectory.write(dir.toString(), new Configuration(), net, info(spec), true);
+        assertEquals(spec, ModelDirectory.readInfo(dir.toString(), new Configuration()).spec());
+    }
+
+    @Test
+    void aFailedWriteLeavesNothingBehind() {
+        ModelDirectory.Info bad = new ModelDirectory.Info(spec, "{}", "{\"not\": \"a manifest\"}",
+                MetricsHistory.empty(), info(spec).provenance());
+        Path dir = tmp.resolve("model");
+        assertThrows(IOException.class, () -> ModelDirectory.write(dir.toString(), new Configuration(), net, bad, false));
+        assertFalse(Files.exists(dir));
+        try (var left = Files.list(tmp)) {
+            assertEquals(0, left.count(), "the staged directory was removed");
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void readingNamesThePathAndTheProblem() throws IOException {
+        Configuration conf = new Configuration();
+        IOException missing = assertThrows(IOException.class, () -> ModelDirectory.read(tmp.resolve("nope").toString(), conf));
+        assertTrue(missing.getMessage().startsWith("no model directory at "), missing.getMessage());
+
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        IOException notModel = assertThrows(IOException.class, () -> ModelDirectory.read(empty.toString(), conf));
+        assertTrue(notModel.getMessage().contains("not a complete segpipe model directory"), notModel.getMessage());
+
+        Path dir = tmp.resolve("model");
+        ModelDirectory.write(dir.toString(), conf, net, info(spec), false);
+        Files.write(dir.resolve(ModelDirectory.MODEL), "PK not really a zip".getBytes());
+        Files.deleteIfExists(dir.resolve(".model.zip.crc")); // the local FS checksum would catch the edit first
+        IOException notZip = assertThrows(IOException.class, () -> ModelDirectory.read(dir.toString(), conf));
+        assertTrue(notZip.getMessage().startsWith("not a DL4J model: "), notZip.getMessage());
+        assertTrue(notZip.getMessage().contains(ModelDirectory.MODEL), notZip.getMessage());
+
+        Path other = tmp.resolve("other");
+        SegmentationSpec five = TinySpecs.of(Architecture.UNET, 5);
+        ModelDirectory.write(other.toString(), conf, net, info(five), false);
+        IOException mismatch = assertThrows(IOException.class, () -> ModelDirectory.read(other.toString(), conf));
+        assertTrue(mismatch.getMessage().contains("does not match spec.json"), mismatch.getMessage());
+
+        Path file = tmp.resolve("model.zip");
+        Files.write(file, new byte[] {1, 2, 3});
+        IOException isFile = assertThrows(IOException.class, () -> ModelDirectory.read(file.toString(), conf));
+        assertTrue(isFile.getMessage().contains("pass the directory"), isFile.getMessage());
+
+        Files.delete(dir.resolve(ModelDirectory.METRICS_CSV));
+        IOException incomplete = assertThrows(IOException.class, () -> ModelDirectory.readInfo(dir.toString(), conf));
+        assertTrue(incomplete.getMessage().contains("metrics.csv is missing"), incomplete.getMessage());
+    }
+
+    @Test
+    void aModifiedManifestIsDetected() throws IOException {
+        Path dir = tmp.resolve("model");
+        ModelDirectory.write(dir.toString(), new Configuration(), net, info(spec), false);
+        Files.writeString(dir.resolve(ModelDirectory.DATA_MANIFEST), manifestJson().replace("disc", "disk"));
+        Files.deleteIfExists(dir.resolve("." + ModelDirectory.DATA_MANIFEST + ".crc"));
+        IOException e = assertThrows(IOException.class, () -> ModelDirectory.readInfo(dir.toString(), new Configuration()));
+        assertTrue(e.getMessage().contains("does not match the hash"), e.getMessage());
+    }
+
+    @Test
+    void metricsHistoryRoundTripsAndFindsTheBestEpoch() {
+        MetricsHistory h = info(spec).metrics();
+        assertEquals(h, MetricsHistory.fromJson(h.toJson()));
+        assertEquals(2, h.best().orElseThrow().epoch());
+        assertEquals(1, h.upTo(1).epochs().size());
+        assertThrows(IllegalArgumentException.class, () -> new MetricsHistory(List.of(h.epochs().get(1), h.epochs().get(0))));
+        assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, java.util.Arrays.copyOf(CurvePlot.png(h), 4));
+    }
+}
