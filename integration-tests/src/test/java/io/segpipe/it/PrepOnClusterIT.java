@@ -13,6 +13,7 @@ import io.segpipe.prep.synth.SyntheticDatasetGenerator;
 import io.segpipe.prep.testkit.LocalSpark;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -29,7 +30,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code segpipe prep} submitted as the shaded jar to the standalone cluster: every synthetic sample
  * lands in its split with its source bytes, the manifest states what is there, and both
  * executors processed samples. Once with local paths, once with input and output on HDFS.
+ *
+ * <p>Tagged slow: the default run covers prep on HDFS with the same assertions as the first step
+ * of {@link PipelineOnClusterIT}, and prep of local files in {@link BadInputOnClusterIT}.
  */
+@Tag("slow")
 @ExtendWith({SharedFixtures.class, LocalSpark.class})
 @Timeout(value = 12, unit = TimeUnit.MINUTES)
 class PrepOnClusterIT {
