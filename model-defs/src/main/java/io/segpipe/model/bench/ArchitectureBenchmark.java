@@ -80,8 +80,12 @@ public final class ArchitectureBenchmark {
         public SegmentationSpec spec(Architecture architecture) {
             SegmentationSpec.Builder b = SegmentationSpec.builder(architecture, numClasses)
                     .widthMultiplier(widthMultiplier).seed(7);
-            if (architecture == Architecture.DEEPLAB_V3 || architecture == Architecture.DEEPLAB_V3_PLUS) {
-                b.depth(deeplabDepth).outputStride(outputStride);
+            switch (architecture) {
+                case DEEPLAB_V3, DEEPLAB_V3_PLUS -> b.depth(deeplabDepth).outputStride(outputStride);
+                case FCN32S, FCN16S, FCN8S, UNET -> b.batchNorm(false); // the papers' networks have none
+                default -> {
+                    // SegNet has batch norm by design
+                }
             }
             return b.build();
         }
