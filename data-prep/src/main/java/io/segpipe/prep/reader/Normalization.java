@@ -40,8 +40,29 @@ public record Normalization(double scale, List<Double> mean, List<Double> std) i
         std = List.copyOf(std);
     }
 
+    /**
+     * The image as planar (CHW) normalised floats: {@code (value * scale - mean) / std} per channel,
+     * the network input of training, evaluation and scoring alike.
+     */
+    public float[] planar(io.segpipe.prep.codec.RasterImage image) {
+        int channels = image.channels();
+        float[][] ab = coefficients(channels);
+        int plane = image.width() * image.height();
+        float[] chw = new float[channels * plane];
+        byte[] px = image.pixels();
+        for (int c = 0; c < channels; c++) {
+            float a = ab[c][0];
+            float b = ab[c][1];
+            int base = c * plane;
+            for (int i = 0; i < plane; i++) {
+                chw[base + i] = (px[i * channels + c] & 0xFF) * a + b;
+            }
+        }
+        return chw;
+    }
+
     /** Per-channel {@code [scale/std, -mean/std]} for an image of {@code channels} channels. */
-    public float[][] coefficients(int channels) {
+    float[][] coefficients(int channels) {
         if ((mean.size() != 1 && mean.size() != channels) || (std.size() != 1 && std.size() != channels)) {
             throw new IllegalArgumentException("normalization has " + mean.size() + " mean and " + std.size()
                     + " std values but the image has " + channels + " channels");

@@ -74,18 +74,8 @@ public final class RowDecoder implements Serializable {
                     + " but image decodes to " + image.size() + "x" + image.channels() + " and label to " + label.size()
                     + " " + label.kind());
         }
-        float[][] ab = normalization.coefficients(channels);
         int plane = width * height;
-        float[] chw = new float[channels * plane];
-        byte[] px = image.pixels();
-        for (int c = 0; c < channels; c++) {
-            float a = ab[c][0];
-            float b = ab[c][1];
-            int base = c * plane;
-            for (int i = 0; i < plane; i++) {
-                chw[base + i] = (px[i * channels + c] & 0xFF) * a + b;
-            }
-        }
+        float[] chw = normalization.planar(image);
         byte[] lab = label.data();
         int[] ids = new int[plane];
         for (int i = 0; i < plane; i++) {

@@ -1,12 +1,10 @@
 package io.segpipe.model.backend;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Properties;
 
 import org.bytedeco.javacpp.Pointer;
 import org.deeplearning4j.nn.layers.mkldnn.BaseMKLDNNHelper;
@@ -124,7 +122,7 @@ public final class Nd4jBackend {
         BackendInfo loaded = new BackendInfo(backend, build.name(), oneDnnAvailable, helpersEnabled, engaged,
                 cpu ? "" : CUDNN_NOTE, threads, Runtime.getRuntime().maxMemory(), Pointer.maxBytes(),
                 Pointer.maxPhysicalBytes(), Pointer.totalPhysicalBytes(), Pointer.availablePhysicalBytes(),
-                dl4jVersion());
+                StackVersions.dl4j());
         if (cpu && oneDnnAvailable && helpersEnabled && !engaged) {
             LOG.warn("oneDNN is in the natives but DL4J's helpers are not engaged: convolutions will be ~6x slower");
         }
@@ -227,20 +225,6 @@ public final class Nd4jBackend {
                     .orElse(true);
         } catch (IOException e) {
             return true;
-        }
-    }
-
-    private static String dl4jVersion() {
-        String resource = "/META-INF/maven/org.deeplearning4j/deeplearning4j-nn/pom.properties";
-        try (InputStream in = Nd4jBackend.class.getResourceAsStream(resource)) {
-            if (in == null) {
-                return "unknown";
-            }
-            Properties properties = new Properties();
-            properties.load(in);
-            return properties.getProperty("version", "unknown");
-        } catch (IOException e) {
-            return "unknown";
         }
     }
 

@@ -1,9 +1,5 @@
 package io.segpipe.jobs.cli;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.util.Properties;
-
 import picocli.CommandLine;
 
 /** Versions of segpipe and the stack it runs on, read from the jars on the class path. */
@@ -16,7 +12,7 @@ public final class Versions implements CommandLine.IVersionProvider {
     }
 
     public static String segpipe() {
-        return mavenVersion("io.segpipe", "spark-jobs");
+        return io.segpipe.jobs.model.Provenance.segpipeVersion();
     }
 
     public static String spark() {
@@ -36,20 +32,6 @@ public final class Versions implements CommandLine.IVersionProvider {
     }
 
     public static String dl4j() {
-        return mavenVersion("org.deeplearning4j", "deeplearning4j-nn");
-    }
-
-    static String mavenVersion(String group, String artifact) {
-        String resource = "/META-INF/maven/" + group + "/" + artifact + "/pom.properties";
-        try (InputStream in = Versions.class.getResourceAsStream(resource)) {
-            if (in == null) {
-                return "unknown";
-            }
-            Properties properties = new Properties();
-            properties.load(in);
-            return properties.getProperty("version", "unknown");
-        } catch (IOException e) {
-            return "unknown";
-        }
+        return io.segpipe.model.backend.StackVersions.dl4j();
     }
 }

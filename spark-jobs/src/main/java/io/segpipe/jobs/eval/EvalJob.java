@@ -23,6 +23,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.segpipe.jobs.data.Decoding;
 import io.segpipe.model.backend.Nd4jBackend;
 import io.segpipe.model.spec.SegmentationSpec;
 import io.segpipe.prep.codec.ImageCodec;
@@ -157,7 +158,7 @@ public final class EvalJob {
             EvalPartial part = zero();
             try (ModelBroadcast.Lease lease = model.lease(threads)) {
                 Predictor predictor = new Predictor(lease.segmenter(), inference);
-                Iterator<Decoded> decoded = new DecodingIterator(rows, part);
+                Iterator<Decoded> decoded = Decoding.skippingBad(rows, row -> decode(row, part));
                 SameSizeBatches<Decoded> batches = SameSizeBatches.of(decoded, inference.batchSize(),
                         d -> SameSizeBatches.key(d.sample.channels(), d.sample.height(), d.sample.width()));
                 while (batches.hasNext()) {
@@ -195,56 +196,28 @@ public final class EvalJob {
             }
         }
 
-        /** Decodes rows lazily; rows that fail are recorded as bad and skipped. */
-        private final class DecodingIterator implements Iterator<Decoded> {
-            private final Iterator<Row> rows;
-            private final EvalPartial part;
-            private Decoded next;
-
-            DecodingIterator(Iterator<Row> rows, EvalPartial part) {
-                this.rows = rows;
-                this.part = part;
+        /** The sample of {@code row}, or null when it is unusable (recorded in {@code part}). */
+        private Decoded decode(Row row, EvalPartial part) {
+            String id = row.getString(row.fieldIndex(ShardSchema.ID));
+            TensorSample sample;
+            try {
+                sample = decoder.decode(row);
+            } catch (RuntimeException e) {
+                part.addBad(new BadImage(id, String.valueOf(e.getMessage())));
+                return null;
             }
-
-            @Override
-            public boolean hasNext() {
-                while (next == null && rows.hasNext()) {
-                    next = decode(rows.next());
-                }
-                return next != null;
+            if (sample.channels() != channels) {
+                part.addBad(new BadImage(id, "image has " + sample.channels() + " channel(s), the model expects "
+                        + channels));
+                return null;
             }
-
-            @Override
-            public Decoded next() {
-                if (!hasNext()) {
-                    throw new java.util.NoSuchElementException();
-                }
-                Decoded d = next;
-                next = null;
-                return d;
+            if (exampleIds.contains(id)) {
+                return new Decoded(sample, (byte[]) row.get(row.fieldIndex(ShardSchema.IMAGE)),
+                        (byte[]) row.get(row.fieldIndex(ShardSchema.LABEL)));
             }
-
-            private Decoded decode(Row row) {
-                String id = row.getString(row.fieldIndex(ShardSchema.ID));
-                TensorSample sample;
-                try {
-                    sample = decoder.decode(row);
-                } catch (RuntimeException e) {
-                    part.addBad(new BadImage(id, String.valueOf(e.getMessage())));
-                    return null;
-                }
-                if (sample.channels() != channels) {
-                    part.addBad(new BadImage(id, "image has " + sample.channels() + " channel(s), the model expects "
-                            + channels));
-                    return null;
-                }
-                if (exampleIds.contains(id)) {
-                    return new Decoded(sample, (byte[]) row.get(row.fieldIndex(ShardSchema.IMAGE)),
-                            (byte[]) row.get(row.fieldIndex(ShardSchema.LABEL)));
-                }
-                return new Decoded(sample, null, null);
-            }
+            return new Decoded(sample, null, null);
         }
+
     }
 
     /** A decoded sample, with its stored bytes when it is an overlay example. */

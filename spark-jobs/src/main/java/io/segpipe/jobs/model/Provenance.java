@@ -1,9 +1,6 @@
 package io.segpipe.jobs.model;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.List;
-import java.util.Properties;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -39,23 +36,8 @@ public record Provenance(String format, int formatVersion, String codeVersion, S
         hosts = hosts == null ? List.of() : List.copyOf(hosts);
     }
 
-    /** The version in {@code META-INF/maven/<group>/<artifact>/pom.properties}, or "unknown" (e.g. in an IDE). */
-    public static String mavenVersion(String group, String artifact) {
-        String resource = "/META-INF/maven/" + group + "/" + artifact + "/pom.properties";
-        try (InputStream in = Provenance.class.getResourceAsStream(resource)) {
-            if (in == null) {
-                return "unknown";
-            }
-            Properties properties = new Properties();
-            properties.load(in);
-            return properties.getProperty("version", "unknown");
-        } catch (IOException e) {
-            return "unknown";
-        }
-    }
-
     /** segpipe's version from the jar, or "unknown". */
     public static String segpipeVersion() {
-        return mavenVersion("io.segpipe", "spark-jobs");
+        return io.segpipe.model.backend.StackVersions.maven("io.segpipe", "spark-jobs");
     }
 }

@@ -36,6 +36,7 @@ import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.segpipe.jobs.data.Decoding;
 import io.segpipe.jobs.eval.BadImage;
 import io.segpipe.jobs.eval.InferenceConfig;
 import io.segpipe.jobs.eval.InputChecks;
@@ -359,7 +360,7 @@ public final class ScoreJob {
             try (ModelBroadcast.Lease lease = model.lease(threads)) {
                 Predictor predictor = new Predictor(lease.segmenter(), inference);
                 int channels = predictor.spec().inputChannels();
-                Iterator<Item> items = new DecodingIterator(rows, fs, summary, channels);
+                Iterator<Item> items = Decoding.skippingBad(rows, row -> decode(row, summary, channels));
                 SameSizeBatches<Item> batches = SameSizeBatches.of(items, inference.batchSize(),
                         it -> SameSizeBatches.key(channels, it.height, it.width));
                 while (batches.hasNext()) {
@@ -442,74 +443,42 @@ public final class ScoreJob {
             throw new IOException("cannot publish " + tmp + " as " + target);
         }
 
-        /** Decodes rows lazily; unusable images are recorded and skipped. */
-        private final class DecodingIterator implements Iterator<Item> {
-            private final Iterator<Row> rows;
-            private final FileSystem fs;
-            private final PartSummary summary;
-            private final int channels;
-            private Item next;
-
-            DecodingIterator(Iterator<Row> rows, FileSystem fs, PartSummary summary, int channels) {
-                this.rows = rows;
-                this.fs = fs;
-                this.summary = summary;
-                this.channels = channels;
-            }
-
-            @Override
-            public boolean hasNext() {
-                while (next == null && rows.hasNext()) {
-                    next = decode(rows.next());
+        /** The image of {@code row}, or null when it is unusable (recorded in {@code summary}). */
+        private Item decode(Row row, PartSummary summary, int channels) {
+            String id = row.getString(0);
+            try {
+                byte[] bytes = row.isNullAt(2) ? read(row.getString(1)) : (byte[]) row.get(2);
+                RasterImage image = ImageCodec.decodeImage(bytes);
+                if (image.channels() != channels) {
+                    bad(summary, id, "image has " + image.channels() + " channel(s) but the model expects " + channels);
+                    return null;
                 }
-                return next != null;
+                return new Item(id, image.height(), image.width(), normalization.planar(image));
+            } catch (BadInputException e) {
+                bad(summary, id, e.reason());
+            } catch (FileNotFoundException e) {
+                bad(summary, id, "file vanished before it was read: " + e.getMessage());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("cannot read " + row.getString(1), e);
             }
+            return null;
+        }
 
-            @Override
-            public Item next() {
-                if (!hasNext()) {
-                    throw new java.util.NoSuchElementException();
-                }
-                Item it = next;
-                next = null;
-                return it;
-            }
-
-            private Item decode(Row row) {
-                String id = row.getString(0);
-                try {
-                    byte[] bytes = row.isNullAt(2) ? read(row.getString(1)) : (byte[]) row.get(2);
-                    RasterImage image = ImageCodec.decodeImage(bytes);
-                    if (image.channels() != channels) {
-                        bad(id, "image has " + image.channels() + " channel(s) but the model expects " + channels);
-                        return null;
-                    }
-                    return new Item(id, image.height(), image.width(), Tensors.chw(image, normalization));
-                } catch (BadInputException e) {
-                    bad(id, e.reason());
-                } catch (FileNotFoundException e) {
-                    bad(id, "file vanished before it was read: " + e.getMessage());
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException("cannot read " + row.getString(1), e);
-                }
-                return null;
-            }
-
-            private byte[] read(String path) throws IOException {
-                Path p = new Path(path);
-                FileSystem f = p.getFileSystem(conf.get());
-                try (InputStream in = f.open(p)) {
-                    return in.readAllBytes();
-                }
-            }
-
-            private void bad(String id, String reason) {
-                summary.badCount++;
-                if (summary.bad.size() < maxBadListed) {
-                    summary.bad.add(new BadImage(id, reason));
-                }
+        private byte[] read(String path) throws IOException {
+            Path p = new Path(path);
+            FileSystem f = p.getFileSystem(conf.get());
+            try (InputStream in = f.open(p)) {
+                return in.readAllBytes();
             }
         }
+
+        private void bad(PartSummary summary, String id, String reason) {
+            summary.badCount++;
+            if (summary.bad.size() < maxBadListed) {
+                summary.bad.add(new BadImage(id, reason));
+            }
+        }
+
     }
 
     /** A decoded image waiting for its batch. */

@@ -435,7 +435,7 @@ public final class TrainJob {
             EpochMetrics last = history.last().orElseThrow();
             EpochMetrics modelMetrics = bestMetrics != null ? bestMetrics : last;
             Provenance provenance = new Provenance(ModelDirectory.FORMAT, ModelDirectory.FORMAT_VERSION,
-                    Provenance.segpipeVersion(), Provenance.mavenVersion("org.deeplearning4j", "deeplearning4j-nn"),
+                    Provenance.segpipeVersion(), io.segpipe.model.backend.StackVersions.dl4j(),
                     spark.version(), Runtime.version().toString(), config.seed(), startedAt, Instant.now().toString(),
                     hosts(), config.master().mode().name(), Json.mapper().valueToTree(config.master()),
                     setup.dataset().path(), ModelDirectory.sha256(setup.manifestJson()), last.epoch(),

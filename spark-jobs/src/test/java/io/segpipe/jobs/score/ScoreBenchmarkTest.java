@@ -78,7 +78,7 @@ class ScoreBenchmarkTest {
         List<float[]> pending = new ArrayList<>();
         for (File f : files) {
             RasterImage img = ImageCodec.decodeImage(Files.readAllBytes(f.toPath()));
-            pending.add(Tensors.chw(img, Normalization.UNIT));
+            pending.add(Normalization.UNIT.planar(img));
             if (pending.size() == BATCH) {
                 batches.add(Tensors.batch(pending, 3, img.height(), img.width()));
                 pending.clear();

@@ -92,7 +92,7 @@ class ScoreJobTest {
 
             // the same image through the Segmenter directly gives the same label map and confidence
             RasterImage image = ImageCodec.decodeImage(Files.readAllBytes(shared.resolve("data/raw/images/" + id + ".png")));
-            INDArray x = Tensors.batch(List.of(Tensors.chw(image, Normalization.UNIT)), 3, 36, 36);
+            INDArray x = Tensors.batch(List.of(Normalization.UNIT.planar(image)), 3, 36, 36);
             INDArray p = reference.probabilities(x);
             int[] expected = Segmenter.argMax(p).dup('c').data().asInt();
             for (int i = 0; i < expected.length; i++) {
