@@ -1,5 +1,6 @@
 package io.segpipe.prep.fs;
 
+import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -9,6 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -23,7 +26,8 @@ import java.util.UUID;
  * Readers therefore see either the previous version or the new one, never a partial one.
  *
  * <p>Guarantees by file system: on HDFS and the local file system a new file or directory appears
- * atomically, and a file is replaced atomically ({@link FileContext#rename} with OVERWRITE).
+ * atomically, and a file is replaced atomically ({@link FileContext#rename} with OVERWRITE on
+ * HDFS, {@code rename(2)} on the local file system, where Hadoop's OVERWRITE rename deletes first).
  * Replacing a directory takes two renames (old version to a hidden {@code .<name>.old-<uuid>}
  * backup, new version into place); a process killed between them leaves the old version in the
  * backup, which {@link #recover} (called by every publish) moves back. Object stores (S3A) have no
@@ -85,7 +89,7 @@ public final class AtomicFs {
         Path tmp = tempSibling(target);
         boolean done = false;
         try {
-            try (OutputStream out = fs.create(tmp, false)) {
+            try (OutputStream out = withoutChecksums(fs).create(tmp, false)) {
                 writer.write(out);
             }
             renameReplacing(fs, tmp, target, overwrite);
@@ -182,13 +186,44 @@ public final class AtomicFs {
     }
 
     private static void renameReplacing(FileSystem fs, Path src, Path dst, boolean overwrite) throws IOException {
-        if (overwrite) {
+        if (!overwrite) {
+            rename(fs, src, dst);
+        } else if (isLocal(fs)) {
+            replaceLocal(fs, src, dst);
+        } else {
             // FileContext's OVERWRITE rename is atomic on HDFS (a single NameNode operation).
             FileContext fc = FileContext.getFileContext(fs.getUri(), fs.getConf());
             fc.rename(src, dst, Options.Rename.OVERWRITE);
-        } else {
-            rename(fs, src, dst);
         }
+    }
+
+    /**
+     * Replaces {@code dst} by {@code src} with one {@code rename(2)}. Hadoop's local rename with
+     * OVERWRITE deletes the target first and then renames, so a reader in between would find no
+     * file. Files written here carry no Hadoop {@code .crc} checksum file (see {@link #withoutChecksums}):
+     * a checksum in a second file cannot be replaced together with its data, and a reader racing the
+     * two renames fails with a ChecksumException. A stale one of an older write is dropped first.
+     */
+    private static void replaceLocal(FileSystem fs, Path src, Path dst) throws IOException {
+        java.nio.file.Path to = localPath(fs, dst);
+        Files.deleteIfExists(to.resolveSibling("." + to.getFileName() + ".crc"));
+        Files.move(localPath(fs, src), to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /**
+     * The local file system without its client-side checksum files, any other file system as it is
+     * (HDFS checksums live inside the DataNodes' blocks and move with the file).
+     */
+    private static FileSystem withoutChecksums(FileSystem fs) {
+        return fs instanceof ChecksumFileSystem checked && isLocal(fs) ? checked.getRawFileSystem() : fs;
+    }
+
+    private static boolean isLocal(FileSystem fs) {
+        return "file".equals(fs.getUri().getScheme());
+    }
+
+    private static java.nio.file.Path localPath(FileSystem fs, Path p) {
+        return java.nio.file.Path.of(fs.makeQualified(p).toUri());
     }
 
     private static void rename(FileSystem fs, Path src, Path dst) throws IOException {

@@ -99,4 +99,39 @@ class AtomicFsTest {
         assertEquals("old", read(new Path(target, "v")));
         assertEquals(List.of("dataset"), visibleAndHidden());
     }
+
+    @Test
+    void concurrentReadersNeverSeeAMissingOrPartialFileWhileItIsReplaced() throws Exception {
+        Path target = new Path(tmp.toString(), "pointer.json");
+        AtomicFs.writeString(fs, target, "version-0", false);
+        java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        Thread reader = new Thread(() -> {
+            while (writing.get() && failure.get() == null) {
+                try (var in = fs.open(target)) {
+                    String content = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                    if (!content.matches("version-\\d+")) {
+                        failure.set(new AssertionError("partial content: " + content));
+                    }
+                    reads.incrementAndGet();
+                } catch (IOException e) {
+                    failure.set(e);
+                }
+            }
+        });
+        reader.start();
+        for (int i = 1; i <= 300; i++) {
+            AtomicFs.writeString(fs, target, "version-" + i, true);
+        }
+        writing.set(false);
+        reader.join(10_000);
+        if (failure.get() != null) {
+            throw new AssertionError("a reader failed after " + reads.get() + " reads", failure.get());
+        }
+        assertTrue(reads.get() > 0);
+        try (var in = fs.open(target)) {
+            assertEquals("version-300", new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+    }
 }

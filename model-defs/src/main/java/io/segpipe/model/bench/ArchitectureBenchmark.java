@@ -11,6 +11,8 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.segpipe.model.arch.Architectures;
 import io.segpipe.model.backend.BackendInfo;
@@ -35,6 +37,8 @@ import io.segpipe.model.spec.SegmentationSpec;
  * renders {@link Result}.
  */
 public final class ArchitectureBenchmark {
+    private static final Logger LOG = LoggerFactory.getLogger(ArchitectureBenchmark.class);
+
     /** Issue 4's target: every architecture trains at >= 60% of the SGEMM rate. */
     public static final double TARGET_TRAIN_FRACTION_OF_SGEMM = 0.60;
 
@@ -76,8 +80,12 @@ public final class ArchitectureBenchmark {
         public SegmentationSpec spec(Architecture architecture) {
             SegmentationSpec.Builder b = SegmentationSpec.builder(architecture, numClasses)
                     .widthMultiplier(widthMultiplier).seed(7);
-            if (architecture == Architecture.DEEPLAB_V3 || architecture == Architecture.DEEPLAB_V3_PLUS) {
-                b.depth(deeplabDepth).outputStride(outputStride);
+            switch (architecture) {
+                case DEEPLAB_V3, DEEPLAB_V3_PLUS -> b.depth(deeplabDepth).outputStride(outputStride);
+                case FCN32S, FCN16S, FCN8S, UNET -> b.batchNorm(false); // the papers' networks have none
+                default -> {
+                    // SegNet has batch norm by design
+                }
             }
             return b.build();
         }
@@ -140,7 +148,14 @@ public final class ArchitectureBenchmark {
         double sgemmBefore = Sgemm.gflops(options.sgemmSize(), 5, 0.4);
         List<Row> rows = new ArrayList<>();
         for (Architecture architecture : options.architectures()) {
-            rows.add(measure(options, options.spec(architecture)));
+            Row row = measure(options, options.spec(architecture));
+            LOG.info("{}: {} params, {} GFLOP/image, train {} img/s ({} GFLOP/s), infer {} img/s, custom pieces {}% of a step",
+                    architecture, row.parameters(), String.format(Locale.ROOT, "%.1f", row.forwardGflopPerImage()),
+                    String.format(Locale.ROOT, "%.3f", row.throughput().trainImagesPerSecond()),
+                    String.format(Locale.ROOT, "%.1f", row.trainGflops()),
+                    String.format(Locale.ROOT, "%.3f", row.throughput().inferImagesPerSecond()),
+                    String.format(Locale.ROOT, "%.1f", 100 * row.customShareOfStep()));
+            rows.add(row);
         }
         double sgemm = Math.max(sgemmBefore, Sgemm.gflops(options.sgemmSize(), 5, 0.4));
         List<Row> relative = rows.stream().map(r -> new Row(r.architecture(), r.spec(), r.netHeight(), r.netWidth(),

@@ -3,7 +3,10 @@ package io.segpipe.model.spec;
 import java.util.Arrays;
 import java.util.Objects;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonPOJOBuilder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import org.deeplearning4j.nn.weights.WeightInit;
@@ -31,6 +34,7 @@ import org.deeplearning4j.nn.weights.WeightInit;
  * @param seed seed of parameter initialisation and dropout
  * @param loss the per-pixel training loss
  */
+@JsonDeserialize(builder = SegmentationSpec.Builder.class)
 public record SegmentationSpec(
         Architecture architecture,
         int numClasses,
@@ -166,6 +170,14 @@ public record SegmentationSpec(
             require(diceWeight >= 0 && diceWeight <= 1, "loss.diceWeight must be in [0, 1], found " + diceWeight);
         }
 
+        /** Binds configuration: an omitted {@code ignoreLabel} is -1 (none), an omitted {@code diceWeight} 0. */
+        @JsonCreator
+        static LossSpec fromJson(@com.fasterxml.jackson.annotation.JsonProperty("classWeights") double[] classWeights,
+                                 @com.fasterxml.jackson.annotation.JsonProperty("ignoreLabel") Integer ignoreLabel,
+                                 @com.fasterxml.jackson.annotation.JsonProperty("diceWeight") Double diceWeight) {
+            return new LossSpec(classWeights, ignoreLabel == null ? -1 : ignoreLabel, diceWeight == null ? 0 : diceWeight);
+        }
+
         /** Plain cross-entropy: no weights, nothing ignored. */
         public static LossSpec crossEntropy() {
             return new LossSpec(null, -1, 0);
@@ -194,7 +206,11 @@ public record SegmentationSpec(
         }
     }
 
-    /** Builds a spec from an architecture's defaults; {@link #build()} validates. */
+    /**
+     * Builds a spec from an architecture's defaults; {@link #build()} validates. JSON and HOCON
+     * configuration bind through it too, so omitted keys take these defaults.
+     */
+    @JsonPOJOBuilder(withPrefix = "")
     public static final class Builder {
         private Architecture architecture;
         private int numClasses;
@@ -203,6 +219,7 @@ public record SegmentationSpec(
         private int inputWidth;
         private double widthMultiplier = 1.0;
         private boolean batchNorm = true;
+        /** 0 = the architecture's default, resolved in {@link #build()}. */
         private int depth;
         private int outputStride = 16;
         private Padding padding = Padding.SAME;
@@ -214,7 +231,10 @@ public record SegmentationSpec(
         private Builder(Architecture architecture, int numClasses) {
             this.architecture = architecture;
             this.numClasses = numClasses;
-            this.depth = architecture == Architecture.DEEPLAB_V3 || architecture == Architecture.DEEPLAB_V3_PLUS ? 50 : 4;
+        }
+
+        @JsonCreator
+        private Builder() {
         }
 
         private Builder(SegmentationSpec s) {
@@ -238,6 +258,8 @@ public record SegmentationSpec(
         public Builder numClasses(int v) { numClasses = v; return this; }
         public Builder inputChannels(int v) { inputChannels = v; return this; }
         public Builder inputSize(int height, int width) { inputHeight = height; inputWidth = width; return this; }
+        public Builder inputHeight(int v) { inputHeight = v; return this; }
+        public Builder inputWidth(int v) { inputWidth = v; return this; }
         public Builder widthMultiplier(double v) { widthMultiplier = v; return this; }
         public Builder batchNorm(boolean v) { batchNorm = v; return this; }
         public Builder depth(int v) { depth = v; return this; }
@@ -249,8 +271,11 @@ public record SegmentationSpec(
         public Builder loss(LossSpec v) { loss = v; return this; }
 
         public SegmentationSpec build() {
+            Objects.requireNonNull(architecture, "architecture must be set");
+            int resolvedDepth = depth != 0 ? depth
+                    : architecture == Architecture.DEEPLAB_V3 || architecture == Architecture.DEEPLAB_V3_PLUS ? 50 : 4;
             return new SegmentationSpec(architecture, numClasses, inputChannels, inputHeight, inputWidth,
-                    widthMultiplier, batchNorm, depth, outputStride, padding, dropout, weightInit, seed, loss);
+                    widthMultiplier, batchNorm, resolvedDepth, outputStride, padding, dropout, weightInit, seed, loss);
         }
     }
 }

@@ -41,7 +41,7 @@ final class HeatMap {
             longest = Math.max(longest, fm.stringWidth(n));
         }
         pg.dispose();
-        int left = longest + 16;
+        int left = longest + 30;
         int top = longest + 44;
         int legendWidth = 70;
         int width = left + k * cell + legendWidth + 10;
@@ -55,7 +55,8 @@ final class HeatMap {
             g.fillRect(0, 0, width, height);
             g.setColor(Color.BLACK);
             g.setFont(titleFont);
-            g.drawString("prediction \u2192", left, 18);
+            String predicted = "prediction";
+            g.drawString(predicted, left + (k * cell - g.getFontMetrics().stringWidth(predicted)) / 2, 18);
             g.setFont(labelFont);
             // column labels, rotated
             for (int p = 0; p < k; p++) {
@@ -118,9 +119,10 @@ final class HeatMap {
             g.drawString("0%", lx + 18, top + lh);
             g.setFont(titleFont);
             AffineTransform saved = g.getTransform();
-            g.translate(14, top + k * cell);
+            String truth = "ground truth";
+            g.translate(18, top + (k * cell + g.getFontMetrics().stringWidth(truth)) / 2);
             g.rotate(-Math.PI / 2);
-            g.drawString("ground truth \u2192", 0, 0);
+            g.drawString(truth, 0, 0);
             g.setTransform(saved);
             g.setFont(cellFont);
             g.setColor(Color.DARK_GRAY);

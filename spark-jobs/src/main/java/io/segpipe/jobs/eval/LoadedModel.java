@@ -15,26 +15,21 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 
 import io.segpipe.model.predict.Segmenter;
+import io.segpipe.jobs.model.ModelDirectory;
 import io.segpipe.model.spec.SegmentationSpec;
 
 /**
  * A model read on the driver, checked, and kept as the DL4J zip bytes that are broadcast to the
  * executors.
  *
- * <p>Layout read by {@link #read}: a directory holding {@value #MODEL_FILE} (a DL4J
- * {@code ModelSerializer} zip of a {@code ComputationGraph}) and {@value #SPEC_FILE} (the
- * {@link SegmentationSpec} it was built from). This is the part of the model directory that
- * evaluation and scoring need; the training branch's {@code io.segpipe.jobs.model.ModelDirectory}
- * (with provenance) will replace this reader once merged.
+ * <p>{@link #read} takes a model directory written by training ({@link ModelDirectory}, checked
+ * there) and keeps its network's zip and spec, the parts evaluation and scoring need.
  *
  * @param path  where the model was read from (qualified)
  * @param spec  the network's spec
  * @param bytes the DL4J zip
  */
 public record LoadedModel(String path, SegmentationSpec spec, byte[] bytes) {
-
-    public static final String MODEL_FILE = "model.zip";
-    public static final String SPEC_FILE = "spec.json";
 
     public LoadedModel {
         Objects.requireNonNull(spec, "spec");
@@ -52,27 +47,8 @@ public record LoadedModel(String path, SegmentationSpec spec, byte[] bytes) {
         Path dir = new Path(path);
         FileSystem fs = dir.getFileSystem(conf);
         dir = fs.makeQualified(dir);
-        if (!fs.exists(dir)) {
-            throw new FileNotFoundException("model " + dir + " does not exist");
-        }
-        if (fs.getFileStatus(dir).isFile()) {
-            throw new IllegalArgumentException("model " + dir + " is a file; a model is a directory holding " + MODEL_FILE
-                    + " and " + SPEC_FILE);
-        }
-        Path specFile = new Path(dir, SPEC_FILE);
-        Path modelFile = new Path(dir, MODEL_FILE);
-        for (Path p : new Path[] {specFile, modelFile}) {
-            if (!fs.exists(p)) {
-                throw new FileNotFoundException("model directory " + dir + " has no " + p.getName());
-            }
-        }
-        SegmentationSpec spec;
-        try {
-            spec = SegmentationSpec.fromJson(new String(readAll(fs, specFile), StandardCharsets.UTF_8));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("model " + dir + ": " + SPEC_FILE + " is not a valid spec: " + e.getMessage(), e);
-        }
-        byte[] bytes = readAll(fs, modelFile);
+        SegmentationSpec spec = ModelDirectory.readInfo(dir.toString(), conf).spec();
+        byte[] bytes = readAll(fs, new Path(dir, ModelDirectory.MODEL));
         LoadedModel model = new LoadedModel(dir.toString(), spec, bytes);
         model.segmenter(); // fails here, on the driver, for a file that is not a DL4J model
         return model;
@@ -91,13 +67,6 @@ public record LoadedModel(String path, SegmentationSpec spec, byte[] bytes) {
         return model;
     }
 
-    /** Writes this model in the {@link #read} layout (tests and tools). */
-    public void write(FileSystem fs, Path dir) throws IOException {
-        fs.mkdirs(dir);
-        io.segpipe.prep.fs.AtomicFs.writeFile(fs, new Path(dir, MODEL_FILE), true, out -> out.write(bytes));
-        io.segpipe.prep.fs.AtomicFs.writeString(fs, new Path(dir, SPEC_FILE), spec.toJson(), true);
-    }
-
     /**
      * A new network restored from the bytes, wrapped for prediction.
      *
@@ -112,11 +81,11 @@ public record LoadedModel(String path, SegmentationSpec spec, byte[] bytes) {
         try {
             net = ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(bytes), false);
         } catch (Exception | LinkageError e) {
-            throw new IllegalArgumentException("model " + path + ": " + MODEL_FILE + " (" + bytes.length
+            throw new IllegalArgumentException("model " + path + ": " + ModelDirectory.MODEL + " (" + bytes.length
                     + " bytes) is not a DL4J model: " + describe(e), e);
         }
         if (net == null || net.getConfiguration() == null) {
-            throw new IllegalArgumentException("model " + path + ": " + MODEL_FILE + " is not a DL4J computation graph");
+            throw new IllegalArgumentException("model " + path + ": " + ModelDirectory.MODEL + " is not a DL4J computation graph");
         }
         Segmenter segmenter;
         try {

@@ -24,15 +24,10 @@ import io.segpipe.prep.fs.AtomicFs;
 /**
  * File operations of the registry that {@link AtomicFs} does not provide with the guarantee the
  * registry needs: create-if-absent (its writes check for an existing target and then rename, which
- * two racing writers can both pass), an atomic replace on the local file system, and reads of the
- * registry's small JSON files.
+ * two racing writers can both pass) and reads of the registry's small JSON files.
  *
- * <p>Replace: {@link AtomicFs#writeFile} replaces through {@code FileContext.rename(OVERWRITE)},
- * which is one atomic NameNode operation on HDFS, but on the local file system Hadoop's
- * {@code AbstractFileSystem.renameInternal} deletes the target and then renames, so a reader in
- * between finds no file ({@code RegistryTest} caught a missing pointer within a few thousand
- * reads). {@link #replace} therefore uses {@code rename(2)} ({@code ATOMIC_MOVE}) locally and
- * {@link AtomicFs} everywhere else.
+ * <p>Replace is {@link AtomicFs#writeString}, atomic on HDFS and the local file system
+ * ({@code RegistryTest} reads the pointer concurrently with replacements to prove it).
  *
  * <p>Exclusivity by file system: on HDFS a rename without OVERWRITE is a single NameNode operation
  * that fails when the destination exists. On the local file system (and NFS) Hadoop's rename
@@ -107,23 +102,7 @@ final class RegistryFs {
      * new content, never a missing or partial file (on HDFS and the local file system).
      */
     static void replace(FileSystem fs, Path target, String content) throws IOException {
-        FileSystem raw = raw(fs);
-        if (!isLocal(raw)) {
-            AtomicFs.writeString(fs, target, content, true);
-            return;
-        }
-        java.nio.file.Path t = local(raw, target);
-        java.nio.file.Path tmp = local(raw, AtomicFs.tempSibling(target));
-        Files.createDirectories(t.getParent());
-        try {
-            Files.writeString(tmp, content, StandardCharsets.UTF_8);
-            Files.move(tmp, t, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-        // A checksum left by an earlier write through Hadoop's checksummed local file system would
-        // no longer match; without one, Hadoop reads the file unchecked.
-        Files.deleteIfExists(t.resolveSibling("." + t.getFileName() + ".crc"));
+        AtomicFs.writeString(fs, target, content, true);
     }
 
     /** The content of a small file read without checksum verification, or empty when it does not exist. */

@@ -134,20 +134,15 @@ public final class RetrainJob {
             Optional<ProductionPointer> production = registry.production();
             championVersion = production.map(ProductionPointer::version).orElse(null);
             String championPath = production.map(p -> registry.versionPath(p.version())).orElse(null);
-            if (config.warmStart() && championPath != null) {
-                // TrainJob builds a fresh network or resumes its own checkpoints; it has no option yet
-                // to start from another model directory's weights.
-                throw new IllegalArgumentException("warmStart: the training job of this build cannot start from the "
-                        + "production model " + championPath + " (TrainConfig has no initial-model option yet); "
-                        + "set warmStart to false to train from scratch");
-            }
+            boolean warm = config.warmStart() && championPath != null;
+            warmStartFrom = warm ? championVersion : null;
             seconds.put("open", secondsSince(t));
             afterStep.accept("opened");
 
             t = System.nanoTime();
             Path modelDir = new Path(staging, "model");
             TrainConfig train = config.train().toBuilder().dataset(dataset.path()).output(modelDir.toString())
-                    .overwrite(false).trainSplit(config.trainSplit()).build();
+                    .overwrite(false).trainSplit(config.trainSplit()).initialModel(warm ? championPath : "").build();
             TrainJob.run(train, spark);
             seconds.put("train", secondsSince(t));
             afterStep.accept("trained");

@@ -25,6 +25,10 @@ import io.segpipe.prep.Checks;
  * executors share ({@code networkMask}, e.g. {@code 10.0.0.0/16}) and, on Aeron 1.39, the system
  * property {@code aeron.publication.unblock.timeout} above 30 s on driver and executors (set by the
  * job on the driver; pass it in {@code spark.executor.extraJavaOptions} on a cluster).
+ * <b>Experimental</b> on dl4j-spark-parameterserver 1.0.0-M2: it starts and trains on local[2], but the
+ * job calls {@code fit} once per epoch, and from the second call on the executor-side training
+ * wrapper (a JVM-wide singleton in that module) no longer reports iterations to the listeners (the
+ * epoch loss is NaN) and val mIoU stopped improving in our tests; use PARAMETER_AVERAGING for real runs.
  *
  * @param mode               PARAMETER_AVERAGING (default) or SHARED_GRADIENTS
  * @param workers            data partitions = concurrent workers; 0 (default) = Spark's default parallelism

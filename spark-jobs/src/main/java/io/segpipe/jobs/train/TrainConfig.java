@@ -43,6 +43,8 @@ import io.segpipe.prep.reader.Normalization;
  * @param checkpointEvery       checkpoint every N epochs (and after the last); 0 = no checkpoints (default 1)
  * @param keepCheckpoints       newest checkpoints kept, >= 1 (default 2)
  * @param resume                continue from the newest checkpoint in {@code checkpointDir} (default false)
+ * @param initialModel          model directory whose weights start the training (warm start: same architecture,
+ *                              classes and widths; fresh optimiser state); "" = random initialisation (default "")
  * @param statsFile             DL4J UI statistics file (J7FileStatsStorage, open it with the DL4J training UI);
  *                              "" = none (default "")
  * @param seed                  seed of parameter initialisation, augmentation and shuffling (default 42)
@@ -56,7 +58,7 @@ public record TrainConfig(String dataset, String output, boolean overwrite, Segm
                           double inputScale, AugmentConfig augment, OptimizerConfig optimizer, MasterConfig master,
                           int epochs, int validateEvery, int earlyStoppingPatience, double earlyStoppingMinDelta,
                           int valBatchSize, String checkpointDir, int checkpointEvery, int keepCheckpoints,
-                          boolean resume, String statsFile, long seed, double maxMinutes) {
+                          boolean resume, String initialModel, String statsFile, long seed, double maxMinutes) {
 
     public TrainConfig {
         Checks.notBlank("dataset", dataset);
@@ -70,9 +72,10 @@ public record TrainConfig(String dataset, String output, boolean overwrite, Segm
         Architectures.Tiling columns = Architectures.tiling(model, model.inputWidth());
         if (!rows.isNone() || !columns.isNone()) {
             throw new IllegalArgumentException("model.inputHeight x model.inputWidth must be a size " + model.architecture()
-                    + " (depth " + model.depth() + ", padding " + model.padding() + ") takes without padding, found "
-                    + model.inputHeight() + "x" + model.inputWidth() + " (it would need " + rows + " rows and " + columns
-                    + " columns of padding)");
+                    + " (depth " + model.depth() + ", padding " + model.padding() + ") takes without padding, e.g. "
+                    + (model.inputHeight() + rows.before() + rows.after()) + "x"
+                    + (model.inputWidth() + columns.before() + columns.after()) + "; found "
+                    + model.inputHeight() + "x" + model.inputWidth());
         }
         Checks.notNull("classWeights", classWeights);
         Checks.notBlank("trainSplit", trainSplit);
@@ -98,6 +101,11 @@ public record TrainConfig(String dataset, String output, boolean overwrite, Segm
         if (resume && checkpointEvery == 0 && checkpointDir.isBlank()) {
             throw new IllegalArgumentException("resume needs checkpoints: set checkpointEvery >= 1 or checkpointDir, "
                     + "found checkpointEvery 0 and no checkpointDir");
+        }
+        Checks.notNull("initialModel", initialModel);
+        if (resume && !initialModel.isBlank()) {
+            throw new IllegalArgumentException("resume and initialModel exclude each other: resume continues a checkpoint "
+                    + "of this run, initialModel starts a new run from another model's weights; found both");
         }
         Checks.notNull("statsFile", statsFile);
         Checks.inRange("maxMinutes", maxMinutes, 0, 1e6);
@@ -143,7 +151,7 @@ public record TrainConfig(String dataset, String output, boolean overwrite, Segm
                 .augment(augment).optimizer(optimizer).master(master).epochs(epochs).validateEvery(validateEvery)
                 .earlyStoppingPatience(earlyStoppingPatience).earlyStoppingMinDelta(earlyStoppingMinDelta)
                 .valBatchSize(valBatchSize).checkpointDir(checkpointDir).checkpointEvery(checkpointEvery)
-                .keepCheckpoints(keepCheckpoints).resume(resume).statsFile(statsFile).seed(seed).maxMinutes(maxMinutes);
+                .keepCheckpoints(keepCheckpoints).resume(resume).initialModel(initialModel).statsFile(statsFile).seed(seed).maxMinutes(maxMinutes);
     }
 
     /** Defaults for every option; {@link #build()} validates. */
@@ -170,6 +178,7 @@ public record TrainConfig(String dataset, String output, boolean overwrite, Segm
         private int checkpointEvery = 1;
         private int keepCheckpoints = 2;
         private boolean resume;
+        private String initialModel = "";
         private String statsFile = "";
         private long seed = 42;
         private double maxMinutes;
@@ -195,6 +204,7 @@ public record TrainConfig(String dataset, String output, boolean overwrite, Segm
         public Builder checkpointEvery(int v) { checkpointEvery = v; return this; }
         public Builder keepCheckpoints(int v) { keepCheckpoints = v; return this; }
         public Builder resume(boolean v) { resume = v; return this; }
+        public Builder initialModel(String v) { initialModel = v; return this; }
         public Builder statsFile(String v) { statsFile = v; return this; }
         public Builder seed(long v) { seed = v; return this; }
         public Builder maxMinutes(double v) { maxMinutes = v; return this; }
@@ -203,7 +213,7 @@ public record TrainConfig(String dataset, String output, boolean overwrite, Segm
             return new TrainConfig(dataset, output, overwrite, model, classWeights, trainSplit, valSplit, normalization,
                     inputScale, augment, optimizer, master, epochs, validateEvery, earlyStoppingPatience,
                     earlyStoppingMinDelta, valBatchSize, checkpointDir, checkpointEvery, keepCheckpoints, resume,
-                    statsFile, seed, maxMinutes);
+                    initialModel, statsFile, seed, maxMinutes);
         }
     }
 

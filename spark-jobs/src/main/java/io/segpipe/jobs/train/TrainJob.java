@@ -256,9 +256,29 @@ public final class TrainJob {
                     : spark.sparkContext().getConf().getInt("spark.task.cpus", 1);
         }
 
+        /**
+         * Copies the weights of the model directory {@code dir} into {@code net} (warm start); the
+         * optimiser state stays fresh. The networks must have the same layers and parameter count.
+         */
+        private void warmStart(ComputationGraph net, String dir) throws IOException {
+            ComputationGraph initial = ModelDirectory.read(dir, spark.sparkContext().hadoopConfiguration()).network();
+            if (!initial.getConfiguration().getVertices().keySet().equals(net.getConfiguration().getVertices().keySet())
+                    || initial.numParams() != net.numParams()) {
+                throw new IllegalArgumentException("initialModel " + dir + " does not fit the configured model: it has "
+                        + initial.numParams() + " parameters in " + initial.getConfiguration().getVertices().size()
+                        + " vertices, the configured " + setup.spec().architecture() + " " + net.numParams() + " in "
+                        + net.getConfiguration().getVertices().size());
+            }
+            net.setParams(initial.params());
+            LOG.info("Warm start from {}", dir);
+        }
+
         TrainResult train() throws IOException {
             SegmentationSpec spec = setup.spec();
             ComputationGraph net = resumed != null ? resumed.network() : Networks.create(spec, config.optimizer());
+            if (resumed == null && !config.initialModel().isBlank()) {
+                warmStart(net, config.initialModel());
+            }
             MetricsHistory history = resumed != null ? resumed.state().metrics() : MetricsHistory.empty();
             int firstEpoch = resumed != null ? resumed.state().epoch() : 0;
             int noImprovement = resumed != null ? resumed.state().validationsWithoutImprovement() : 0;
@@ -334,7 +354,6 @@ public final class TrainJob {
                     if (!newIds.isEmpty()) {
                         LOG.warn("Epoch {}: skipped {} corrupt row(s): {}", number, newIds.size(), newIds);
                     }
-                    skippedTotal += skippedNow;
                     long images = Math.max(0, setup.trainSamples() - newIds.size());
 
                     double spent = (System.nanoTime() - start) / 1e9;
@@ -349,6 +368,8 @@ public final class TrainJob {
                         val = validator.validate(sc, valRows, net, setup, "epoch " + number);
                         valSeconds = (System.nanoTime() - v0) / 1e9;
                     }
+                    skippedNow = skipped.value() - skippedBefore; // training and validation
+                    skippedTotal += skippedNow;
                     EpochMetrics m = new EpochMetrics(number, loss.mean(), lr, images, trainSeconds,
                             images / trainSeconds, skippedNow, val == null ? null : val.meanIoU(),
                             val == null ? null : val.pixelAccuracy(),

@@ -6,6 +6,7 @@ import java.util.List;
 
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -16,15 +17,17 @@ import io.segpipe.jobs.data.CorruptRowFilter;
 import io.segpipe.jobs.eval.ConfusionMatrix;
 import io.segpipe.jobs.eval.InferenceConfig;
 import io.segpipe.jobs.eval.LoadedModel;
-import io.segpipe.jobs.eval.ModelBroadcast;
 import io.segpipe.jobs.eval.Predictor;
 import io.segpipe.jobs.eval.SegmentationMetrics;
+import io.segpipe.model.backend.Nd4jBackend;
+import io.segpipe.model.predict.Segmenter;
+import io.segpipe.model.spec.SegmentationSpec;
 import io.segpipe.prep.reader.TensorSample;
 import io.segpipe.prep.schema.ClassTable;
 
 /**
  * Validation during training with the evaluation module's pieces: the current network is
- * broadcast ({@link ModelBroadcast}), each partition decodes its rows (skipping corrupt ones),
+ * broadcast (its DL4J zip, as {@link LoadedModel} holds it), each partition decodes its rows (skipping corrupt ones),
  * resizes them by the job's input scale, predicts same-size batches ({@link Predictor}, whole
  * image) and fills a {@link ConfusionMatrix}; the matrices are merged with {@code treeAggregate}
  * and turned into {@link SegmentationMetrics}. Predictions never reach the driver.
@@ -48,24 +51,35 @@ final class Validator implements Serializable {
         this.threads = threads;
     }
 
-    /** Metrics of {@code net} on {@code rows}. */
+    /**
+     * Metrics of {@code net} on {@code rows}. The network travels as a broadcast DL4J zip and is
+     * restored once per partition (not pooled per JVM: a run validates many versions of the network,
+     * and pooled copies of each would accumulate in long-lived executors).
+     */
     SegmentationMetrics validate(JavaSparkContext sc, JavaRDD<Row> rows, ComputationGraph net, TrainSetup setup,
                                  String description) {
-        ModelBroadcast model = ModelBroadcast.of(sc, LoadedModel.of(net, setup.spec(), description));
+        LoadedModel model = LoadedModel.of(net, setup.spec(), description);
+        Broadcast<byte[]> bytes = sc.broadcast(model.bytes());
+        String specJson = setup.spec().toJson();
         try {
             ConfusionMatrix zero = new ConfusionMatrix(numClasses, ignoreLabel);
-            ConfusionMatrix total = rows.mapPartitions(it -> partition(it, model))
+            ConfusionMatrix total = rows.mapPartitions(it -> partition(it, description, specJson, bytes))
                     .treeAggregate(zero, ConfusionMatrix::combine, ConfusionMatrix::combine);
             return SegmentationMetrics.of(total, setup.classes());
         } finally {
-            model.destroy();
+            bytes.destroy();
         }
     }
 
-    private Iterator<ConfusionMatrix> partition(Iterator<Row> rows, ModelBroadcast model) {
+    private Iterator<ConfusionMatrix> partition(Iterator<Row> rows, String description, String specJson,
+                                                Broadcast<byte[]> bytes) {
         ConfusionMatrix matrix = new ConfusionMatrix(numClasses, ignoreLabel);
-        try (ModelBroadcast.Lease lease = model.lease(threads)) {
-            Predictor predictor = new Predictor(lease.segmenter(), InferenceConfig.builder().batchSize(batchSize).build());
+        Nd4jBackend.init();
+        Nd4jBackend.setThreads(threads);
+        {
+            Segmenter segmenter = new LoadedModel(description, SegmentationSpec.fromJson(specJson), bytes.value())
+                    .segmenter();
+            Predictor predictor = new Predictor(segmenter, InferenceConfig.builder().batchSize(batchSize).build());
             Iterator<TensorSample> decoded = decoder.decode(rows);
             Iterator<TensorSample> resized = new Iterator<>() {
                 @Override

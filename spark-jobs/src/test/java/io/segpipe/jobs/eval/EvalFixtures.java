@@ -62,16 +62,10 @@ public final class EvalFixtures {
         return TinySpecs.builder(Architecture.UNET, numClasses).inputChannels(channels).build();
     }
 
-    /** A freshly initialised tiny model written to {@code dir} in the {@link LoadedModel} layout. */
+    /** A freshly initialised tiny model written to {@code dir} as a complete model directory. */
     public static String tinyModel(Path dir, SegmentationSpec spec) {
         Nd4jBackend.init();
-        LoadedModel model = LoadedModel.of(io.segpipe.model.arch.Architectures.create(spec), spec, "tiny");
-        try {
-            FileSystem fs = FileSystem.getLocal(new Configuration());
-            model.write(fs, new org.apache.hadoop.fs.Path(dir.toString()));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return dir.toString();
+        return io.segpipe.jobs.model.ModelFixtures.write(dir.toString(),
+                io.segpipe.model.arch.Architectures.create(spec), spec);
     }
 }

@@ -128,17 +128,16 @@ class EvalJobTest {
 
     @Test
     void aFileThatIsNotADl4jModelIsNamed(@TempDir Path tmp) throws IOException {
-        Path dir = tmp.resolve("bogus");
-        Files.createDirectories(dir);
-        Files.writeString(dir.resolve(LoadedModel.SPEC_FILE), EvalFixtures.tinySpec(4, 3).toJson());
-        Files.write(dir.resolve(LoadedModel.MODEL_FILE), TinyDatasets.noisyRgbPng(8, 8, 1));
+        Path dir = Path.of(EvalFixtures.tinyModel(tmp.resolve("bogus"), EvalFixtures.tinySpec(4, 3)));
+        Files.write(dir.resolve(io.segpipe.jobs.model.ModelDirectory.MODEL), TinyDatasets.noisyRgbPng(8, 8, 1));
+        Files.deleteIfExists(dir.resolve("." + io.segpipe.jobs.model.ModelDirectory.MODEL + ".crc")); // Hadoop's local checksum
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> EvalJob.run(config(tmp.resolve("o")).model(dir.toString()).build(), spark));
         assertTrue(e.getMessage().contains("model.zip") && e.getMessage().contains("is not a DL4J model"), e.getMessage());
         Path missing = tmp.resolve("nothing");
         IOException io = assertThrows(IOException.class,
                 () -> EvalJob.run(config(tmp.resolve("o")).model(missing.toString()).build(), spark));
-        assertTrue(io.getMessage().contains("does not exist"), io.getMessage());
+        assertTrue(io.getMessage().contains("no model directory at"), io.getMessage());
     }
 
     @Test

@@ -54,24 +54,12 @@ class ModelDirectoryTest {
                 io.segpipe.model.predict.Labels.oneHot(Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.INT, 2, 16, 16), spec)));
     }
 
-    /** A manifest of the synthetic generator's classes, as data-prep writes it. */
     static String manifestJson() {
-        SplitStats stats = SplitStats.of(4, 1024, 24, new long[] {700, 100, 100, 100}, new long[] {1000, 500, 500, 400});
-        DatasetManifest m = new DatasetManifest(DatasetManifest.FORMAT, 1, "2024-01-01T00:00:00Z", "test", "data",
-                "quarantine.jsonl", 4, 0, Map.of("train", stats), SyntheticDatasetGenerator.classTable(),
-                ClassWeights.compute("train", stats), JsonNodeFactory.instance.objectNode());
-        return Json.write(m);
+        return ModelFixtures.manifestJson(SyntheticDatasetGenerator.classTable());
     }
 
     static ModelDirectory.Info info(SegmentationSpec s) {
-        EpochMetrics e1 = new EpochMetrics(1, 1.2, 0.01, 8, 2.0, 4.0, 0, null, null, null, 0);
-        EpochMetrics e2 = new EpochMetrics(2, 0.9, 0.009, 8, 2.0, 4.0, 1, 0.5, 0.8, List.of(0.9, 0.4, Double.NaN, 0.2), 0.5);
-        String manifest = manifestJson();
-        Provenance p = new Provenance(ModelDirectory.FORMAT, ModelDirectory.FORMAT_VERSION, "test", "1.0.0-M2.1", "3.5.7",
-                "17", 7, "2024-01-01T00:00:00Z", "2024-01-01T00:01:00Z", List.of("localhost"), "PARAMETER_AVERAGING",
-                JsonNodeFactory.instance.objectNode().put("workers", 2), "file:/data", ModelDirectory.sha256(manifest), 2, 2,
-                0.5, null);
-        return new ModelDirectory.Info(s, "{\"epochs\": 2}", manifest, new MetricsHistory(List.of(e1, e2)), p);
+        return ModelFixtures.info(s, SyntheticDatasetGenerator.classTable());
     }
 
     @Test

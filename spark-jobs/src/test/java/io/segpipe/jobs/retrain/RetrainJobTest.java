@@ -82,10 +82,11 @@ class RetrainJobTest {
         assertArrayEquals(pointer, Files.readAllBytes(root.resolve(ModelRegistry.POINTER)));
         assertFalse(Files.exists(root.resolve(ModelRegistry.LOCK)), "the lock was released");
 
-        // 4. Warm start is refused before any training while the training job has no initial-model option.
-        IllegalArgumentException warm = assertThrows(IllegalArgumentException.class,
-                () -> RetrainJob.run(base.toBuilder().runId("warm").warmStart(true).build(), LocalSpark.session()));
-        assertTrue(warm.getMessage().startsWith("warmStart: "), warm.getMessage());
+        // 4. Warm start: the challenger trains from the production model's weights (recorded in the history).
+        RetrainResult warm = RetrainJob.run(base.toBuilder().runId("warm").warmStart(true).margin(1.0).build(),
+                LocalSpark.session());
+        assertEquals(RunOutcome.KEPT, warm.outcome());
+        assertEquals(4, warm.challengerVersion());
 
         // 5. A run while another holds the registry fails at once, naming the holder.
         try (RegistryLock held = registry.lock("holder", LockSettings.staleAfter(Duration.ofMinutes(10)))) {
@@ -96,14 +97,16 @@ class RetrainJobTest {
 
         // 6. The next run succeeds.
         RetrainResult fourth = RetrainJob.run(base.toBuilder().runId("fourth").margin(0).build(), LocalSpark.session());
-        assertEquals(4, fourth.challengerVersion(), "v000003 was registered by the failed run");
-        assertEquals(fourth.outcome() == RunOutcome.PROMOTED ? 4 : 1, registry.production().orElseThrow().version());
+        assertEquals(5, fourth.challengerVersion(), "v000003 was registered by the failed run, v000004 by the warm one");
+        assertEquals(fourth.outcome() == RunOutcome.PROMOTED ? 5 : 1, registry.production().orElseThrow().version());
 
         List<HistoryRecord> history = registry.history();
         assertEquals(List.of("first", "second", "third", "warm", "fourth"),
                 history.stream().map(HistoryRecord::runId).toList());
-        assertEquals(List.of(RunOutcome.PROMOTED, RunOutcome.KEPT, RunOutcome.FAILED, RunOutcome.FAILED,
+        assertEquals(List.of(RunOutcome.PROMOTED, RunOutcome.KEPT, RunOutcome.FAILED, RunOutcome.KEPT,
                 fourth.outcome()), history.stream().map(HistoryRecord::outcome).toList());
+        assertEquals(1, history.get(3).warmStartFrom(), "the warm run started from the production version");
+        assertEquals(null, history.get(1).warmStartFrom());
         HistoryRecord h1 = history.get(0);
         HistoryRecord h2 = history.get(1);
         assertEquals(32, h1.datasetSamples());

@@ -1,0 +1,123 @@
+package io.segpipe.jobs.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+import org.junit.jupiter.api.Test;
+
+import io.segpipe.jobs.data.AugmentConfig;
+import io.segpipe.model.spec.Architecture;
+import io.segpipe.model.spec.SegmentationSpec;
+import io.segpipe.prep.reader.Normalization;
+
+class TrainConfigTest {
+
+    static SegmentationSpec spec() {
+        return SegmentationSpec.builder(Architecture.UNET, 4).depth(2).inputSize(32, 32).build();
+    }
+
+    static TrainConfig.Builder valid() {
+        return TrainConfig.builder().dataset("hdfs:///data/synth").output("hdfs:///models/m").model(spec());
+    }
+
+    @Test
+    void everyOptionRoundTripsThroughJson() {
+        TrainConfig c = valid().overwrite(true).classWeights(ClassWeighting.INVERSE_FREQUENCY).trainSplit("a")
+                .valSplit("b").normalization(Normalization.IMAGENET).inputScale(0.5)
+                .augment(AugmentConfig.builder().scaleMin(0.6).scaleMax(1.7).horizontalFlip(false).brightness(0.2)
+                        .contrast(0.3).elasticProbability(0.4).elasticSigma(7).elasticGrid(4).build())
+                .optimizer(OptimizerConfig.builder().type(OptimizerConfig.Type.SGD).learningRate(0.05).momentum(0.95)
+                        .weightDecay(5e-4).schedule(OptimizerConfig.Schedule.STEP).stepEpochs(3).gamma(0.5).build())
+                .master(MasterConfig.builder().mode(MasterConfig.Mode.SHARED_GRADIENTS).workers(3).batchSizePerWorker(2)
+                        .averagingFrequency(7).aggregationDepth(3).prefetchBatches(0).storageLevel("disk_only")
+                        .repartition("ALWAYS").repartitionStrategy("SPARK_DEFAULT").threadsPerTask(2).unicastPort(40200)
+                        .networkMask("10.0.0.0/16").controllerAddress("").updatesThreshold(1e-4).build())
+                .epochs(9).validateEvery(3).earlyStoppingPatience(2).earlyStoppingMinDelta(0.01).valBatchSize(2)
+                .checkpointDir("/ckpt").checkpointEvery(2).keepCheckpoints(3).resume(true).statsFile("/tmp/stats.db")
+                .seed(99).maxMinutes(30).build();
+        TrainConfig back = TrainConfig.fromJson(c.toJson());
+        assertEquals(c, back);
+        assertEquals("DISK_ONLY", back.master().storageLevel());
+        assertEquals(99, back.model().seed(), "the config seed seeds the network");
+    }
+
+    @Test
+    void omittedOptionsTakeTheDefaults() {
+        TrainConfig c = TrainConfig.fromJson("{\"dataset\": \"d\", \"output\": \"o\", \"model\": " + spec().toJson() + "}");
+        assertEquals(valid().dataset("d").output("o").build(), c);
+        assertEquals(ClassWeighting.MEDIAN_FREQUENCY, c.classWeights());
+        assertEquals(0.5, c.augment().scaleMin());
+        assertEquals(2.0, c.augment().scaleMax());
+        assertEquals("o.checkpoints", c.checkpointPath());
+        assertTrue(c.validatesAfter(1) && c.checkpointsAfter(30));
+    }
+
+    @Test
+    void unknownOptionsAreNamed() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainConfig.fromJson(
+                "{\"dataset\": \"d\", \"output\": \"o\", \"epochz\": 3, \"model\": " + spec().toJson() + "}"));
+        assertTrue(e.getMessage().contains("epochz"), e.getMessage());
+    }
+
+    @Test
+    void outOfRangeValuesNameTheField() {
+        List<Case> cases = List.of(
+                new Case(b -> b.epochs(0), "epochs must be >= 1, found 0"),
+                new Case(b -> b.dataset(""), "dataset must be a non-empty string"),
+                new Case(b -> b.inputScale(0), "inputScale must be in (0, 4], found 0.0"),
+                new Case(b -> b.valSplit("train"), "valSplit must differ from trainSplit"),
+                new Case(b -> b.keepCheckpoints(0), "keepCheckpoints must be >= 1, found 0"),
+                new Case(b -> b.model(SegmentationSpec.builder(Architecture.UNET, 4).depth(2).build()),
+                        "model.inputHeight and model.inputWidth must be set"),
+                new Case(b -> b.model(SegmentationSpec.builder(Architecture.UNET, 4).depth(3).inputSize(36, 36).build()),
+                        "takes without padding, e.g. 40x40; found 36x36"),
+                new Case(b -> b.optimizer(OptimizerConfig.builder().learningRate(-1).build()),
+                        "optimizer.learningRate must be in (0, 10], found -1.0"),
+                new Case(b -> b.optimizer(OptimizerConfig.builder().momentum(1.5).build()), "optimizer.momentum"),
+                new Case(b -> b.master(MasterConfig.builder().batchSizePerWorker(0).build()),
+                        "master.batchSizePerWorker must be >= 1, found 0"),
+                new Case(b -> b.master(MasterConfig.builder().storageLevel("FAST").build()),
+                        "master.storageLevel must be one of"),
+                new Case(b -> b.master(MasterConfig.builder().unicastPort(70000).build()), "master.unicastPort"),
+                new Case(b -> b.augment(AugmentConfig.builder().scaleMin(0).build()), "augment.scaleMin"),
+                new Case(b -> b.maxMinutes(-1), "maxMinutes"));
+        for (Case c : cases) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> c.change.apply(valid()).build(),
+                    c.message);
+            assertTrue(e.getMessage().contains(c.message), "expected '" + c.message + "' in: " + e.getMessage());
+        }
+        IllegalArgumentException json = assertThrows(IllegalArgumentException.class, () -> TrainConfig.fromJson(
+                "{\"dataset\": \"d\", \"output\": \"o\", \"epochs\": -2, \"model\": " + spec().toJson() + "}"));
+        assertTrue(json.getMessage().contains("epochs must be >= 1, found -2"), json.getMessage());
+    }
+
+    @Test
+    void learningRateSchedules() {
+        OptimizerConfig poly = OptimizerConfig.builder().learningRate(0.1).schedule(OptimizerConfig.Schedule.POLY)
+                .power(1).build();
+        assertEquals(0.1, poly.learningRate(0, 10), 1e-12);
+        assertEquals(0.05, poly.learningRate(5, 10), 1e-12);
+        OptimizerConfig step = OptimizerConfig.builder().learningRate(0.1).schedule(OptimizerConfig.Schedule.STEP)
+                .stepEpochs(2).gamma(0.5).build();
+        assertEquals(0.1, step.learningRate(1, 10), 1e-12);
+        assertEquals(0.05, step.learningRate(2, 10), 1e-12);
+        assertEquals(0.025, step.learningRate(5, 10), 1e-12);
+    }
+
+    @Test
+    void theCamVidConfigurationParses() throws Exception {
+        // surefire runs in the module directory; conf/ is at the project root
+        TrainConfig c = TrainConfig.fromJson(Files.readString(Path.of("../conf/train-camvid.json")));
+        assertEquals(Architecture.UNET, c.model().architecture());
+        assertEquals(11, c.model().numClasses());
+    }
+
+    private record Case(UnaryOperator<TrainConfig.Builder> change, String message) {
+    }
+}
