@@ -83,7 +83,7 @@ class ClusterFixturesIT {
     }
 
     @Test
-    void aKilledProcessAndItsChildrenAreGoneAfterClose() throws Exception {
+    void closeStopsAProcessAndTheProcessesItStarted() throws Exception {
         java.nio.file.Path dir = io.segpipe.it.fixture.ItEnv.newDir("process-check");
         ManagedProcess p = ManagedProcess.start("sleeper", List.of("bash", "-c", "sleep 600 & sleep 600 & wait"),
                 java.util.Map.of(), dir, dir.resolve("sleeper.log"));
