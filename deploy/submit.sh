@@ -51,10 +51,16 @@ drv_offheap="${SEGPIPE_DRIVER_OFFHEAP:-4g}"
 # Container overhead = off-heap limit + 1 GiB for natives (libnd4j, oneDNN, OpenBLAS), thread stacks and Spark's own buffers.
 exec_overhead_mib=$(( $(to_mib "$exec_offheap") + 1024 ))
 drv_overhead_mib=$(( $(to_mib "$drv_offheap") + 1024 ))
-jvm_opts() { # heap offheap
+jvm_opts() { # heap offheap log4j2-config
   local max_rss_mib=$(( $(to_mib "$1") + $(to_mib "$2") + 1024 ))
-  echo "$(setting java17.flags) -Dorg.bytedeco.javacpp.maxbytes=$(to_mib "$2")M -Dorg.bytedeco.javacpp.maxphysicalbytes=${max_rss_mib}M -Dlog4j2.configurationFile=log4j2.properties"
+  echo "$(setting java17.flags) -Dorg.bytedeco.javacpp.maxbytes=$(to_mib "$2")M -Dorg.bytedeco.javacpp.maxphysicalbytes=${max_rss_mib}M -Dlog4j2.configurationFile=$3"
 }
+# Executors (and a cluster-mode driver) find the log configuration shipped with --files in their
+# working directory; a client-mode driver is this machine, which has it under conf/.
+driver_log_conf="$home/conf/log4j2.properties"
+if [[ " ${spark_args[*]-} " =~ --deploy-mode[=\ ]+cluster ]]; then
+  driver_log_conf=log4j2.properties
+fi
 
 defaults=(
   --class io.segpipe.jobs.cli.Segpipe
@@ -65,8 +71,8 @@ defaults=(
   --conf "spark.task.cpus=1"
   --conf "spark.driver.memoryOverhead=${drv_overhead_mib}m"
   --conf "spark.executor.memoryOverhead=${exec_overhead_mib}m"
-  --conf "spark.driver.extraJavaOptions=$(jvm_opts "$drv_heap" "$drv_offheap")"
-  --conf "spark.executor.extraJavaOptions=$(jvm_opts "$exec_heap" "$exec_offheap")"
+  --conf "spark.driver.extraJavaOptions=$(jvm_opts "$drv_heap" "$drv_offheap" "$driver_log_conf")"
+  --conf "spark.executor.extraJavaOptions=$(jvm_opts "$exec_heap" "$exec_offheap" log4j2.properties)"
 )
 for var in MALLOC_ARENA_MAX:malloc.arena.max MALLOC_MMAP_THRESHOLD_:malloc.mmap.threshold MALLOC_TRIM_THRESHOLD_:malloc.trim.threshold; do
   name="${var%%:*}"; value="$(setting "${var#*:}")"
