@@ -3,10 +3,8 @@ package io.segpipe.model.loss;
 import java.util.Arrays;
 import java.util.Objects;
 
-import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.shade.jackson.annotation.JsonCreator;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
 
@@ -17,7 +15,7 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * class imbalance. Both terms are on the same scale (R × a mean per pixel, see the package
  * documentation), ignore the same pixels, and need the softmax activation.
  */
-public final class CrossEntropyDiceLoss implements ILossFunction {
+public final class CrossEntropyDiceLoss extends PixelLoss {
     private final double[] classWeights;
     private final double crossEntropyWeight;
     private final double diceWeight;
@@ -75,18 +73,6 @@ public final class CrossEntropyDiceLoss implements ILossFunction {
     public INDArray computeGradient(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
         return crossEntropy.computeGradient(labels, preOutput, activationFn, mask).muli(crossEntropyWeight)
                 .addi(dice.computeGradient(labels, preOutput, activationFn, mask).muli(diceWeight));
-    }
-
-    @Override
-    public Pair<Double, INDArray> computeGradientAndScore(INDArray labels, INDArray preOutput, IActivation activationFn,
-            INDArray mask, boolean average) {
-        return new Pair<>(computeScore(labels, preOutput, activationFn, mask, average),
-                computeGradient(labels, preOutput, activationFn, mask));
-    }
-
-    @Override
-    public String name() {
-        return toString();
     }
 
     @Override

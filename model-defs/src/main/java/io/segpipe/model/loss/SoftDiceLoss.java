@@ -1,9 +1,7 @@
 package io.segpipe.model.loss;
 
-import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.shade.jackson.annotation.JsonCreator;
 
 /**
@@ -21,7 +19,7 @@ import org.nd4j.shade.jackson.annotation.JsonCreator;
  * {@code R × L} (R rows, the scale of the package documentation) and the score array spreads it
  * evenly over the counted pixels, zero on ignored ones.
  */
-public final class SoftDiceLoss implements ILossFunction {
+public final class SoftDiceLoss extends PixelLoss {
 
     @JsonCreator
     public SoftDiceLoss() {
@@ -51,18 +49,6 @@ public final class SoftDiceLoss implements ILossFunction {
                 .muliRowVector(overlap.present).muliColumnVector(overlap.pixelWeights)
                 .muli(-(double) labels.size(0) / overlap.presentClasses);
         return activationFn.backprop(preOutput.dup(), dLdq).getFirst();
-    }
-
-    @Override
-    public Pair<Double, INDArray> computeGradientAndScore(INDArray labels, INDArray preOutput, IActivation activationFn,
-            INDArray mask, boolean average) {
-        return new Pair<>(computeScore(labels, preOutput, activationFn, mask, average),
-                computeGradient(labels, preOutput, activationFn, mask));
-    }
-
-    @Override
-    public String name() {
-        return toString();
     }
 
     @Override

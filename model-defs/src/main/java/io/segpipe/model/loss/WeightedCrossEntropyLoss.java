@@ -2,12 +2,10 @@ package io.segpipe.model.loss;
 
 import java.util.Arrays;
 
-import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.nd4j.shade.jackson.annotation.JsonCreator;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
@@ -27,7 +25,7 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * <p>Use with the softmax activation on the {@code CnnLossLayer}; the gradient uses the fused
  * softmax form {@code q·Σ_k w_k y_k − w·y}, computed from a stable log-softmax.
  */
-public final class WeightedCrossEntropyLoss implements ILossFunction {
+public final class WeightedCrossEntropyLoss extends PixelLoss {
     private final double[] classWeights;
 
     /** Unweighted: every class weighs 1. */
@@ -69,18 +67,6 @@ public final class WeightedCrossEntropyLoss implements ILossFunction {
         INDArray softmax = Transforms.exp(logSoftmax(preOutput), false);
         INDArray gradient = softmax.muliColumnVector(weightedLabels.sum(true, 1)).subi(weightedLabels);
         return gradient.muliColumnVector(pixelWeights.muli(PixelWeights.meanToRows(pixelWeights)));
-    }
-
-    @Override
-    public Pair<Double, INDArray> computeGradientAndScore(INDArray labels, INDArray preOutput, IActivation activationFn,
-            INDArray mask, boolean average) {
-        return new Pair<>(computeScore(labels, preOutput, activationFn, mask, average),
-                computeGradient(labels, preOutput, activationFn, mask));
-    }
-
-    @Override
-    public String name() {
-        return toString();
     }
 
     private INDArray checkedPixelWeights(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
