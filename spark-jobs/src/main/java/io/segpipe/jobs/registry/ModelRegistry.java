@@ -166,13 +166,15 @@ public final class ModelRegistry {
             }
         }
         // Temporaries of the pointer, history records and the marker from a run killed while writing them.
+        // Not the lock's: runs racing for the lock write theirs without holding it, and each removes its own.
+        String lockTemporaries = "." + LOCK + ".";
         for (Path dir : List.of(root, new Path(root, HISTORY))) {
             if (!fs.exists(dir)) {
                 continue;
             }
             for (FileStatus s : fs.listStatus(dir)) {
                 String n = s.getPath().getName();
-                if (n.startsWith(".") && n.contains(".tmp-")) {
+                if (n.startsWith(".") && n.contains(".tmp-") && !n.startsWith(lockTemporaries)) {
                     LOG.warn("Removing temporary {} left by an interrupted run", s.getPath());
                     fs.delete(s.getPath(), true);
                 }

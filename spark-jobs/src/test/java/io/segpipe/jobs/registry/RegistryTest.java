@@ -220,6 +220,19 @@ class RegistryTest {
     }
 
     @Test
+    void theLockHolderRemovesDeadTemporariesButNotThoseOfRunsRacingForTheLock() throws IOException {
+        try (RegistryLock lock = registry.lock("first", SETTINGS)) {
+            stageAndRegister(registry, lock, 0.5);
+        }
+        Path deadPointerWrite = Files.writeString(root.resolve(".production.json.tmp-dead"), "{");
+        Path racingLockWrite = Files.writeString(root.resolve(".lock.tmp-racing"), "{}");
+        try (RegistryLock lock = registry.lock("second", SETTINGS)) {
+            assertFalse(Files.exists(deadPointerWrite), "a killed run's pointer temporary is removed");
+            assertTrue(Files.exists(racingLockWrite), "a competing run's lock temporary is its own to remove");
+        }
+    }
+
+    @Test
     void aDirectoryThatIsNotARegistryIsRefused() throws IOException {
         Files.createDirectories(root.resolve("part-00000.parquet"));
         IOException e = assertThrows(IOException.class, () -> registry.lock("r", SETTINGS));
