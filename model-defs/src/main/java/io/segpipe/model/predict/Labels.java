@@ -6,6 +6,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import io.segpipe.model.backend.HostArrays;
 import io.segpipe.model.spec.SegmentationSpec;
 
 /**
@@ -24,15 +25,33 @@ public final class Labels {
      * @throws IllegalArgumentException for a label that is neither a class nor the ignore label
      */
     public static INDArray oneHot(INDArray labelMap, SegmentationSpec spec) {
+        return oneHot(labelMap, spec.numClasses(), spec.loss().ignoreLabel());
+    }
+
+    /**
+     * @param labelMap {@code [N, H, W]} integer class ids in [0, k) or {@code ignore}
+     * @return {@code [N, k, H, W]} float one-hot labels, all-zero at {@code ignore}
+     * @throws IllegalArgumentException for a label that is neither a class nor {@code ignore}
+     */
+    public static INDArray oneHot(INDArray labelMap, int k, int ignore) {
         Objects.requireNonNull(labelMap, "labelMap");
         if (labelMap.rank() != 3) {
             throw new IllegalArgumentException("labelMap must be [N, H, W], found " + java.util.Arrays.toString(labelMap.shape()));
         }
-        int k = spec.numClasses();
-        int ignore = spec.loss().ignoreLabel();
         int[] ids = labelMap.castTo(DataType.INT).dup('c').data().asInt();
-        long n = labelMap.size(0);
-        long plane = labelMap.size(1) * labelMap.size(2);
+        return oneHot(ids, labelMap.size(0), labelMap.size(1), labelMap.size(2), k, ignore);
+    }
+
+    /**
+     * @param ids {@code n * height * width} class ids in [0, k) or {@code ignore}, image by image, row by row
+     * @return {@code [n, k, height, width]} float one-hot labels, all-zero at {@code ignore}
+     * @throws IllegalArgumentException for a label that is neither a class nor {@code ignore}
+     */
+    public static INDArray oneHot(int[] ids, long n, long height, long width, int k, int ignore) {
+        long plane = height * width;
+        if (ids.length != n * plane) {
+            throw new IllegalArgumentException(ids.length + " label ids for " + n + " maps of " + height + "x" + width);
+        }
         float[] oneHot = new float[Math.toIntExact(n * k * plane)];
         for (int p = 0; p < ids.length; p++) {
             int id = ids[p];
@@ -47,6 +66,6 @@ public final class Labels {
             long pixel = p % plane;
             oneHot[Math.toIntExact((image * k + id) * plane + pixel)] = 1;
         }
-        return Nd4j.createFromArray(oneHot).reshape('c', n, k, labelMap.size(1), labelMap.size(2));
+        return HostArrays.floats(oneHot, n, k, height, width);
     }
 }

@@ -8,8 +8,9 @@ import java.util.NoSuchElementException;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
 
+import io.segpipe.model.backend.HostArrays;
 import io.segpipe.model.predict.Labels;
 import io.segpipe.model.spec.SegmentationSpec;
 import io.segpipe.prep.reader.TensorSample;
@@ -33,29 +34,33 @@ public final class Batches {
         for (int i = 0; i < samples.size(); i++) {
             System.arraycopy(samples.get(i).image(), 0, data, i * plane, plane);
         }
-        return Nd4j.createFromArray(data).reshape('c', samples.size(), first.channels(), first.height(), first.width());
+        return HostArrays.floats(data, samples.size(), first.channels(), first.height(), first.width());
     }
 
     /** Label maps of same-size samples as {@code [N, H, W]} int. */
     public static INDArray labelMap(List<TensorSample> samples) {
         TensorSample first = requireSameSize(samples);
-        int plane = first.height() * first.width();
+        return HostArrays.ints(labelIds(samples), samples.size(), first.height(), first.width());
+    }
+
+    private static int[] labelIds(List<TensorSample> samples) {
+        int plane = samples.get(0).height() * samples.get(0).width();
         int[] data = new int[samples.size() * plane];
         for (int i = 0; i < samples.size(); i++) {
             System.arraycopy(samples.get(i).label(), 0, data, i * plane, plane);
         }
-        return Nd4j.createFromArray(data).reshape('c', samples.size(), first.height(), first.width())
-                .castTo(DataType.INT);
+        return data;
     }
 
-    /** A training DataSet: features and one-hot labels of {@code spec}'s classes and ignore label. */
+    /** A DataSet: features and one-hot labels of {@code spec}'s classes and ignore label. */
     public static DataSet toDataSet(List<TensorSample> samples, SegmentationSpec spec) {
         TensorSample first = requireSameSize(samples);
         if (first.channels() != spec.inputChannels()) {
             throw new IllegalArgumentException("sample " + first.id() + " has " + first.channels()
                     + " channels but the model takes " + spec.inputChannels());
         }
-        return new DataSet(features(samples), Labels.oneHot(labelMap(samples), spec));
+        return new DataSet(features(samples), Labels.oneHot(labelIds(samples), samples.size(), first.height(),
+                first.width(), spec.numClasses(), spec.loss().ignoreLabel()));
     }
 
     /** Lazily groups samples into lists of at most {@code batchSize} samples of one size. */
@@ -94,8 +99,13 @@ public final class Batches {
         };
     }
 
-    /** Lazily batches samples into DataSets of at most {@code batchSize} same-size samples. */
-    public static Iterator<DataSet> dataSets(Iterator<TensorSample> samples, int batchSize, SegmentationSpec spec) {
+    /**
+     * Lazily batches samples into training minibatches of at most {@code batchSize} same-size
+     * samples: the DataSet of {@link #toDataSet} as a {@link CompactMultiDataSet}, the form DL4J's
+     * Spark training persists.
+     */
+    public static Iterator<MultiDataSet> trainingBatches(Iterator<TensorSample> samples, int batchSize,
+            SegmentationSpec spec) {
         Iterator<List<TensorSample>> groups = groups(samples, batchSize);
         return new Iterator<>() {
             @Override
@@ -104,8 +114,9 @@ public final class Batches {
             }
 
             @Override
-            public DataSet next() {
-                return toDataSet(groups.next(), spec);
+            public MultiDataSet next() {
+                DataSet ds = toDataSet(groups.next(), spec);
+                return new CompactMultiDataSet(ds.getFeatures(), ds.getLabels(), spec.loss().ignoreLabel());
             }
         };
     }

@@ -6,7 +6,7 @@ import java.util.Iterator;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Row;
-import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 import io.segpipe.jobs.data.Augmenter;
@@ -22,7 +22,7 @@ import scala.Tuple2;
  * One epoch's training minibatches, built on the executors from the cached shard rows: a random
  * sort key per row from (seed, epoch, id) shuffles the rows into {@code workers} range partitions
  * (only the compressed row bytes move, never decoded tensors), then each partition decodes,
- * augments and batches its rows lazily into DataSets of {@code batchSizePerWorker}. Nothing is
+ * augments and batches its rows lazily into minibatches of {@code batchSizePerWorker}. Nothing is
  * collected to the driver, and the same seed and epoch give the same minibatches.
  */
 final class EpochData implements Serializable {
@@ -51,7 +51,7 @@ final class EpochData implements Serializable {
     }
 
     /** The minibatches of 0-based {@code epoch}, in {@code workers} partitions. */
-    JavaRDD<DataSet> epoch(JavaRDD<Row> rows, int epoch, int workers) {
+    JavaRDD<MultiDataSet> epoch(JavaRDD<Row> rows, int epoch, int workers) {
         long s = seed;
         JavaPairRDD<Long, Row> keyed = rows.mapToPair(r -> new Tuple2<>(
                 Augmenter.shuffleKey(s, epoch, r.getString(r.fieldIndex(ShardSchema.ID))), r));
@@ -60,7 +60,7 @@ final class EpochData implements Serializable {
     }
 
     /** Decode, augment and batch one partition (executor side). */
-    Iterator<DataSet> batches(Iterator<Row> rows, int epoch) {
+    Iterator<MultiDataSet> batches(Iterator<Row> rows, int epoch) {
         Nd4jBackend.init();
         Nd4jBackend.setThreads(threads);
         Nd4j.getRandom().setSeed(seed * 31 + epoch);
@@ -80,6 +80,6 @@ final class EpochData implements Serializable {
         if (spec == null) {
             spec = SegmentationSpec.fromJson(specJson);
         }
-        return Batches.dataSets(augmented, batchSize, spec);
+        return Batches.trainingBatches(augmented, batchSize, spec);
     }
 }

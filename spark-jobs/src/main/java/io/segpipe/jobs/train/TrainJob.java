@@ -37,7 +37,7 @@ import org.deeplearning4j.spark.parameterserver.training.SharedTrainingMaster;
 import org.deeplearning4j.optimize.solvers.accumulation.encoding.threshold.AdaptiveThresholdAlgorithm;
 import org.deeplearning4j.ui.model.stats.StatsListener;
 import org.deeplearning4j.ui.model.storage.sqlite.J7FileStatsStorage;
-import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.parameterserver.distributed.conf.VoidConfiguration;
 import org.slf4j.Logger;
@@ -333,7 +333,7 @@ public final class TrainJob {
                     loss.reset();
                     long skippedBefore = skipped.value();
                     int idsBefore = skippedIds.value().size();
-                    JavaRDD<DataSet> data = epochData.epoch(trainRows, epoch, workers);
+                    JavaRDD<MultiDataSet> data = epochData.epoch(trainRows, epoch, workers);
                     TrainingMaster master = shared != null ? shared : averagingMaster(epoch);
                     SparkComputationGraph sparkNet = new SparkComputationGraph(sc, net, master);
                     List<TrainingListener> listeners = new ArrayList<>();
@@ -344,7 +344,7 @@ public final class TrainJob {
                     } else {
                         sparkNet.setListeners(listeners);
                     }
-                    sparkNet.fit(data);
+                    sparkNet.fitMultiDataSet(data);
                     data.unpersist(false);
                     net = sparkNet.getNetwork();
                     double trainSeconds = (System.nanoTime() - epochStart) / 1e9;
