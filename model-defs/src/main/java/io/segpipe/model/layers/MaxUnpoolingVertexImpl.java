@@ -14,8 +14,9 @@ import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Runtime side of {@link MaxUnpoolingVertex}, built on libnd4j's pooling kernels so each pass is one
- * or two native loops over the arrays (no strided views, no per-position masks).
+ * Runtime side of {@link MaxUnpoolingVertex}, SegNet's index unpooling (Badrinarayanan, Kendall,
+ * Cipolla, TPAMI 2017), built on libnd4j's pooling kernels so each pass is a few native loops over
+ * the arrays (no strided views, no per-position masks).
  *
  * <p>Index unpooling is the gradient routing of max-pooling: {@code maxpool2d_bp} with the
  * pre-pooling activation as input and the decoder as "output gradient" writes every decoder value
@@ -27,8 +28,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * include-padding average pooling (sum / 4) returns it exactly.
  */
 final class MaxUnpoolingVertexImpl extends ParameterlessVertexImpl {
-    /** The mask value that average pooling over a 2x2 window divides back to exactly 1. */
-    private static final double WINDOW_SIZE = 4;
+    /** Pixels of a 2x2 window: the backward mask marks each argmax with it, which include-padding
+     *  average pooling divides back out exactly (a power of two). */
+    private static final double WINDOW_PIXELS = 4;
 
     MaxUnpoolingVertexImpl(ComputationGraph graph, String name, int vertexIndex, DataType dataType) {
         super(graph, name, vertexIndex, dataType);
@@ -57,7 +59,7 @@ final class MaxUnpoolingVertexImpl extends ParameterlessVertexImpl {
         INDArray decoder = inputs[0];
         INDArray prePool = covered(inputs[1], decoder);
         INDArray fours = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, epsilon.dataType(), decoder.shape(), 'c')
-                .assign(WINDOW_SIZE);
+                .assign(WINDOW_PIXELS);
         INDArray routed = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, epsilon.dataType(), prePool.shape(), 'c');
         routeToArgmax(prePool, fours, routed);
         routed.muli(covered(epsilon, decoder));
