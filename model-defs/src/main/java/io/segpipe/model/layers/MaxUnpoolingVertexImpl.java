@@ -10,16 +10,27 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.INDArrayIndex;
-import org.nd4j.linalg.ops.transforms.Transforms;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Runtime side of {@link MaxUnpoolingVertex}. Works on the four strided views of a 2x2 grid, one
- * per window position, so every step is a whole-array ND4J op rather than a loop over pixels.
+ * Runtime side of {@link MaxUnpoolingVertex}, SegNet's index unpooling (Badrinarayanan, Kendall,
+ * Cipolla, TPAMI 2017), built on libnd4j's pooling kernels so each pass is a few native loops over
+ * the arrays (no strided views, no per-position masks).
+ *
+ * <p>Index unpooling is the gradient routing of max-pooling: {@code maxpool2d_bp} with the
+ * pre-pooling activation as input and the decoder as "output gradient" writes every decoder value
+ * at its window's argmax and zero elsewhere. libnd4j's kernel keeps the first strict maximum in
+ * row-major order and skips the out-of-range pixels of Same-mode edge windows, the semantics
+ * {@link MaxUnpoolingVertex} promises (MaxUnpoolingVertexTest pins them for the plain and the oneDNN
+ * kernel). The backward pass routes the epsilon the other way: the same kernel with fours as the
+ * decoder marks each argmax with 4, the mask times epsilon keeps one value per window, and
+ * include-padding average pooling (sum / 4) returns it exactly.
  */
 final class MaxUnpoolingVertexImpl extends ParameterlessVertexImpl {
-    /** Window positions in row-major order: the order that decides ties. */
-    private static final int[][] POSITIONS = {{0, 0}, {0, 1}, {1, 0}, {1, 1}};
+    /** Pixels of a 2x2 window: the backward mask marks each argmax with it, which include-padding
+     *  average pooling divides back out exactly (a power of two). */
+    private static final double WINDOW_PIXELS = 4;
 
     MaxUnpoolingVertexImpl(ComputationGraph graph, String name, int vertexIndex, DataType dataType) {
         super(graph, name, vertexIndex, dataType);
@@ -31,14 +42,12 @@ final class MaxUnpoolingVertexImpl extends ParameterlessVertexImpl {
         checkSizes();
         INDArray decoder = inputs[0];
         INDArray prePool = inputs[1];
-        INDArray[] winners = winners(prePool, decoder.size(2), decoder.size(3), workspaceMgr, ArrayType.FF_WORKING_MEM);
-        INDArray grid = gridArray(decoder, workspaceMgr, ArrayType.FF_WORKING_MEM);
-        for (int k = 0; k < POSITIONS.length; k++) {
-            grid.get(position(k, decoder)).assign(decoder).muli(winners[k]);
-        }
-        INDArray out = workspaceMgr.create(ArrayType.ACTIVATIONS, decoder.dataType(), prePool.shape(), 'c');
-        INDArrayIndex[] overlap = overlap(decoder, prePool);
-        out.get(overlap).assign(grid.get(overlap));
+        boolean partial = coversPartially(decoder, prePool);
+        // a Truncate-mode pool leaves the last row or column outside every window: it must stay zero
+        INDArray out = partial
+                ? workspaceMgr.create(ArrayType.ACTIVATIONS, decoder.dataType(), prePool.shape(), 'c')
+                : workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, decoder.dataType(), prePool.shape(), 'c');
+        routeToArgmax(covered(prePool, decoder), decoder, covered(out, decoder));
         return out;
     }
 
@@ -48,44 +57,37 @@ final class MaxUnpoolingVertexImpl extends ParameterlessVertexImpl {
             throw new IllegalStateException(this + ": cannot do backward pass, epsilon not set");
         }
         INDArray decoder = inputs[0];
-        INDArray prePool = inputs[1];
-        INDArray[] winners = winners(prePool, decoder.size(2), decoder.size(3), workspaceMgr, ArrayType.BP_WORKING_MEM);
-        INDArray gridGradient = gridArray(decoder, workspaceMgr, ArrayType.BP_WORKING_MEM).assign(0);
-        INDArrayIndex[] overlap = overlap(decoder, prePool);
-        gridGradient.get(overlap).assign(epsilon.get(overlap));
+        INDArray prePool = covered(inputs[1], decoder);
+        INDArray fours = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, epsilon.dataType(), decoder.shape(), 'c')
+                .assign(WINDOW_PIXELS);
+        INDArray routed = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, epsilon.dataType(), prePool.shape(), 'c');
+        routeToArgmax(prePool, fours, routed);
+        routed.muli(covered(epsilon, decoder));
 
-        INDArray dDecoder = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, epsilon.dataType(), decoder.shape(), 'c');
-        for (int k = 0; k < POSITIONS.length; k++) {
-            dDecoder.addi(gridGradient.get(position(k, decoder)).mul(winners[k]));
-        }
-        return new Pair<>(null, new INDArray[] {dDecoder, zeroGradientFor(prePool, workspaceMgr)});
+        INDArray dDecoder = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, epsilon.dataType(), decoder.shape(), 'c');
+        Nd4j.exec(pool2x2("avgpool2d", dDecoder, routed));
+        return new Pair<>(null, new INDArray[] {dDecoder, zeroGradientFor(inputs[1], workspaceMgr)});
+    }
+
+    /** Writes each value of {@code values} at the argmax of its window of {@code prePool} into {@code out}, zero elsewhere. */
+    private static void routeToArgmax(INDArray prePool, INDArray values, INDArray out) {
+        Nd4j.exec(pool2x2("maxpool2d_bp", out, prePool, values));
     }
 
     /**
-     * One 0/1 array per window position, {@code [N, C, h, w]}: 1 where that position holds the
-     * window's first maximum. Out-of-range positions of partial windows are padded with −∞, so they
-     * never win against the in-range pixel that every window has at position (0, 0).
+     * A 2x2, stride-2 libnd4j pooling op in Same mode, NCHW. On the covered region Same mode is the
+     * exact window grid: even sizes need no padding, odd ones pad only the last row or column.
+     * Average pooling divides by 4 in every window, partial or not (include-padding divisor).
      */
-    private static INDArray[] winners(INDArray prePool, long h, long w, LayerWorkspaceMgr workspaceMgr,
-            ArrayType workType) {
-        INDArray padded = workspaceMgr.createUninitialized(workType, prePool.dataType(),
-                prePool.size(0), prePool.size(1), 2 * h, 2 * w);
-        padded.assign(Double.NEGATIVE_INFINITY);
-        INDArrayIndex[] overlap = overlap(h, w, prePool);
-        padded.get(overlap).assign(prePool.get(overlap));
-
-        INDArray[] values = new INDArray[POSITIONS.length];
-        for (int k = 0; k < POSITIONS.length; k++) {
-            values[k] = padded.get(position(k, h, w));
-        }
-        INDArray max = Transforms.max(Transforms.max(values[0], values[1], true), Transforms.max(values[2], values[3], true), false);
-        INDArray stillOpen = max.ulike().assign(1); // 1 until an earlier position has won the window
-        INDArray[] winners = new INDArray[POSITIONS.length];
-        for (int k = 0; k < POSITIONS.length; k++) {
-            winners[k] = values[k].eq(max).castTo(prePool.dataType()).muli(stillOpen);
-            stillOpen.subi(winners[k]);
-        }
-        return winners;
+    private static DynamicCustomOp pool2x2(String op, INDArray output, INDArray... inputs) {
+        int sameMode = 1;
+        int includePaddingDivisor = 1;
+        int nchw = 0;
+        return DynamicCustomOp.builder(op)
+                .addInputs(inputs)
+                .addOutputs(output)
+                .addIntegerArguments(2, 2, 2, 2, 0, 0, 1, 1, sameMode, includePaddingDivisor, nchw)
+                .build();
     }
 
     private void checkSizes() {
@@ -101,34 +103,17 @@ final class MaxUnpoolingVertexImpl extends ParameterlessVertexImpl {
         }
     }
 
-    /** The full 2h x 2w grid of all windows, pre-pooling size rounded to the windows. */
-    private static INDArray gridArray(INDArray decoder, LayerWorkspaceMgr workspaceMgr, ArrayType workType) {
-        return workspaceMgr.createUninitialized(workType, decoder.dataType(),
-                decoder.size(0), decoder.size(1), 2 * decoder.size(2), 2 * decoder.size(3));
+    /** True when the windows of the decoder grid leave a last row or column of the pre-pooling size uncovered. */
+    private static boolean coversPartially(INDArray decoder, INDArray prePool) {
+        return 2 * decoder.size(2) < prePool.size(2) || 2 * decoder.size(3) < prePool.size(3);
     }
 
-    private static INDArrayIndex[] position(int k, INDArray decoder) {
-        return position(k, decoder.size(2), decoder.size(3));
-    }
-
-    /** Strided view of window position k across all windows of an {@code h x w} pooled grid. */
-    private static INDArrayIndex[] position(int k, long h, long w) {
-        return new INDArrayIndex[] {all(), all(), everySecond(POSITIONS[k][0], h), everySecond(POSITIONS[k][1], w)};
-    }
-
-    /** {@code count} indices from {@code first} in steps of 2; end-inclusive because ND4J M2.1 mis-sizes
-     *  exclusive strided intervals whose end lies within one stride of the start. */
-    private static INDArrayIndex everySecond(long first, long count) {
-        return interval(first, 2, first + 2 * (count - 1), true);
-    }
-
-    private static INDArrayIndex[] overlap(INDArray decoder, INDArray prePool) {
-        return overlap(decoder.size(2), decoder.size(3), prePool);
-    }
-
-    /** The region both the window grid and the pre-pooling activation cover. */
-    private static INDArrayIndex[] overlap(long h, long w, INDArray prePool) {
-        return new INDArrayIndex[] {all(), all(), interval(0, Math.min(2 * h, prePool.size(2))),
-                interval(0, Math.min(2 * w, prePool.size(3)))};
+    /** The region of a pre-pooling-sized array that the decoder's windows cover (the whole array but for a Truncate pool). */
+    private static INDArray covered(INDArray prePoolSized, INDArray decoder) {
+        if (!coversPartially(decoder, prePoolSized)) {
+            return prePoolSized;
+        }
+        return prePoolSized.get(all(), all(), interval(0, Math.min(2 * decoder.size(2), prePoolSized.size(2))),
+                interval(0, Math.min(2 * decoder.size(3), prePoolSized.size(3))));
     }
 }

@@ -27,9 +27,14 @@ public final class GraphTestSupport {
 
     /** Double precision, no updater (what DL4J's GradientCheckUtil requires), Same-mode convolutions. */
     public static ComputationGraphConfiguration.GraphBuilder doubleGraph(long seed) {
+        return graph(seed, DataType.DOUBLE);
+    }
+
+    /** As {@link #doubleGraph} in another precision (float takes the oneDNN kernels where they exist). */
+    public static ComputationGraphConfiguration.GraphBuilder graph(long seed, DataType type) {
         return new NeuralNetConfiguration.Builder()
                 .seed(seed)
-                .dataType(DataType.DOUBLE)
+                .dataType(type)
                 .updater(new NoOp())
                 .weightInit(WeightInit.XAVIER)
                 .convolutionMode(ConvolutionMode.Same)

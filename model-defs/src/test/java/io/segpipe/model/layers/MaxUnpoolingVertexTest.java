@@ -3,6 +3,7 @@ package io.segpipe.model.layers;
 import static io.segpipe.model.layers.GraphTestSupport.assertGradientsMatch;
 import static io.segpipe.model.layers.GraphTestSupport.assertRoundTrips;
 import static io.segpipe.model.layers.GraphTestSupport.doubleGraph;
+import static io.segpipe.model.layers.GraphTestSupport.graph;
 import static io.segpipe.model.layers.GraphTestSupport.init;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -15,8 +16,12 @@ import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.vertex.GraphVertex;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -24,23 +29,43 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 class MaxUnpoolingVertexTest {
+    /** H, W of the pre-pooling activation and h, w of the decoder: even, ceil (Same pool), floor (Truncate pool), mixed. */
+    private static final long[][] SIZES = {{4, 6, 2, 3}, {5, 7, 3, 4}, {5, 7, 2, 3}, {1, 3, 1, 2}, {5, 7, 3, 3}};
 
     @BeforeAll
     static void loadBackend() {
         Nd4jBackend.init();
     }
 
-    @Test
-    void matchesAPlainLoopWithTiesAndOddSizes() {
+    /** Double runs libnd4j's own pooling kernel, float the oneDNN one: both must keep the same argmax. */
+    @ParameterizedTest
+    @EnumSource(value = DataType.class, names = {"DOUBLE", "FLOAT"})
+    void matchesAPlainLoopWithTiesAndOddSizes(DataType type) {
         Nd4j.getRandom().setSeed(4);
-        // H, W of the pre-pooling activation and h, w of the decoder: even, ceil (Same pool), floor (Truncate pool)
-        long[][] sizes = {{4, 6, 2, 3}, {5, 7, 3, 4}, {5, 7, 2, 3}, {1, 3, 1, 2}};
-        for (long[] s : sizes) {
-            // values from {0, 1, 2}: most windows have ties
-            INDArray prePool = Nd4j.rand(DataType.DOUBLE, 2, 3, s[0], s[1]).muli(3).castTo(DataType.INT32).castTo(DataType.DOUBLE);
-            INDArray decoder = Nd4j.rand(DataType.DOUBLE, 2, 3, s[2], s[3]).addi(1);
-            INDArray out = unpoolGraph(s).outputSingle(decoder, prePool);
+        for (long[] s : SIZES) {
+            INDArray prePool = tiedValues(type, s);
+            INDArray decoder = Nd4j.rand(type, 2, 3, s[2], s[3]).addi(1);
+            INDArray out = unpoolGraph(s, type).outputSingle(decoder, prePool);
             assertEquals(reference(decoder, prePool), out, "sizes " + java.util.Arrays.toString(s));
+        }
+    }
+
+    /** The backward pass reads epsilon at the very positions the forward pass wrote to, ties included. */
+    @ParameterizedTest
+    @EnumSource(value = DataType.class, names = {"DOUBLE", "FLOAT"})
+    void backwardGathersEpsilonFromTheForwardArgmax(DataType type) {
+        Nd4j.getRandom().setSeed(7);
+        for (long[] s : SIZES) {
+            INDArray prePool = tiedValues(type, s);
+            INDArray decoder = Nd4j.rand(type, 2, 3, s[2], s[3]);
+            INDArray epsilon = Nd4j.rand(type, prePool.shape()).subi(0.5);
+            GraphVertex unpool = unpoolGraph(s, type).getVertex("unpool");
+            unpool.setInputs(decoder, prePool);
+            unpool.doForward(true, LayerWorkspaceMgr.noWorkspaces());
+            unpool.setEpsilon(epsilon);
+            INDArray[] gradients = unpool.doBackward(false, LayerWorkspaceMgr.noWorkspaces()).getSecond();
+            assertEquals(gatherReference(epsilon, decoder, prePool), gradients[0], "sizes " + java.util.Arrays.toString(s));
+            assertEquals(Nd4j.zeros(type, prePool.shape()), gradients[1], "pre-pooling gradient");
         }
     }
 
@@ -97,7 +122,11 @@ class MaxUnpoolingVertexTest {
     }
 
     private static ComputationGraph unpoolGraph(long[] s) {
-        return init(doubleGraph(5)
+        return unpoolGraph(s, DataType.DOUBLE);
+    }
+
+    private static ComputationGraph unpoolGraph(long[] s, DataType type) {
+        return init(graph(5, type)
                 .addInputs("decoder", "prePool")
                 .addVertex("unpool", new MaxUnpoolingVertex(), "decoder", "prePool")
                 .setOutputs("unpool")
@@ -105,9 +134,26 @@ class MaxUnpoolingVertexTest {
                 .build());
     }
 
-    /** Each window scanned in row-major order; a later pixel wins only if strictly greater. */
+    /** Values from {0, 1, 2}: most windows have ties. */
+    private static INDArray tiedValues(DataType type, long[] s) {
+        return Nd4j.rand(DataType.DOUBLE, 2, 3, s[0], s[1]).muli(3).castTo(DataType.INT32).castTo(type);
+    }
+
     private static INDArray reference(INDArray decoder, INDArray prePool) {
-        INDArray out = Nd4j.zeros(DataType.DOUBLE, prePool.shape());
+        INDArray out = Nd4j.zeros(decoder.dataType(), prePool.shape());
+        forEachWindow(decoder, prePool, (window, argmax) -> out.putScalar(argmax, decoder.getDouble(window)));
+        return out;
+    }
+
+    /** The decoder gradient by loops: each window's epsilon at its argmax. */
+    private static INDArray gatherReference(INDArray epsilon, INDArray decoder, INDArray prePool) {
+        INDArray gradient = Nd4j.zeros(decoder.dataType(), decoder.shape());
+        forEachWindow(decoder, prePool, (window, argmax) -> gradient.putScalar(window, epsilon.getDouble(argmax)));
+        return gradient;
+    }
+
+    /** Each window scanned in row-major order; a later pixel wins only if strictly greater. */
+    private static void forEachWindow(INDArray decoder, INDArray prePool, java.util.function.BiConsumer<long[], long[]> action) {
         for (long n = 0; n < decoder.size(0); n++) {
             for (long c = 0; c < decoder.size(1); c++) {
                 for (long i = 0; i < decoder.size(2); i++) {
@@ -122,12 +168,11 @@ class MaxUnpoolingVertexTest {
                                 }
                             }
                         }
-                        out.putScalar(new long[] {n, c, bestY, bestX}, decoder.getDouble(n, c, i, j));
+                        action.accept(new long[] {n, c, i, j}, new long[] {n, c, bestY, bestX});
                     }
                 }
             }
         }
-        return out;
     }
 
     /** 2x2 stride-2 max-pooling with partial last windows, by loops. */
