@@ -91,6 +91,13 @@ class PipelineOnClusterIT {
         Map<String, Integer> trainingTasks = train.eventLog().successfulTasksByExecutor("(training)");
         assertEquals(2, trainingTasks.size(), "executors that ran training tasks: " + trainingTasks);
         assertTrue(train.eventLog().failedTasks().isEmpty(), "failed tasks: " + train.eventLog().failedTasks());
+        // the executors' own peak resident memory, from their JVMs (not the driver's)
+        JsonNode workers = t.path("workerMemory");
+        assertEquals(2, workers.size(), "worker JVMs reported: " + workers);
+        for (JsonNode w : workers) {
+            assertTrue(w.path("pid").asLong() != ProcessHandle.current().pid() && w.path("peakResidentBytes").asLong() > 0,
+                    w.toString());
+        }
 
         // eval on the held-out split
         java.nio.file.Path evalResult = run.resolve("eval-result.json");

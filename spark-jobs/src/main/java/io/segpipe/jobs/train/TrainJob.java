@@ -446,9 +446,12 @@ public final class TrainJob {
             double seconds = (System.nanoTime() - start) / 1e9;
             LOG.info("Trained {} epoch(s) in {}; model of epoch {} (val mIoU {}) written to {}", epochsThisRun,
                     duration(seconds), modelMetrics.epoch(), fmt(modelMetrics.valMeanIoU()), output);
+            List<WorkerMemory> workerMemory = WorkerMemory.probe(sc);
+            LOG.info("Peak resident memory of the training JVMs (size executor memory + overhead above it): {}",
+                    workerMemory.stream().map(WorkerMemory::describe).toList());
             return new TrainResult(output.toString(), checkpoints == null ? "" : checkpoints.dir().toString(),
                     last.epoch(), epochsThisRun, stoppedEarly, modelMetrics.epoch(), modelMetrics.valMeanIoU(), last,
-                    history, skippedTotal, seconds, resumed == null ? null : resumed.path());
+                    history, skippedTotal, seconds, resumed == null ? null : resumed.path(), workerMemory);
         }
 
         /** The rows of a split with the columns the decoder reads, cached (compressed bytes) for all epochs. */

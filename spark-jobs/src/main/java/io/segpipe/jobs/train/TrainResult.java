@@ -18,8 +18,10 @@ import io.segpipe.jobs.model.MetricsHistory;
  * @param skippedRows     corrupt rows skipped during this call (each logged with its id)
  * @param seconds         wall time of this call
  * @param resumedFrom     the checkpoint resumed from, or null
+ * @param workerMemory    peak resident memory of each JVM that trained (probed after training)
  */
 public record TrainResult(String output, String checkpoints, int epochs, int epochsThisRun, boolean stoppedEarly,
                           int modelEpoch, Double modelValMeanIoU, EpochMetrics last, MetricsHistory history,
-                          long skippedRows, double seconds, String resumedFrom) {
+                          long skippedRows, double seconds, String resumedFrom,
+                          java.util.List<WorkerMemory> workerMemory) {
 }

@@ -1,5 +1,6 @@
 package io.segpipe.jobs.train;
 
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,8 +19,10 @@ import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
+import io.segpipe.jobs.data.CompactMultiDataSet;
 import io.segpipe.model.backend.Nd4jBackend;
 import io.segpipe.model.bench.ProcessMemory;
 import io.segpipe.model.predict.Labels;
@@ -37,11 +40,13 @@ import io.segpipe.prep.Json;
  * {@code ParameterAveragingTrainingMaster} on local[2] (1 ND4J thread per task, averaging every 3).
  * Prints img/s of both and their ratio, then one JSON line.</li>
  * <li>{@code TrainBenchmark memory [minibatches]}: SegNet-Basic at 360x480, batch 4, trained by
- * ParameterAveragingTrainingMaster on local[1] (the driver is the one worker); prints the peak
- * resident memory of the process (VmHWM) and one JSON line.</li>
+ * ParameterAveragingTrainingMaster on one executor JVM of 1 core (Spark's local-cluster mode: a
+ * separate process, like a worker of a real cluster), minibatches as the training job makes them;
+ * prints the executor's peak resident memory (VmHWM, via {@link WorkerMemory}) and one JSON line.</li>
  * </ul>
  */
 public final class TrainBenchmark {
+    private static final String EXECUTOR_HEAP = "1g";
     private TrainBenchmark() {
     }
 
@@ -141,32 +146,78 @@ public final class TrainBenchmark {
     static Map<String, Object> memory(int minibatches) {
         SegmentationSpec spec = SegmentationSpec.builder(Architecture.SEGNET_BASIC, 11).inputSize(360, 480)
                 .loss(new SegmentationSpec.LossSpec(null, 11, 0)).build();
-        Nd4jBackend.setThreads(1);
-        List<DataSet> data = data(spec, minibatches, 4, 360, 480);
-        SparkSession spark = spark(1);
+        List<MultiDataSet> data = new ArrayList<>();
+        for (DataSet d : data(spec, minibatches, 4, 360, 480)) {
+            data.add(new CompactMultiDataSet(d.getFeatures(), d.getLabels(), spec.loss().ignoreLabel()));
+        }
+        SparkSession spark = workerJvmSession();
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         ComputationGraph net = Networks.create(spec, OptimizerConfig.builder().type(OptimizerConfig.Type.SGD)
                 .learningRate(0.01).build());
         ParameterAveragingTrainingMaster tm = new ParameterAveragingTrainingMaster.Builder(1, 4).batchSizePerWorker(4)
                 .averagingFrequency(minibatches).workerPrefetchNumBatches(2).rddTrainingApproach(RDDTrainingApproach.Direct)
-                .storageLevel(StorageLevel.MEMORY_ONLY_SER()).collectTrainingStats(false).build();
+                .storageLevel(StorageLevel.MEMORY_AND_DISK_SER()).collectTrainingStats(false).build();
         long t0 = System.nanoTime();
-        new SparkComputationGraph(sc, net, tm).fit(sc.parallelize(data, 1));
+        // as EpochData does: the executor engages the oneDNN path before DL4J builds its network copy
+        JavaRDD<MultiDataSet> rdd = sc.parallelize(data, 1).mapPartitions(it -> {
+            Nd4jBackend.init();
+            Nd4jBackend.setThreads(1);
+            return it;
+        });
+        new SparkComputationGraph(sc, net, tm).fitMultiDataSet(rdd);
         double seconds = (System.nanoTime() - t0) / 1e9;
+        List<WorkerMemory> workers = WorkerMemory.probe(sc);
         spark.stop();
-        long peak = ProcessMemory.peakResidentBytes();
-        System.out.printf(Locale.ROOT, "SegNet-Basic 360x480 batch 4, %d minibatches in %.1f s on local[1]: peak RSS %.2f GB "
-                + "(heap max %.2f GB), %d parameters%n", minibatches, seconds, peak / 1e9,
-                Runtime.getRuntime().maxMemory() / 1e9, net.numParams());
+        long peak = workers.stream().mapToLong(WorkerMemory::peakResidentBytes).max().orElse(0);
+        System.out.printf(Locale.ROOT, "SegNet-Basic 360x480 batch 4, %d minibatches in %.1f s on one executor JVM "
+                + "(1 core, heap %s): peak RSS %.2f GB (driver JVM: %.2f GB), %d parameters%n", minibatches, seconds,
+                EXECUTOR_HEAP, peak / 1e9, ProcessMemory.peakResidentBytes() / 1e9, net.numParams());
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("benchmark", "memory");
         json.put("network", "SEGNET_BASIC 360x480 batch 4");
         json.put("parameters", net.numParams());
         json.put("minibatches", minibatches);
         json.put("seconds", seconds);
-        json.put("peakRssBytes", peak);
-        json.put("heapMaxBytes", Runtime.getRuntime().maxMemory());
+        json.put("executorHeap", EXECUTOR_HEAP);
+        json.put("workerPeakRssBytes", peak);
+        json.put("workers", workers);
+        json.put("driverPeakRssBytes", ProcessMemory.peakResidentBytes());
         return json;
+    }
+
+    /**
+     * Spark's local-cluster mode: a standalone master and worker inside this JVM that start the
+     * executor as a separate JVM, like a real worker, with this class path and the project's flags
+     * and malloc settings (conf/jvm.properties, passed in by the command in docs/benchmarks.md).
+     */
+    private static SparkSession workerJvmSession() {
+        String flags = String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> a.startsWith("--add-opens") || a.startsWith("-Dorg.bytedeco") || a.startsWith("-Djdk.")
+                        || a.startsWith("-Dio.netty") || a.startsWith("-XX:+IgnoreUnrecognized"))
+                .toList());
+        SparkSession.Builder b = SparkSession.builder().appName("segpipe-train-bench-memory")
+                .master("local-cluster[1,1,8192]")
+                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
+                .config("spark.driver.bindAddress", "127.0.0.1")
+                .config("spark.executor.memory", EXECUTOR_HEAP)
+                .config("spark.executor.extraClassPath", absoluteClassPath())
+                .config("spark.executor.extraJavaOptions", flags)
+                .config("spark.executorEnv.SPARK_TESTING", "1")
+                .config("spark.executorEnv.SPARK_SCALA_VERSION", "2.12")
+                .config("spark.executorEnv.SPARK_LOCAL_IP", "127.0.0.1");
+        for (String v : List.of("MALLOC_ARENA_MAX", "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_")) {
+            if (System.getenv(v) != null) {
+                b.config("spark.executorEnv." + v, System.getenv(v));
+            }
+        }
+        return b.getOrCreate();
+    }
+
+    /** This JVM's class path with absolute entries: the executor runs in the worker's work directory. */
+    private static String absoluteClassPath() {
+        return java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .map(e -> java.nio.file.Path.of(e).toAbsolutePath().toString())
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
     }
 
     private static String loadAverage() {

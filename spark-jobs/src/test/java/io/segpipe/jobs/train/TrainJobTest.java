@@ -33,5 +33,13 @@ class TrainJobTest {
         assertEquals(r.modelEpoch(), model.info().provenance().modelEpoch());
         assertEquals(6, model.info().metrics().epochs().size());
         assertTrue(Files.exists(Path.of(java.net.URI.create(r.checkpoints())).resolve("epoch-00006")));
+
+        // local mode: the driver's JVM is the one worker, and it has at least the resident set it has now
+        assertEquals(1, r.workerMemory().size(), r.workerMemory().toString());
+        WorkerMemory worker = r.workerMemory().get(0);
+        assertEquals(ProcessHandle.current().pid(), worker.pid());
+        assertTrue(worker.peakResidentBytes() >= io.segpipe.model.bench.ProcessMemory.residentBytes() / 2
+                && worker.peakResidentBytes() <= io.segpipe.model.bench.ProcessMemory.peakResidentBytes(),
+                worker.describe());
     }
 }
