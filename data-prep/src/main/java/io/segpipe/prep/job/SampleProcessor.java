@@ -2,6 +2,7 @@ package io.segpipe.prep.job;
 
 import io.segpipe.prep.codec.BadInputException;
 import io.segpipe.prep.codec.ImageCodec;
+import io.segpipe.prep.codec.ImageInfo;
 import io.segpipe.prep.codec.LabelRaster;
 import io.segpipe.prep.codec.RasterImage;
 import io.segpipe.prep.codec.Resampler;
@@ -46,10 +47,17 @@ final class SampleProcessor implements Serializable {
     Outcome process(SourcePair pair) {
         byte[] imageBytes;
         byte[] labelBytes;
-        RasterImage image;
+        RasterImage pixels = null;
+        ImageInfo image;
         try {
             imageBytes = read(pair.imagePath());
-            image = ImageCodec.decodeImage(imageBytes);
+            if (resize != null) {
+                pixels = ImageCodec.decodeImage(imageBytes);
+                image = pixels.info();
+            } else {
+                // The source bytes are stored as they are: validate them without copying the pixels out.
+                image = ImageCodec.checkImage(imageBytes);
+            }
         } catch (BadInputException e) {
             return reject(pair.imagePath(), "image: " + e.reason());
         }
@@ -74,7 +82,7 @@ final class SampleProcessor implements Serializable {
         boolean keepLabel = ids.sameAsSource();
         if (resize != null && (resize.width() != w || resize.height() != h)) {
             int[] scaled = resize.scaledSize(w, h);
-            byte[] px = Resampler.bilinear(image.pixels(), w, h, image.channels(), scaled[0], scaled[1]);
+            byte[] px = Resampler.bilinear(pixels.pixels(), w, h, image.channels(), scaled[0], scaled[1]);
             byte[] lab = Resampler.nearest(idPixels, w, h, 1, scaled[0], scaled[1]);
             int x0 = (scaled[0] - resize.width()) / 2;
             int y0 = (scaled[1] - resize.height()) / 2;
