@@ -105,7 +105,7 @@ final class SampleProcessor implements Serializable {
      * Pixels per class id; ids of {@code numClasses} and above (the ignore label) are not counted.
      * Counts runs of equal ids rather than incrementing per pixel: label maps are long runs of one
      * class, and a per-pixel {@code counts[id]++} is a chain of dependent loads and stores on the
-     * same counter that cost as much as a sixth of decoding the image.
+     * same counter that cost about an eighth of decoding the image.
      */
     static long[] classHistogram(byte[] ids, int numClasses) {
         long[] counts = new long[Math.max(numClasses, 256)];
