@@ -79,6 +79,7 @@ final class SampleProcessor implements Serializable {
         int h = image.height();
         byte[] storedImage = imageBytes;
         byte[] idPixels = ids.ids();
+        long[] idCounts = ids.idCounts();
         boolean keepLabel = ids.sameAsSource();
         if (resize != null && (resize.width() != w || resize.height() != h)) {
             int[] scaled = resize.scaledSize(w, h);
@@ -94,29 +95,17 @@ final class SampleProcessor implements Serializable {
             h = resize.height();
             storedImage = ImageCodec.encodePng(new RasterImage(w, h, image.channels(), px));
             idPixels = lab;
+            idCounts = LabelMapper.valueCounts(lab);
             keepLabel = false;
         }
         byte[] storedLabel = keepLabel ? labelBytes : ImageCodec.encodeGreyPng(w, h, idPixels);
         return new Outcome(new PreparedSample(pair.id(), pair.split(), storedImage, storedLabel, h, w, image.channels(),
-                classHistogram(idPixels, numClasses), pair.imagePath(), pair.labelPath()), null);
+                classPixels(idCounts), pair.imagePath(), pair.labelPath()), null);
     }
 
-    /**
-     * Pixels per class id; ids of {@code numClasses} and above (the ignore label) are not counted.
-     * Counts runs of equal ids rather than incrementing per pixel: label maps are long runs of one
-     * class, and a per-pixel {@code counts[id]++} is a chain of dependent loads and stores on the
-     * same counter that cost about an eighth of decoding the image.
-     */
-    static long[] classHistogram(byte[] ids, int numClasses) {
-        long[] counts = new long[Math.max(numClasses, 256)];
-        int start = 0;
-        for (int i = 1; i <= ids.length; i++) {
-            if (i == ids.length || ids[i] != ids[start]) {
-                counts[ids[start] & 0xFF] += i - start;
-                start = i;
-            }
-        }
-        return Arrays.copyOf(counts, numClasses);
+    /** Pixels per class id: the ids of {@code numClasses} and above (the ignore label) are not counted. */
+    private long[] classPixels(long[] idCounts) {
+        return Arrays.copyOf(idCounts, numClasses);
     }
 
     private static Outcome reject(String path, String reason) {
