@@ -93,6 +93,21 @@ public final class ImageCodec {
         return new RasterImage(w, h, channels, interleavedBytes(raster, w, h, channels));
     }
 
+    /**
+     * Decodes and validates an image exactly as {@link #decodeImage} does, but does not copy the
+     * pixels out of the decoder's raster into RGB order when they are not palette indices: for
+     * callers that keep the encoded bytes and only need to know the image is valid.
+     */
+    public static ImageInfo checkImage(byte[] bytes) throws BadInputException {
+        BufferedImage img = read(bytes);
+        if (img.getColorModel() instanceof IndexColorModel icm) {
+            // Palette indices are checked against the palette while expanding it.
+            return expandPalette(icm, img.getRaster(), img.getWidth(), img.getHeight()).info();
+        }
+        int channels = checkComponents(img.getColorModel(), img.getRaster().getSampleModel());
+        return new ImageInfo(img.getWidth(), img.getHeight(), channels);
+    }
+
     /** Decodes a label image keeping what its values mean: grey values, palette indices, or RGB colours. */
     public static LabelRaster decodeLabel(byte[] bytes) throws BadInputException {
         BufferedImage img = read(bytes);

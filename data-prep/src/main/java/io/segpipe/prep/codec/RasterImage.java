@@ -25,6 +25,10 @@ public record RasterImage(int width, int height, int channels, byte[] pixels) {
     }
 
     public String size() {
-        return width + "x" + height;
+        return info().size();
+    }
+
+    public ImageInfo info() {
+        return new ImageInfo(width, height, channels);
     }
 }

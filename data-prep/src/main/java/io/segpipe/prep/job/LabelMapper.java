@@ -37,8 +37,11 @@ final class LabelMapper implements Serializable {
         this.identity = id;
     }
 
-    /** Result: ids per pixel, and whether they equal the source values (so the source PNG can be kept). */
-    record Mapped(byte[] ids, boolean sameAsSource) {
+    /**
+     * Result: ids per pixel, pixels per id value (256 entries, the ignore label included), and
+     * whether the ids equal the source values (so the source PNG can be kept).
+     */
+    record Mapped(byte[] ids, long[] idCounts, boolean sameAsSource) {
     }
 
     Mapped map(LabelRaster label) throws BadInputException {
@@ -54,26 +57,38 @@ final class LabelMapper implements Serializable {
                     + " (use labelFormat COLOURS for colour-coded labels)");
         }
         byte[] src = label.data();
-        byte[] ids = identity ? src : new byte[src.length];
+        // One pass counts the raw values; validity and the ids' counts follow from the 256 counts.
+        long[] raw = valueCounts(src);
         long bad = 0;
-        int firstBad = -1;
-        for (int i = 0; i < src.length; i++) {
-            int v = lut[src[i] & 0xFF];
-            if (v < 0) {
-                if (bad++ == 0) {
-                    firstBad = i;
-                }
-            } else if (!identity) {
-                ids[i] = (byte) v;
+        for (int v = 0; v < raw.length; v++) {
+            if (lut[v] < 0) {
+                bad += raw[v];
             }
         }
         if (bad > 0) {
+            int firstBad = 0;
+            while (lut[src[firstBad] & 0xFF] >= 0) {
+                firstBad++;
+            }
             int x = firstBad % label.width();
             int y = firstBad / label.width();
             throw new BadInputException("label value " + (src[firstBad] & 0xFF) + " at (x=" + x + ", y=" + y
                     + ") is outside the class table (" + classes.describeValues() + "); " + bad + " such pixels");
         }
-        return new Mapped(ids, identity && label.kind() == LabelRaster.Kind.GREY);
+        if (identity) {
+            return new Mapped(src, raw, label.kind() == LabelRaster.Kind.GREY);
+        }
+        byte[] ids = new byte[src.length];
+        for (int i = 0; i < src.length; i++) {
+            ids[i] = (byte) lut[src[i] & 0xFF];
+        }
+        long[] counts = new long[256];
+        for (int v = 0; v < raw.length; v++) {
+            if (raw[v] > 0) {
+                counts[lut[v]] += raw[v];
+            }
+        }
+        return new Mapped(ids, counts, false);
     }
 
     private Mapped mapColours(LabelRaster label) throws BadInputException {
@@ -112,6 +127,23 @@ final class LabelMapper implements Serializable {
                     + firstBad % label.width() + ", y=" + firstBad / label.width() + ") is not in the class table; "
                     + bad + " such pixels");
         }
-        return new Mapped(ids, false);
+        return new Mapped(ids, valueCounts(ids), false);
+    }
+
+    /**
+     * Pixels per 8-bit value (256 entries). Counts runs of equal values rather than incrementing per
+     * pixel: label maps are long runs of one value, and a per-pixel {@code counts[v]++} is a chain of
+     * dependent loads and stores on the same counter that cost about an eighth of decoding the image.
+     */
+    static long[] valueCounts(byte[] values) {
+        long[] counts = new long[256];
+        int start = 0;
+        for (int i = 1; i <= values.length; i++) {
+            if (i == values.length || values[i] != values[start]) {
+                counts[values[start] & 0xFF] += i - start;
+                start = i;
+            }
+        }
+        return counts;
     }
 }

@@ -23,7 +23,6 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.CollectionAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import scala.Tuple2;
 
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -47,10 +46,10 @@ import java.util.stream.Collectors;
  * <ol>
  * <li>check the output (exists and not {@code overwrite}: fail before any work);</li>
  * <li>list pairs on the driver (metadata only) and assign splits;</li>
- * <li>on executors, read, decode, validate and encode each pair; write Parquet shards partitioned
- * by split into a hidden temporary sibling of the output; rejected files go to an accumulator;</li>
+ * <li>on executors, in one Spark job, read, decode, validate and encode each pair; write Parquet
+ * shards partitioned by split into a hidden temporary sibling of the output; split and class
+ * statistics of the written rows, and the rejected files, go to accumulators;</li>
  * <li>fail if the bad fraction is above {@code maxBadFraction}, naming the first bad files;</li>
- * <li>compute split and class statistics from the written shards (small columns only);</li>
  * <li>write the quarantine listing, then the manifest (the completion marker), then move the
  * directory into place atomically ({@link AtomicFs#publishDirectory}).</li>
  * </ol>
@@ -98,14 +97,12 @@ public final class PrepJob {
         try {
             t = System.nanoTime();
             Path data = new Path(staging, DatasetManifest.DATA_DIR);
-            List<QuarantineEntry> rejected = writeShards(config, spark, pairs, data);
+            Written written = writeShards(config, spark, pairs, data);
             phases.put("process+write", millisSince(t));
 
             TreeSet<QuarantineEntry> quarantine = new TreeSet<>(listing.unpaired());
-            quarantine.addAll(rejected);
-            t = System.nanoTime();
-            Map<String, SplitStats> splits = splitStats(spark, data, config.classes().numClasses());
-            phases.put("stats", millisSince(t));
+            quarantine.addAll(written.rejected());
+            Map<String, SplitStats> splits = written.splits();
             long samples = splits.values().stream().mapToLong(SplitStats::samples).sum();
             long bad = listing.inputs() - samples;
             if (bad != quarantine.size()) {
@@ -155,54 +152,72 @@ public final class PrepJob {
     }
 
     /**
-     * One Spark job per split writes {@code data/split=<name>/}: the same directory layout as
-     * {@code partitionBy("split")}, without the per-task sort by split that partitionBy adds (a
-     * copy of every image through Spark's external sorter).
+     * One Spark job writes every split to {@code data/split=<name>/} and gathers the statistics of
+     * what it writes. Each task holds the pairs of one split only, so the writer keeps a single
+     * open file per task and needs no sort by split (see {@link #unsortedWriteSession}).
      */
-    private static List<QuarantineEntry> writeShards(PrepConfig config, SparkSession spark, List<SourcePair> pairs,
-                                                     Path data) {
+    private static Written writeShards(PrepConfig config, SparkSession spark, List<SourcePair> pairs, Path data) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         CollectionAccumulator<QuarantineEntry> rejected = spark.sparkContext().collectionAccumulator("segpipe prep quarantine");
+        SplitStatsAccumulator stats = new SplitStatsAccumulator(config.classes().numClasses());
+        spark.sparkContext().register(stats, "segpipe prep statistics");
         SampleProcessor processor = new SampleProcessor(config,
                 new SerializableHadoopConf(new Configuration(spark.sparkContext().hadoopConfiguration())));
-        Map<String, List<SourcePair>> bySplit = pairs.stream()
-                .collect(Collectors.groupingBy(SourcePair::split, TreeMap::new, Collectors.toList()));
-        for (Map.Entry<String, List<SourcePair>> split : bySplit.entrySet()) {
-            int slices = Math.min(config.shardCount(), split.getValue().size());
-            JavaRDD<Row> rows = jsc.parallelize(split.getValue(), slices).flatMap(pair -> {
-                SampleProcessor.Outcome o = processor.process(pair);
-                if (o.rejected() != null) {
-                    // Only successful task attempts report accumulator updates; duplicates from
-                    // re-executed stages are removed by the TreeSet on the driver.
-                    rejected.add(o.rejected());
-                    return Collections.emptyIterator();
-                }
-                return (Iterator<Row>) List.of(o.sample().toRow()).iterator();
-            });
-            spark.createDataFrame(rows, ShardSchema.FILE_SCHEMA)
-                    .write()
-                    .option("compression", config.compression())
-                    .option("parquet.block.size", Long.toString(config.rowGroupBytes()))
-                    // Dictionary encoding never pays for unique image/label bytes, but trying costs a hash of each.
-                    .option("parquet.enable.dictionary#" + ShardSchema.IMAGE, "false")
-                    .option("parquet.enable.dictionary#" + ShardSchema.LABEL, "false")
-                    .parquet(new Path(data, ShardSchema.SPLIT + "=" + split.getKey()).toString());
-        }
-        return new ArrayList<>(rejected.value());
+        JavaRDD<Row> rows = splitSlices(jsc, pairs, config.shardCount()).flatMap(pair -> {
+            SampleProcessor.Outcome o = processor.process(pair);
+            if (o.rejected() != null) {
+                // Only successful task attempts report accumulator updates; duplicates from
+                // re-executed stages are removed by the TreeSet on the driver.
+                rejected.add(o.rejected());
+                return Collections.emptyIterator();
+            }
+            stats.add(o.sample());
+            return (Iterator<Row>) List.of(o.sample().toRow()).iterator();
+        });
+        unsortedWriteSession(spark).createDataFrame(rows, ShardSchema.SCHEMA)
+                .write()
+                .partitionBy(ShardSchema.SPLIT)
+                .option("compression", config.compression())
+                .option("parquet.block.size", Long.toString(config.rowGroupBytes()))
+                // Dictionary encoding never pays for unique image/label bytes, but trying costs a hash of each.
+                .option("parquet.enable.dictionary#" + ShardSchema.IMAGE, "false")
+                .option("parquet.enable.dictionary#" + ShardSchema.LABEL, "false")
+                .parquet(data.toString());
+        Map<String, SplitStats> splits = new TreeMap<>();
+        stats.value().forEach((split, acc) -> splits.put(split, acc.toStats()));
+        return new Written(splits, new ArrayList<>(rejected.value()));
     }
 
-    /** Per-split statistics recomputed from the shards just written: what the manifest states is what is there. */
-    private static Map<String, SplitStats> splitStats(SparkSession spark, Path data, int numClasses) {
-        Map<String, StatsAccumulator> bySplit = spark.read().schema(ShardSchema.SCHEMA).parquet(data.toString())
-                .select(ShardSchema.SPLIT, ShardSchema.HEIGHT, ShardSchema.WIDTH, ShardSchema.CLASS_PIXELS)
-                .javaRDD()
-                .mapToPair(r -> new Tuple2<>(r.getString(0),
-                        new StatsAccumulator(numClasses).add(r.getInt(1), r.getInt(2), r.<Long>getList(3))))
-                .reduceByKey(StatsAccumulator::merge)
-                .collectAsMap();
-        Map<String, SplitStats> out = new TreeMap<>();
-        bySplit.forEach((split, acc) -> out.put(split, acc.toStats()));
-        return out;
+    /** What {@link #writeShards} wrote: statistics per split, and the rejected pairs. */
+    private record Written(Map<String, SplitStats> splits, List<QuarantineEntry> rejected) {
+    }
+
+    /**
+     * The pairs as one RDD whose partitions are the shards: each split in at most {@code shardCount}
+     * contiguous slices, so a partition never mixes splits.
+     */
+    private static JavaRDD<SourcePair> splitSlices(JavaSparkContext jsc, List<SourcePair> pairs, int shardCount) {
+        Map<String, List<SourcePair>> bySplit = pairs.stream()
+                .collect(Collectors.groupingBy(SourcePair::split, TreeMap::new, Collectors.toList()));
+        List<JavaRDD<SourcePair>> slices = new ArrayList<>();
+        for (List<SourcePair> split : bySplit.values()) {
+            slices.add(jsc.parallelize(split, Math.min(shardCount, split.size())));
+        }
+        return jsc.union(slices.toArray(JavaRDD[]::new));
+    }
+
+    /**
+     * A session (same SparkContext, own SQL settings) whose partitioned writes keep one open file per
+     * partition value instead of sorting each task's rows by {@code split}: Spark's default planned
+     * write adds that sort, which copies every image through the external sorter and spills big
+     * shards to disk. Our tasks hold one split each, so one writer per task is always enough.
+     */
+    private static SparkSession unsortedWriteSession(SparkSession spark) {
+        SparkSession session = spark.newSession();
+        session.conf().set("spark.sql.optimizer.plannedWrite.enabled", "false");
+        // The writer falls back to sorting once it holds this many open files: 2 = never, with one split per task.
+        session.conf().set("spark.sql.maxConcurrentOutputFileWriters", "2");
+        return session;
     }
 
     private static void checkBadFraction(PrepConfig config, long inputs, long bad, TreeSet<QuarantineEntry> quarantine) {

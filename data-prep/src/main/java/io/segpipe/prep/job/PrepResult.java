@@ -14,7 +14,7 @@ import java.util.Map;
  * @param samples     rows written
  * @param quarantine  rejected files with reasons, sorted by path
  * @param manifest    the manifest written beside the data
- * @param phaseMillis wall time per phase: list, process+write, stats, publish
+ * @param phaseMillis wall time per phase: list, process+write (statistics included), publish
  * @param totalMillis wall time of the whole run
  */
 public record PrepResult(String output, long inputs, long samples, List<QuarantineEntry> quarantine,

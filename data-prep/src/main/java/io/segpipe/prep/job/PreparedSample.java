@@ -11,13 +11,11 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
+import static io.segpipe.prep.schema.ShardSchema.index;
+
 /** One valid sample, ready to become a shard row. */
 record PreparedSample(String id, String split, byte[] image, byte[] label, int height, int width, int channels,
                       long[] classPixels, String imagePath, String labelPath) {
-
-    private static int index(String column) {
-        return ShardSchema.FILE_SCHEMA.fieldIndex(column);
-    }
 
     /** SHA-256 hex of the stored image bytes then the stored label bytes, each preceded by its length. */
     static String contentHash(byte[] image, byte[] label) {
@@ -33,13 +31,13 @@ record PreparedSample(String id, String split, byte[] image, byte[] label, int h
         }
     }
 
-    /** The row as stored in a shard file, in {@link ShardSchema#FILE_SCHEMA} column order (no split column). */
+    /** The row in {@link ShardSchema#SCHEMA} column order; the writer turns {@code split} into the directory. */
     Row toRow() {
         List<Long> pixels = new ArrayList<>(classPixels.length);
         for (long p : classPixels) {
             pixels.add(p);
         }
-        Object[] values = new Object[ShardSchema.FILE_SCHEMA.size()];
+        Object[] values = new Object[ShardSchema.SCHEMA.size()];
         values[index(ShardSchema.ID)] = id;
         values[index(ShardSchema.IMAGE)] = image;
         values[index(ShardSchema.LABEL)] = label;
@@ -51,6 +49,7 @@ record PreparedSample(String id, String split, byte[] image, byte[] label, int h
         values[index(ShardSchema.IMAGE_PATH)] = imagePath;
         values[index(ShardSchema.LABEL_PATH)] = labelPath;
         values[index(ShardSchema.CONTENT_HASH)] = contentHash(image, label);
+        values[index(ShardSchema.SPLIT)] = split;
         return RowFactory.create(values);
     }
 }

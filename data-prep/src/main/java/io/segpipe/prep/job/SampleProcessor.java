@@ -2,6 +2,7 @@ package io.segpipe.prep.job;
 
 import io.segpipe.prep.codec.BadInputException;
 import io.segpipe.prep.codec.ImageCodec;
+import io.segpipe.prep.codec.ImageInfo;
 import io.segpipe.prep.codec.LabelRaster;
 import io.segpipe.prep.codec.RasterImage;
 import io.segpipe.prep.codec.Resampler;
@@ -16,6 +17,7 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 
 /**
  * Reads, decodes, validates and (optionally) resizes one image/label pair on an executor. A bad
@@ -45,10 +47,17 @@ final class SampleProcessor implements Serializable {
     Outcome process(SourcePair pair) {
         byte[] imageBytes;
         byte[] labelBytes;
-        RasterImage image;
+        RasterImage pixels = null;
+        ImageInfo image;
         try {
             imageBytes = read(pair.imagePath());
-            image = ImageCodec.decodeImage(imageBytes);
+            if (resize != null) {
+                pixels = ImageCodec.decodeImage(imageBytes);
+                image = pixels.info();
+            } else {
+                // The source bytes are stored as they are: validate them without copying the pixels out.
+                image = ImageCodec.checkImage(imageBytes);
+            }
         } catch (BadInputException e) {
             return reject(pair.imagePath(), "image: " + e.reason());
         }
@@ -70,10 +79,11 @@ final class SampleProcessor implements Serializable {
         int h = image.height();
         byte[] storedImage = imageBytes;
         byte[] idPixels = ids.ids();
+        long[] idCounts = ids.idCounts();
         boolean keepLabel = ids.sameAsSource();
         if (resize != null && (resize.width() != w || resize.height() != h)) {
             int[] scaled = resize.scaledSize(w, h);
-            byte[] px = Resampler.bilinear(image.pixels(), w, h, image.channels(), scaled[0], scaled[1]);
+            byte[] px = Resampler.bilinear(pixels.pixels(), w, h, image.channels(), scaled[0], scaled[1]);
             byte[] lab = Resampler.nearest(idPixels, w, h, 1, scaled[0], scaled[1]);
             int x0 = (scaled[0] - resize.width()) / 2;
             int y0 = (scaled[1] - resize.height()) / 2;
@@ -85,18 +95,17 @@ final class SampleProcessor implements Serializable {
             h = resize.height();
             storedImage = ImageCodec.encodePng(new RasterImage(w, h, image.channels(), px));
             idPixels = lab;
+            idCounts = LabelMapper.valueCounts(lab);
             keepLabel = false;
         }
         byte[] storedLabel = keepLabel ? labelBytes : ImageCodec.encodeGreyPng(w, h, idPixels);
-        long[] classPixels = new long[numClasses];
-        for (byte b : idPixels) {
-            int v = b & 0xFF;
-            if (v < numClasses) {
-                classPixels[v]++;
-            }
-        }
         return new Outcome(new PreparedSample(pair.id(), pair.split(), storedImage, storedLabel, h, w, image.channels(),
-                classPixels, pair.imagePath(), pair.labelPath()), null);
+                classPixels(idCounts), pair.imagePath(), pair.labelPath()), null);
+    }
+
+    /** Pixels per class id: the ids of {@code numClasses} and above (the ignore label) are not counted. */
+    private long[] classPixels(long[] idCounts) {
+        return Arrays.copyOf(idCounts, numClasses);
     }
 
     private static Outcome reject(String path, String reason) {

@@ -3,9 +3,8 @@ package io.segpipe.prep.job;
 import io.segpipe.prep.schema.SplitStats;
 
 import java.io.Serializable;
-import java.util.List;
 
-/** Mergeable per-split counts, folded over shard rows on executors. */
+/** Mergeable counts of one split, folded over the written samples on executors. */
 final class StatsAccumulator implements Serializable {
 
     private static final long serialVersionUID = 1L;
@@ -21,16 +20,16 @@ final class StatsAccumulator implements Serializable {
         classImagePixels = new long[numClasses];
     }
 
-    StatsAccumulator add(int height, int width, List<Long> perClass) {
+    StatsAccumulator add(int height, int width, long[] perClass) {
         long labelled = 0;
-        for (Long n : perClass) {
+        for (long n : perClass) {
             labelled += n;
         }
         samples++;
         pixels += (long) height * width;
         ignorePixels += (long) height * width - labelled;
         for (int c = 0; c < classPixels.length; c++) {
-            long n = perClass.get(c);
+            long n = perClass[c];
             classPixels[c] += n;
             if (n > 0) {
                 classImagePixels[c] += labelled;

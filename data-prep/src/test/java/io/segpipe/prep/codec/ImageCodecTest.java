@@ -15,8 +15,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ImageCodecTest {
 
+    /** The reason decodeImage gives, checked to be the same as checkImage's. */
     private static String reason(byte[] bytes) {
-        return assertThrows(BadInputException.class, () -> ImageCodec.decodeImage(bytes)).reason();
+        String decode = assertThrows(BadInputException.class, () -> ImageCodec.decodeImage(bytes)).reason();
+        assertEquals(decode, assertThrows(BadInputException.class, () -> ImageCodec.checkImage(bytes)).reason());
+        return decode;
     }
 
     @Test
@@ -72,6 +75,14 @@ class ImageCodecTest {
         assertEquals(8, img.height());
         assertEquals(3, img.channels());
         assertEquals(ImageCodec.Format.JPEG, ImageCodec.sniff(TinyDatasets.jpeg(4, 4)));
+    }
+
+    @Test
+    void checkImageReportsWhatDecodeImageDecodes() throws Exception {
+        for (byte[] bytes : new byte[][]{TinyDatasets.noisyRgbPng(7, 5, 1), TinyDatasets.greyPng(3, 2, new byte[6]),
+                TinyDatasets.palettePng(2, 2, new byte[]{0, 1, 15, (byte) 255}), TinyDatasets.jpeg(16, 8)}) {
+            assertEquals(ImageCodec.decodeImage(bytes).info(), ImageCodec.checkImage(bytes));
+        }
     }
 
     @Test
