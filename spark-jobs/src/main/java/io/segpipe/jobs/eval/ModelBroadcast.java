@@ -81,15 +81,22 @@ public final class ModelBroadcast implements Serializable {
     }
 
     /** Segmenters of this broadcast currently idle in this JVM (for tests). */
-    static int idle(long broadcastId) {
+    int idle() {
         synchronized (POOLS) {
-            ArrayDeque<Segmenter> pool = POOLS.get(broadcastId);
+            ArrayDeque<Segmenter> pool = POOLS.get(bytes.id());
             return pool == null ? 0 : pool.size();
         }
     }
 
-    /** Releases the broadcast's blocks on the executors (driver side, after the job). */
+    /**
+     * Releases the broadcast's blocks on the executors and this JVM's pooled networks of it (driver
+     * side, after the job; in local mode the driver is the executor). Remote executors drop their
+     * pool when newer broadcasts push it out of the last {@value #POOLS_KEPT}.
+     */
     public void destroy() {
+        synchronized (POOLS) {
+            POOLS.remove(bytes.id());
+        }
         bytes.destroy();
     }
 
