@@ -2,11 +2,11 @@ package io.segpipe.model.predict;
 
 import java.util.Objects;
 
+import org.bytedeco.javacpp.indexer.FloatIndexer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import io.segpipe.model.backend.HostArrays;
 import io.segpipe.model.spec.SegmentationSpec;
 
 /**
@@ -52,7 +52,10 @@ public final class Labels {
         if (ids.length != n * plane) {
             throw new IllegalArgumentException(ids.length + " label ids for " + n + " maps of " + height + "x" + width);
         }
-        float[] oneHot = new float[Math.toIntExact(n * k * plane)];
+        // Written straight into the (zeroed, off-heap) result: a float[] of K times the label map
+        // per minibatch would be the largest allocation on the executors' heap.
+        INDArray oneHot = Nd4j.zeros(DataType.FLOAT, n, k, height, width);
+        FloatIndexer out = (FloatIndexer) oneHot.data().indexer();
         for (int p = 0; p < ids.length; p++) {
             int id = ids[p];
             if (id == ignore) {
@@ -64,8 +67,8 @@ public final class Labels {
             }
             long image = p / plane;
             long pixel = p % plane;
-            oneHot[Math.toIntExact((image * k + id) * plane + pixel)] = 1;
+            out.put((image * k + id) * plane + pixel, 1f);
         }
-        return HostArrays.floats(oneHot, n, k, height, width);
+        return oneHot;
     }
 }

@@ -32,6 +32,27 @@ class LabelsTest {
     }
 
     @Test
+    void oneHotOfAMinibatchMatchesAnIndependentLoop() {
+        int n = 3, h = 7, w = 5;
+        java.util.Random rnd = new java.util.Random(11);
+        int[] ids = new int[n * h * w];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = rnd.nextInt(12); // 11 = void
+        }
+        INDArray oneHot = Labels.oneHot(ids, n, h, w, 11, 11);
+        for (int i = 0; i < n; i++) {
+            for (int c = 0; c < 11; c++) {
+                for (int y = 0; y < h; y++) {
+                    for (int x = 0; x < w; x++) {
+                        float expected = ids[(i * h + y) * w + x] == c ? 1f : 0f;
+                        assertEquals(expected, oneHot.getFloat(i, c, y, x), 0f, i + "," + c + "," + y + "," + x);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void aLabelThatIsNeitherClassNorIgnoreIsRejected() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Labels.oneHot(Nd4j.createFromArray(new int[][][] {{{0, 12}}}), CAMVID));

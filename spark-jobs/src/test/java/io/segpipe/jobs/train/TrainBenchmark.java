@@ -146,10 +146,6 @@ public final class TrainBenchmark {
     static Map<String, Object> memory(int minibatches) {
         SegmentationSpec spec = SegmentationSpec.builder(Architecture.SEGNET_BASIC, 11).inputSize(360, 480)
                 .loss(new SegmentationSpec.LossSpec(null, 11, 0)).build();
-        List<MultiDataSet> data = new ArrayList<>();
-        for (DataSet d : data(spec, minibatches, 4, 360, 480)) {
-            data.add(new CompactMultiDataSet(d.getFeatures(), d.getLabels(), spec.loss().ignoreLabel()));
-        }
         SparkSession spark = workerJvmSession();
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         ComputationGraph net = Networks.create(spec, OptimizerConfig.builder().type(OptimizerConfig.Type.SGD)
@@ -158,11 +154,18 @@ public final class TrainBenchmark {
                 .averagingFrequency(minibatches).workerPrefetchNumBatches(2).rddTrainingApproach(RDDTrainingApproach.Direct)
                 .storageLevel(StorageLevel.MEMORY_AND_DISK_SER()).collectTrainingStats(false).build();
         long t0 = System.nanoTime();
-        // as EpochData does: the executor engages the oneDNN path before DL4J builds its network copy
-        JavaRDD<MultiDataSet> rdd = sc.parallelize(data, 1).mapPartitions(it -> {
+        // As in the training job, the executor builds its minibatches itself (EpochData: from shard
+        // rows) after engaging the oneDNN path.
+        String specJson = spec.toJson();
+        JavaRDD<MultiDataSet> rdd = sc.parallelize(List.of(minibatches), 1).mapPartitions(count -> {
             Nd4jBackend.init();
             Nd4jBackend.setThreads(1);
-            return it;
+            SegmentationSpec s = SegmentationSpec.fromJson(specJson);
+            List<MultiDataSet> batches = new ArrayList<>();
+            for (DataSet d : data(s, count.next(), 4, 360, 480)) {
+                batches.add(new CompactMultiDataSet(d.getFeatures(), d.getLabels(), s.loss().ignoreLabel()));
+            }
+            return batches.iterator();
         });
         new SparkComputationGraph(sc, net, tm).fitMultiDataSet(rdd);
         double seconds = (System.nanoTime() - t0) / 1e9;
