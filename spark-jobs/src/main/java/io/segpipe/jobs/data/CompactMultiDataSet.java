@@ -56,8 +56,8 @@ public final class CompactMultiDataSet extends MultiDataSet {
         int classes = (int) l.size(1);
         int height = (int) f.size(2);
         int width = (int) f.size(3);
-        float[] image = f.dup('c').data().asFloat();
-        float[] oneHot = l.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        float[] image = contiguousFloats(f);
+        float[] oneHot = contiguousFloats(l);
         int plane = height * width;
         int[] ids = new int[n * plane];
         for (int i = 0; i < n; i++) {
@@ -76,6 +76,13 @@ public final class CompactMultiDataSet extends MultiDataSet {
             }
         }
         return new Form((int) f.size(1), classes, height, width, ignoreLabel, image, ids);
+    }
+
+    /** The values in 'c' order, copied once when the array already is float and contiguous (as Batches makes it). */
+    private static float[] contiguousFloats(INDArray a) {
+        INDArray c = a.dataType() == DataType.FLOAT && a.ordering() == 'c' && !a.isView() ? a
+                : a.castTo(DataType.FLOAT).dup('c');
+        return c.data().asFloat();
     }
 
     /** The serialized form: sizes, the image floats in NCHW order and the label map {@code [N, H, W]}. */

@@ -166,15 +166,18 @@ public final class ModelRegistry {
             }
         }
         // Temporaries of the pointer, history records and the marker from a run killed while writing them.
-        // Not the lock's: runs racing for the lock write theirs without holding it, and each removes its own.
+        // The lock's own temporaries are written by runs racing for it without holding it: only one
+        // older than the stale timeout can be a killed run's.
         String lockTemporaries = "." + LOCK + ".";
+        long staleBefore = System.currentTimeMillis() - lock.settings().staleAfter().toMillis();
         for (Path dir : List.of(root, new Path(root, HISTORY))) {
             if (!fs.exists(dir)) {
                 continue;
             }
             for (FileStatus s : fs.listStatus(dir)) {
                 String n = s.getPath().getName();
-                if (n.startsWith(".") && n.contains(".tmp-") && !n.startsWith(lockTemporaries)) {
+                boolean racing = n.startsWith(lockTemporaries) && s.getModificationTime() >= staleBefore;
+                if (n.startsWith(".") && n.contains(".tmp-") && !racing) {
                     LOG.warn("Removing temporary {} left by an interrupted run", s.getPath());
                     fs.delete(s.getPath(), true);
                 }

@@ -226,9 +226,13 @@ class RegistryTest {
         }
         Path deadPointerWrite = Files.writeString(root.resolve(".production.json.tmp-dead"), "{");
         Path racingLockWrite = Files.writeString(root.resolve(".lock.tmp-racing"), "{}");
+        Path deadLockWrite = Files.writeString(root.resolve(".lock.tmp-dead"), "{}");
+        Files.setLastModifiedTime(deadLockWrite, java.nio.file.attribute.FileTime.fromMillis(
+                System.currentTimeMillis() - SETTINGS.staleAfter().toMillis() - 60_000));
         try (RegistryLock lock = registry.lock("second", SETTINGS)) {
             assertFalse(Files.exists(deadPointerWrite), "a killed run's pointer temporary is removed");
             assertTrue(Files.exists(racingLockWrite), "a competing run's lock temporary is its own to remove");
+            assertFalse(Files.exists(deadLockWrite), "a lock temporary older than the stale timeout is a killed run's");
         }
     }
 
