@@ -21,8 +21,10 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 
+import io.segpipe.model.layers.BatchNormRelu;
 import io.segpipe.model.layers.BilinearResizeVertex;
 import io.segpipe.model.layers.CropToMatchVertex;
+import io.segpipe.model.layers.LinearConvolution;
 import io.segpipe.model.layers.MaxUnpoolingVertex;
 import io.segpipe.model.loss.CrossEntropyDiceLoss;
 import io.segpipe.model.loss.WeightedCrossEntropyLoss;
@@ -51,8 +53,8 @@ public final class Blocks {
                 .weightInit(spec.weightInit())
                 .updater(new Adam(1e-3)) // training replaces it from its own configuration
                 .convolutionMode(ConvolutionMode.Same)
-                // Keep each convolution's pre-activation from the forward pass: without it DL4J recomputes
-                // the convolution in backprop (a third more FLOPs per training step).
+                // Keep the pre-activation of each convolution with an activation (DL4J otherwise recomputes
+                // the convolution in backprop, a third more FLOPs per step); LinearConvolution needs none.
                 .cacheMode(CacheMode.DEVICE)
                 .trainingWorkspaceMode(WorkspaceMode.ENABLED)
                 .inferenceWorkspaceMode(WorkspaceMode.ENABLED)
@@ -75,17 +77,21 @@ public final class Blocks {
     /** kxk convolution with the given padding mode, then optional batch norm and ReLU. */
     public static String convBnRelu(GraphBuilder g, boolean batchNorm, String name, String in, int nOut, int kernel,
                                     ConvolutionMode mode) {
-        g.addLayer(name, new ConvolutionLayer.Builder(kernel, kernel)
-                .nOut(nOut)
-                .convolutionMode(mode)
-                .hasBias(!batchNorm) // batch norm's shift replaces the bias, which would get no gradient
-                .activation(batchNorm ? Activation.IDENTITY : Activation.RELU)
-                .build(), in);
         if (!batchNorm) {
+            g.addLayer(name, new ConvolutionLayer.Builder(kernel, kernel)
+                    .nOut(nOut)
+                    .convolutionMode(mode)
+                    .activation(Activation.RELU)
+                    .build(), in);
             return name;
         }
+        g.addLayer(name, new LinearConvolution.Builder(kernel, kernel)
+                .nOut(nOut)
+                .convolutionMode(mode)
+                .hasBias(false) // batch norm's shift replaces the bias, which would get no gradient
+                .build(), in);
         String bn = name + "_bn";
-        g.addLayer(bn, new BatchNormalization.Builder().activation(Activation.RELU).build(), name);
+        g.addLayer(bn, new BatchNormRelu(), name);
         return bn;
     }
 
@@ -141,11 +147,10 @@ public final class Blocks {
      * score layers: the net starts from the coarser prediction and learns the refinement).
      */
     public static String zeroScores(GraphBuilder g, SegmentationSpec spec, String name, String in) {
-        g.addLayer(name, new ConvolutionLayer.Builder(1, 1)
+        g.addLayer(name, new LinearConvolution.Builder(1, 1)
                 .nOut(spec.numClasses())
                 .weightInit(WeightInit.ZERO)
                 .biasInit(0)
-                .activation(Activation.IDENTITY)
                 .build(), in);
         return name;
     }
@@ -208,21 +213,19 @@ public final class Blocks {
 
     /** kxk convolution and batch norm, no non-linearity (SegNet-Basic's decoder). */
     public static String convBn(GraphBuilder g, String name, String in, int nOut, int kernel) {
-        g.addLayer(name, new ConvolutionLayer.Builder(kernel, kernel)
+        g.addLayer(name, new LinearConvolution.Builder(kernel, kernel)
                 .nOut(nOut)
                 .hasBias(false)
-                .activation(Activation.IDENTITY)
                 .build(), in);
         String bn = name + "_bn";
-        g.addLayer(bn, new BatchNormalization.Builder().activation(Activation.IDENTITY).build(), name);
+        g.addLayer(bn, new BatchNormalization.Builder().build(), name);
         return bn;
     }
 
     /** A kxk convolution (with bias) to {@code numClasses} class scores, no activation. */
     public static String scores(GraphBuilder g, SegmentationSpec spec, String name, String in, int kernel) {
-        g.addLayer(name, new ConvolutionLayer.Builder(kernel, kernel)
+        g.addLayer(name, new LinearConvolution.Builder(kernel, kernel)
                 .nOut(spec.numClasses())
-                .activation(Activation.IDENTITY)
                 .build(), in);
         return name;
     }

@@ -9,6 +9,8 @@ import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.nd4j.linalg.activations.Activation;
 
 import io.segpipe.model.layers.Atrous;
+import io.segpipe.model.layers.BatchNormRelu;
+import io.segpipe.model.layers.LinearConvolution;
 import io.segpipe.model.spec.SegmentationSpec;
 
 /**
@@ -132,12 +134,11 @@ final class ResNet {
         if (stride != 1 && rate != 1) {
             throw new IllegalArgumentException("a convolution is either strided or atrous, found stride " + stride + ", rate " + rate);
         }
-        ConvolutionLayer conv = new ConvolutionLayer.Builder(kernel, kernel)
+        ConvolutionLayer conv = new LinearConvolution.Builder(kernel, kernel)
                 .stride(stride, stride)
                 .nOut(nOut)
                 .hasBias(false)
                 .convolutionMode(ConvolutionMode.Same)
-                .activation(Activation.IDENTITY)
                 .build();
         String out = name;
         if (rate == 1) {
@@ -146,7 +147,7 @@ final class ResNet {
             out = Atrous.addConv(g, name, in, conv, rate);
         }
         String bn = name + "_bn";
-        g.addLayer(bn, new BatchNormalization.Builder().activation(relu ? Activation.RELU : Activation.IDENTITY).build(), out);
+        g.addLayer(bn, relu ? new BatchNormRelu() : new BatchNormalization.Builder().build(), out);
         return bn;
     }
 }

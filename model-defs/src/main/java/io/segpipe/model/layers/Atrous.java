@@ -74,8 +74,8 @@ public final class Atrous {
     }
 
     private static ConvolutionLayer checkedCopy(ConvolutionLayer conv) {
-        if (conv.getClass() != ConvolutionLayer.class) {
-            throw new IllegalArgumentException("conv must be a plain ConvolutionLayer, found "
+        if (conv.getClass() != ConvolutionLayer.class && conv.getClass() != LinearConvolution.class) {
+            throw new IllegalArgumentException("conv must be a plain ConvolutionLayer or a LinearConvolution, found "
                     + conv.getClass().getSimpleName());
         }
         int[] kernel = conv.getKernelSize();
