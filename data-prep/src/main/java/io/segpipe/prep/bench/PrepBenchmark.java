@@ -25,6 +25,10 @@ import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Prep throughput per core against a decode-only baseline: the same image and label files decoded
@@ -39,7 +43,9 @@ import java.util.Map;
  * against baseline pairs/s on one thread; right on a dedicated machine, meaningless on a shared
  * one. CPU time: pairs per CPU-second of this JVM (all threads, GC included) for each side; it is
  * the same quantity on a dedicated machine and stays valid when other processes compete for the
- * cores, so {@code meetsTarget} uses it. Both sides are warmed up the same way, untimed, until the
+ * cores, so {@code meetsTarget} uses it. The baseline also runs on as many threads as prep has
+ * cores ({@code parallelCpuRatio}): two decoders running at once share caches and memory bandwidth,
+ * as prep's tasks do, which a one-thread baseline does not pay. Both sides are warmed up the same way, untimed, until the
  * JIT has settled: passes are repeated until one spends under {@value #JIT_SETTLED_SHARE} of its time
  * compiling (at most {@value #MAX_WARMUP_PASSES} passes). One pass is not enough for the prep side:
  * its code path (Spark, serialisation, Parquet, Hadoop) is far larger than the decoder's, and on a
@@ -84,14 +90,16 @@ public final class PrepBenchmark {
      * @param inputMegabytes       encoded size of those files
      * @param cores                Spark cores the prep ran on (default parallelism)
      * @param baselinePairsPerSec  decode-only, one thread
+     * @param parallelBaselinePairsPerSec decode-only on {@code cores} threads (as many as prep's tasks)
      * @param prepPairsPerSec      prep job, all cores
      * @param prepPerCore          {@code prepPairsPerSec / cores}
      * @param ratio                {@code prepPerCore / baselinePairsPerSec}
-     * @param target               {@link #TARGET_RATIO}
-     * @param meetsTarget          {@code ratio >= target}
-     * @param baselinePairsPerCpuSec decode-only pairs per CPU-second
+     * @param baselinePairsPerCpuSec decode-only pairs per CPU-second, one thread
+     * @param parallelBaselinePairsPerCpuSec decode-only pairs per CPU-second on {@code cores} threads
      * @param prepPairsPerCpuSec   prep pairs per CPU-second (all JVM threads)
      * @param cpuRatio             {@code prepPairsPerCpuSec / baselinePairsPerCpuSec}
+     * @param parallelCpuRatio     {@code prepPairsPerCpuSec / parallelBaselinePairsPerCpuSec}: both sides
+     *                             decoding on every core at once
      * @param target               {@link #TARGET_RATIO}
      * @param meetsTarget          {@code cpuRatio >= target}
      * @param coldPrepMillis       first (warm-up) prep run, including JVM/Spark warm-up
@@ -101,9 +109,10 @@ public final class PrepBenchmark {
      * @param prepPhaseMillis      phases of the fastest timed prep run
      * @param loadAverage          system load average when the measurement ended (other processes' share)
      */
-    public record Result(int pairs, double inputMegabytes, int cores, double baselinePairsPerSec, double prepPairsPerSec,
-                         double prepPerCore, double ratio, double baselinePairsPerCpuSec, double prepPairsPerCpuSec,
-                         double cpuRatio, double target, boolean meetsTarget, long coldPrepMillis, int baselineWarmups,
+    public record Result(int pairs, double inputMegabytes, int cores, double baselinePairsPerSec,
+                         double parallelBaselinePairsPerSec, double prepPairsPerSec, double prepPerCore, double ratio,
+                         double baselinePairsPerCpuSec, double parallelBaselinePairsPerCpuSec, double prepPairsPerCpuSec,
+                         double cpuRatio, double parallelCpuRatio, double target, boolean meetsTarget, long coldPrepMillis, int baselineWarmups,
                          int prepWarmups, long prepCompileMillis, Map<String, Long> prepPhaseMillis, double loadAverage) {
     }
 
@@ -122,7 +131,19 @@ public final class PrepBenchmark {
 
         PrepConfig prep = PrepConfig.builder().input(input).output(config.workDir()).classes(ClassTable.camvid())
                 .shardCount(config.shardCount()).maxBadFraction(0).overwrite(true).build();
+        int cores = spark.sparkContext().defaultParallelism();
+        ExecutorService decoders = Executors.newFixedThreadPool(cores);
+        try {
+            return run(config, spark, prep, files, bytes, decoders, cores);
+        } finally {
+            decoders.shutdownNow();
+        }
+    }
+
+    private static Result run(Config config, SparkSession spark, PrepConfig prep, List<byte[][]> files, long bytes,
+                              ExecutorService decoders, int cores) {
         int baselineWarmups = warmUp("decode-only baseline", () -> decodeAll(files));
+        warmUp("decode-only baseline on " + cores + " threads", () -> decodeAll(files, decoders, cores));
         long t = System.nanoTime();
         run(prep, spark);
         long cold = (System.nanoTime() - t) / 1_000_000;
@@ -131,6 +152,8 @@ public final class PrepBenchmark {
 
         long bestDecode = Long.MAX_VALUE;
         long bestDecodeCpu = Long.MAX_VALUE;
+        long bestParallel = Long.MAX_VALUE;
+        long bestParallelCpu = Long.MAX_VALUE;
         long bestPrep = Long.MAX_VALUE;
         long bestPrepCpu = Long.MAX_VALUE;
         Map<String, Long> phases = Map.of();
@@ -141,6 +164,12 @@ public final class PrepBenchmark {
             decodeAll(files);
             bestDecode = Math.min(bestDecode, System.nanoTime() - t);
             bestDecodeCpu = Math.min(bestDecodeCpu, cpuNanos() - c);
+
+            c = cpuNanos();
+            t = System.nanoTime();
+            decodeAll(files, decoders, cores);
+            bestParallel = Math.min(bestParallel, System.nanoTime() - t);
+            bestParallelCpu = Math.min(bestParallelCpu, cpuNanos() - c);
 
             long compiled = compileMillis();
             c = cpuNanos();
@@ -157,20 +186,23 @@ public final class PrepBenchmark {
                 phases = r.phaseMillis();
             }
         }
-        int cores = spark.sparkContext().defaultParallelism();
         double baseline = files.size() / (bestDecode / 1e9);
+        double parallel = files.size() / (bestParallel / 1e9);
+        double parallelCpu = files.size() / (bestParallelCpu / 1e9);
         double prepRate = files.size() / (bestPrep / 1e9);
         double perCore = prepRate / cores;
         double baselineCpu = files.size() / (bestDecodeCpu / 1e9);
         double prepCpu = files.size() / (bestPrepCpu / 1e9);
         double cpuRatio = prepCpu / baselineCpu;
         double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-        LOG.info("Decode-only baseline: {} pairs/s on one thread, {} pairs per CPU-second", fmt(baseline), fmt(baselineCpu));
+        LOG.info("Decode-only baseline: {} pairs/s on one thread, {} pairs per CPU-second; on {} threads {} pairs/s,"
+                + " {} pairs per CPU-second", fmt(baseline), fmt(baselineCpu), cores, fmt(parallel), fmt(parallelCpu));
         LOG.info("Prep: {} pairs/s on {} cores = {} per core (wall ratio {}); {} pairs per CPU-second (CPU ratio {},"
-                + " target {}); load average {}", fmt(prepRate), cores, fmt(perCore), fmt(perCore / baseline), fmt(prepCpu),
-                fmt(cpuRatio), TARGET_RATIO, fmt(load));
-        return new Result(files.size(), bytes / 1e6, cores, baseline, prepRate, perCore, perCore / baseline, baselineCpu,
-                prepCpu, cpuRatio, TARGET_RATIO, cpuRatio >= TARGET_RATIO, cold, baselineWarmups, prepWarmups,
+                + " target {}; {} against the {}-thread baseline); load average {}", fmt(prepRate), cores, fmt(perCore),
+                fmt(perCore / baseline), fmt(prepCpu), fmt(cpuRatio), TARGET_RATIO, fmt(prepCpu / parallelCpu), cores,
+                fmt(load));
+        return new Result(files.size(), bytes / 1e6, cores, baseline, parallel, prepRate, perCore, perCore / baseline,
+                baselineCpu, parallelCpu, prepCpu, cpuRatio, prepCpu / parallelCpu, TARGET_RATIO, cpuRatio >= TARGET_RATIO, cold, baselineWarmups, prepWarmups,
                 compileMillis, phases, load);
     }
 
@@ -233,8 +265,32 @@ public final class PrepBenchmark {
     }
 
     private static void decodeAll(List<byte[][]> files) {
+        decodeShare(files, 0, 1);
+    }
+
+    /** Decodes the files on {@code threads} threads of {@code pool}, each taking every threads-th pair. */
+    private static void decodeAll(List<byte[][]> files, ExecutorService pool, int threads) {
+        List<Future<?>> shares = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            int first = i;
+            shares.add(pool.submit(() -> decodeShare(files, first, threads)));
+        }
+        try {
+            for (Future<?> share : shares) {
+                share.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while decoding", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    private static void decodeShare(List<byte[][]> files, int first, int step) {
         long checksum = 0;
-        for (byte[][] f : files) {
+        for (int i = first; i < files.size(); i += step) {
+            byte[][] f = files.get(i);
             try {
                 checksum += ImageCodec.checkImage(f[0]).width();
                 checksum += ImageCodec.decodeLabel(f[1]).data().length;

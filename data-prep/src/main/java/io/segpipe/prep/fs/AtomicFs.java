@@ -102,6 +102,21 @@ public final class AtomicFs {
     }
 
     /**
+     * Renames a completely written file {@code tmp} (normally a {@link #tempSibling}) to {@code target},
+     * replacing a file an earlier attempt of the same task left there. For files of one writer per
+     * name (a task's output part), where no reader looks before the whole output is published.
+     */
+    public static void publishFile(FileSystem fs, Path tmp, Path target) throws IOException {
+        if (fs.rename(tmp, target)) {
+            return;
+        }
+        if (fs.exists(target) && fs.delete(target, false) && fs.rename(tmp, target)) {
+            return;
+        }
+        throw new IOException("cannot publish " + tmp + " as " + target);
+    }
+
+    /**
      * Moves a completely written directory {@code staged} (normally a {@link #tempSibling} of
      * {@code target}) to {@code target}. With {@code overwrite} an existing target is replaced
      * (see the class notes for the guarantees); without it an existing target is an error and

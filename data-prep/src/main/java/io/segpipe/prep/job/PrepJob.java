@@ -18,7 +18,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.Row;
+import org.apache.spark.TaskContext;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.CollectionAccumulator;
 import org.slf4j.Logger;
@@ -30,9 +30,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,9 +44,10 @@ import java.util.stream.Collectors;
  * <ol>
  * <li>check the output (exists and not {@code overwrite}: fail before any work);</li>
  * <li>list pairs on the driver (metadata only) and assign splits;</li>
- * <li>on executors, in one Spark job, read, decode, validate and encode each pair; write Parquet
- * shards partitioned by split into a hidden temporary sibling of the output; split and class
- * statistics of the written rows, and the rejected files, go to accumulators;</li>
+ * <li>on executors, in one Spark job, read, decode, validate and encode each pair; write one Parquet
+ * shard per task ({@link ShardWriter}), partitioned by split, into a hidden temporary sibling of
+ * the output; split and class statistics of the written rows, and the rejected files, go to
+ * accumulators;</li>
  * <li>fail if the bad fraction is above {@code maxBadFraction}, naming the first bad files;</li>
  * <li>write the quarantine listing, then the manifest (the completion marker), then move the
  * directory into place atomically ({@link AtomicFs#publishDirectory}).</li>
@@ -152,37 +151,49 @@ public final class PrepJob {
     }
 
     /**
-     * One Spark job writes every split to {@code data/split=<name>/} and gathers the statistics of
-     * what it writes. Each task holds the pairs of one split only, so the writer keeps a single
-     * open file per task and needs no sort by split (see {@link #unsortedWriteSession}).
+     * One Spark job writes every split to {@code data/split=<name>/part-<shard>.parquet} and gathers
+     * the statistics of what it writes. Each task holds the pairs of one split only and writes them
+     * as one shard file ({@link ShardWriter}); a task whose pairs are all rejected writes none.
      */
     private static Written writeShards(PrepConfig config, SparkSession spark, List<SourcePair> pairs, Path data) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         CollectionAccumulator<QuarantineEntry> rejected = spark.sparkContext().collectionAccumulator("segpipe prep quarantine");
         SplitStatsAccumulator stats = new SplitStatsAccumulator(config.classes().numClasses());
         spark.sparkContext().register(stats, "segpipe prep statistics");
-        SampleProcessor processor = new SampleProcessor(config,
-                new SerializableHadoopConf(new Configuration(spark.sparkContext().hadoopConfiguration())));
-        JavaRDD<Row> rows = splitSlices(jsc, pairs, config.shardCount()).flatMap(pair -> {
-            SampleProcessor.Outcome o = processor.process(pair);
-            if (o.rejected() != null) {
-                // Only successful task attempts report accumulator updates; duplicates from
-                // re-executed stages are removed by the TreeSet on the driver.
-                rejected.add(o.rejected());
-                return Collections.emptyIterator();
+        SerializableHadoopConf hadoopConf = new SerializableHadoopConf(new Configuration(spark.sparkContext().hadoopConfiguration()));
+        SampleProcessor processor = new SampleProcessor(config, hadoopConf);
+        String dataDir = data.toString();
+        String compression = config.compression();
+        long rowGroupBytes = config.rowGroupBytes();
+        jsc.setJobDescription("segpipe prep: decode, validate and write " + pairs.size() + " pairs");
+        splitSlices(jsc, pairs, config.shardCount()).foreachPartition(shardPairs -> {
+            ShardWriter writer = null;
+            try {
+                while (shardPairs.hasNext()) {
+                    SampleProcessor.Outcome o = processor.process(shardPairs.next());
+                    if (o.rejected() != null) {
+                        // Only successful task attempts report accumulator updates; duplicates from
+                        // re-executed stages are removed by the TreeSet on the driver.
+                        rejected.add(o.rejected());
+                        continue;
+                    }
+                    if (writer == null) {
+                        Path shard = ShardWriter.shardPath(new Path(dataDir), o.sample().split(), TaskContext.getPartitionId());
+                        writer = ShardWriter.open(shard, hadoopConf.get(), compression, rowGroupBytes);
+                    }
+                    writer.write(o.sample());
+                    stats.add(o.sample());
+                }
+                if (writer != null) {
+                    writer.commit();
+                }
+            } finally {
+                if (writer != null) {
+                    writer.close();
+                }
             }
-            stats.add(o.sample());
-            return (Iterator<Row>) List.of(o.sample().toRow()).iterator();
         });
-        unsortedWriteSession(spark).createDataFrame(rows, ShardSchema.SCHEMA)
-                .write()
-                .partitionBy(ShardSchema.SPLIT)
-                .option("compression", config.compression())
-                .option("parquet.block.size", Long.toString(config.rowGroupBytes()))
-                // Dictionary encoding never pays for unique image/label bytes, but trying costs a hash of each.
-                .option("parquet.enable.dictionary#" + ShardSchema.IMAGE, "false")
-                .option("parquet.enable.dictionary#" + ShardSchema.LABEL, "false")
-                .parquet(data.toString());
+        jsc.setJobDescription(null);
         Map<String, SplitStats> splits = new TreeMap<>();
         stats.value().forEach((split, acc) -> splits.put(split, acc.toStats()));
         return new Written(splits, new ArrayList<>(rejected.value()));
@@ -204,20 +215,6 @@ public final class PrepJob {
             slices.add(jsc.parallelize(split, Math.min(shardCount, split.size())));
         }
         return jsc.union(slices.toArray(JavaRDD[]::new));
-    }
-
-    /**
-     * A session (same SparkContext, own SQL settings) whose partitioned writes keep one open file per
-     * partition value instead of sorting each task's rows by {@code split}: Spark's default planned
-     * write adds that sort, which copies every image through the external sorter and spills big
-     * shards to disk. Our tasks hold one split each, so one writer per task is always enough.
-     */
-    private static SparkSession unsortedWriteSession(SparkSession spark) {
-        SparkSession session = spark.newSession();
-        session.conf().set("spark.sql.optimizer.plannedWrite.enabled", "false");
-        // The writer falls back to sorting once it holds this many open files: 2 = never, with one split per task.
-        session.conf().set("spark.sql.maxConcurrentOutputFileWriters", "2");
-        return session;
     }
 
     private static void checkBadFraction(PrepConfig config, long inputs, long bad, TreeSet<QuarantineEntry> quarantine) {

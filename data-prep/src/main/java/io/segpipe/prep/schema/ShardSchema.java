@@ -1,5 +1,7 @@
 package io.segpipe.prep.schema;
 
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.MessageTypeParser;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.ArrayType;
@@ -66,6 +68,27 @@ public final class ShardSchema {
      */
     public static final StructType FILE_SCHEMA = new StructType(java.util.Arrays.stream(SCHEMA.fields())
             .filter(f -> !f.name().equals(SPLIT)).toArray(StructField[]::new));
+
+    /**
+     * {@link #FILE_SCHEMA} in Parquet terms (the standard 3-level LIST for {@code class_pixels}), as the
+     * prep tasks write it with parquet-hadoop; Spark reads it back as {@link #FILE_SCHEMA}.
+     */
+    public static final MessageType PARQUET = MessageTypeParser.parseMessageType("message segpipe_shard {\n"
+            + "  required binary " + ID + " (STRING);\n"
+            + "  required binary " + IMAGE + ";\n"
+            + "  required binary " + LABEL + ";\n"
+            + "  required int32 " + HEIGHT + ";\n"
+            + "  required int32 " + WIDTH + ";\n"
+            + "  required int32 " + CHANNELS + ";\n"
+            + "  required group " + CLASS_PIXELS + " (LIST) {\n"
+            + "    repeated group list {\n"
+            + "      required int64 element;\n"
+            + "    }\n"
+            + "  }\n"
+            + "  required binary " + IMAGE_PATH + " (STRING);\n"
+            + "  required binary " + LABEL_PATH + " (STRING);\n"
+            + "  required binary " + CONTENT_HASH + " (STRING);\n"
+            + "}\n");
 
     private ShardSchema() {
     }

@@ -1,9 +1,13 @@
 /**
- * Graph vertices DL4J 1.0.0-M2.1 lacks for semantic segmentation, each a configuration class
+ * Graph vertices and layers DL4J 1.0.0-M2.1 lacks for semantic segmentation, each a configuration class
  * (JSON-serialisable by {@code ComputationGraphConfiguration.toJson}) with a package-private
  * implementation: bilinear resizing with a gradient ({@link io.segpipe.model.layers.BilinearResizeVertex}),
  * crop-to-match ({@link io.segpipe.model.layers.CropToMatchVertex}), SegNet max-unpooling
  * ({@link io.segpipe.model.layers.MaxUnpoolingVertex}) and atrous convolution on the fast oneDNN path
  * ({@link io.segpipe.model.layers.Atrous}). All work on NCHW activations and have no parameters.
+ *
+ * <p>Two layers fix DL4J layers for this use: {@link io.segpipe.model.layers.BatchNormRelu} (DL4J's
+ * batch norm ignores its activation) and {@link io.segpipe.model.layers.LinearConvolution} (a
+ * convolution without activation that needs no copy of its output for backprop).
  */
 package io.segpipe.model.layers;

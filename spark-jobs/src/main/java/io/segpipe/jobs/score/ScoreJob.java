@@ -413,7 +413,7 @@ public final class ScoreJob {
                 if (writer != null) {
                     writer.close();
                     writer = null;
-                    publish(fs, tmp, target);
+                    AtomicFs.publishFile(fs, tmp, target); // a retried task replaces its earlier attempt's file
                     summary.file = target.getName();
                 }
                 published = true;
@@ -430,17 +430,6 @@ public final class ScoreJob {
                 }
             }
             return List.of(summary).iterator();
-        }
-
-        /** Renames the complete file into place; a retried task replaces its earlier attempt's file. */
-        private static void publish(FileSystem fs, Path tmp, Path target) throws IOException {
-            if (fs.rename(tmp, target)) {
-                return;
-            }
-            if (fs.exists(target) && fs.delete(target, false) && fs.rename(tmp, target)) {
-                return;
-            }
-            throw new IOException("cannot publish " + tmp + " as " + target);
         }
 
         /** The image of {@code row}, or null when it is unusable (recorded in {@code summary}). */
