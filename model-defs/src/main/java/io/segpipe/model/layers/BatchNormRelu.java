@@ -1,7 +1,6 @@
 package io.segpipe.model.layers;
 
 import java.util.Collection;
-import java.util.Map;
 
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -35,14 +34,8 @@ public final class BatchNormRelu extends BatchNormalization {
             int layerIndex, INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
         // as BatchNormalization.instantiate, with the ReLU-applying implementation
         LayerValidation.assertNOutSet("BatchNormRelu", getLayerName(), layerIndex, getNOut());
-        BatchNormReluImpl layer = new BatchNormReluImpl(conf, networkDataType);
-        layer.setListeners(trainingListeners);
-        layer.setIndex(layerIndex);
-        layer.setParamsViewArray(layerParamsView);
-        Map<String, INDArray> params = initializer().init(conf, layerParamsView, initializeParams);
-        layer.setParamTable(params);
-        layer.setConf(conf);
-        return layer;
+        return LayerWiring.wire(new BatchNormReluImpl(conf, networkDataType), conf, trainingListeners, layerIndex,
+                layerParamsView, initializeParams, initializer());
     }
 
     @Override

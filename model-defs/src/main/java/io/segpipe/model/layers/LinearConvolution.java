@@ -1,7 +1,6 @@
 package io.segpipe.model.layers;
 
 import java.util.Collection;
-import java.util.Map;
 
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -45,14 +44,8 @@ public final class LinearConvolution extends ConvolutionLayer {
             int layerIndex, INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
         // as ConvolutionLayer.instantiate, with the implementation that needs no pre-activation
         LayerValidation.assertNInNOutSet("LinearConvolution", getLayerName(), layerIndex, getNIn(), getNOut());
-        LinearConvolutionImpl layer = new LinearConvolutionImpl(conf, networkDataType);
-        layer.setListeners(trainingListeners);
-        layer.setIndex(layerIndex);
-        layer.setParamsViewArray(layerParamsView);
-        Map<String, INDArray> params = initializer().init(conf, layerParamsView, initializeParams);
-        layer.setParamTable(params);
-        layer.setConf(conf);
-        return layer;
+        return LayerWiring.wire(new LinearConvolutionImpl(conf, networkDataType), conf, trainingListeners, layerIndex,
+                layerParamsView, initializeParams, initializer());
     }
 
     @Override

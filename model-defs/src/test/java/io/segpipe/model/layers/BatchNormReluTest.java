@@ -2,6 +2,7 @@ package io.segpipe.model.layers;
 
 import static io.segpipe.model.layers.GraphTestSupport.assertGradientsMatch;
 import static io.segpipe.model.layers.GraphTestSupport.assertRoundTrips;
+import static io.segpipe.model.layers.GraphTestSupport.gradient;
 import static io.segpipe.model.layers.GraphTestSupport.init;
 import static io.segpipe.model.layers.GraphTestSupport.maxAbsDiff;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -84,13 +85,6 @@ class BatchNormReluTest {
         graph.fit(new MultiDataSet(new INDArray[] {input(DataType.FLOAT)},
                 new INDArray[] {Nd4j.rand(DataType.FLOAT, 3, 2, 5, 6)})); // moves the running statistics
         assertRoundTrips(graph, input(DataType.FLOAT));
-    }
-
-    private static Gradient gradient(ComputationGraph graph, MultiDataSet data) {
-        graph.setInputs(data.getFeatures());
-        graph.setLabels(data.getLabels());
-        graph.computeGradientAndScore();
-        return graph.gradient();
     }
 
     private static INDArray input(DataType type) {

@@ -15,12 +15,14 @@ import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.NoOp;
 
@@ -122,6 +124,14 @@ public final class GraphTestSupport {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The gradient of one training step on {@code data} (score in {@code graph.score()}), no update. */
+    public static Gradient gradient(ComputationGraph graph, MultiDataSet data) {
+        graph.setInputs(data.getFeatures());
+        graph.setLabels(data.getLabels());
+        graph.computeGradientAndScore();
+        return graph.gradient();
     }
 
     /** Largest absolute difference, for readable assertion messages. */

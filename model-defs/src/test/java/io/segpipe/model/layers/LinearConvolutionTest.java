@@ -2,6 +2,7 @@ package io.segpipe.model.layers;
 
 import static io.segpipe.model.layers.GraphTestSupport.assertGradientsMatch;
 import static io.segpipe.model.layers.GraphTestSupport.assertRoundTrips;
+import static io.segpipe.model.layers.GraphTestSupport.gradient;
 import static io.segpipe.model.layers.GraphTestSupport.init;
 import static io.segpipe.model.layers.GraphTestSupport.maxAbsDiff;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -108,13 +109,6 @@ class LinearConvolutionTest {
         Field field = AbstractLayer.class.getDeclaredField("preOutput");
         field.setAccessible(true);
         return field.get(layer);
-    }
-
-    private static Gradient gradient(ComputationGraph graph, MultiDataSet data) {
-        graph.setInputs(data.getFeatures());
-        graph.setLabels(data.getLabels());
-        graph.computeGradientAndScore();
-        return graph.gradient();
     }
 
     private static MultiDataSet data(DataType type) {
