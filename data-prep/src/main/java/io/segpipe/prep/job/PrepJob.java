@@ -31,6 +31,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -161,25 +162,40 @@ public final class PrepJob {
         SplitStatsAccumulator stats = new SplitStatsAccumulator(config.classes().numClasses());
         spark.sparkContext().register(stats, "segpipe prep statistics");
         SerializableHadoopConf hadoopConf = new SerializableHadoopConf(new Configuration(spark.sparkContext().hadoopConfiguration()));
-        SampleProcessor processor = new SampleProcessor(config, hadoopConf);
-        String dataDir = data.toString();
-        String compression = config.compression();
-        long rowGroupBytes = config.rowGroupBytes();
+        ShardTask task = new ShardTask(new SampleProcessor(config, hadoopConf), rejected, stats, hadoopConf, data.toString(),
+                config.compression(), config.rowGroupBytes());
         jsc.setJobDescription("segpipe prep: decode, validate and write " + pairs.size() + " pairs");
-        splitSlices(jsc, pairs, config.shardCount()).foreachPartition(shardPairs -> {
+        try {
+            splitSlices(jsc, pairs, config.shardCount()).foreachPartition(task::write);
+        } finally {
+            jsc.setJobDescription(null);
+        }
+        Map<String, SplitStats> splits = new TreeMap<>();
+        stats.value().forEach((split, acc) -> splits.put(split, acc.toStats()));
+        return new Written(splits, new ArrayList<>(rejected.value()));
+    }
+
+    /**
+     * What one task does: process its pairs, send rejects and statistics to the accumulators, and
+     * write the valid samples as one shard. Only successful task attempts report accumulator
+     * updates; duplicate rejects from re-executed stages are removed by a TreeSet on the driver.
+     */
+    private record ShardTask(SampleProcessor processor, CollectionAccumulator<QuarantineEntry> rejected,
+                             SplitStatsAccumulator stats, SerializableHadoopConf conf, String dataDir, String compression,
+                             long rowGroupBytes) implements java.io.Serializable {
+
+        void write(Iterator<SourcePair> pairs) throws IOException {
             ShardWriter writer = null;
             try {
-                while (shardPairs.hasNext()) {
-                    SampleProcessor.Outcome o = processor.process(shardPairs.next());
+                while (pairs.hasNext()) {
+                    SampleProcessor.Outcome o = processor.process(pairs.next());
                     if (o.rejected() != null) {
-                        // Only successful task attempts report accumulator updates; duplicates from
-                        // re-executed stages are removed by the TreeSet on the driver.
                         rejected.add(o.rejected());
                         continue;
                     }
                     if (writer == null) {
                         Path shard = ShardWriter.shardPath(new Path(dataDir), o.sample().split(), TaskContext.getPartitionId());
-                        writer = ShardWriter.open(shard, hadoopConf.get(), compression, rowGroupBytes);
+                        writer = ShardWriter.open(shard, conf.get(), compression, rowGroupBytes);
                     }
                     writer.write(o.sample());
                     stats.add(o.sample());
@@ -192,11 +208,7 @@ public final class PrepJob {
                     writer.close();
                 }
             }
-        });
-        jsc.setJobDescription(null);
-        Map<String, SplitStats> splits = new TreeMap<>();
-        stats.value().forEach((split, acc) -> splits.put(split, acc.toStats()));
-        return new Written(splits, new ArrayList<>(rejected.value()));
+        }
     }
 
     /** What {@link #writeShards} wrote: statistics per split, and the rejected pairs. */
