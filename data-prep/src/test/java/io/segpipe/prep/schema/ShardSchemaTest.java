@@ -1,5 +1,7 @@
 package io.segpipe.prep.schema;
 
+import org.apache.spark.sql.execution.datasources.parquet.ParquetToSparkSchemaConverter;
+import org.apache.spark.sql.internal.SQLConf;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -17,6 +19,14 @@ class ShardSchemaTest {
         return new StructType(Arrays.stream(ShardSchema.SCHEMA.fields())
                 .map(f -> f.name().equals(column) ? DataTypes.createStructField(column, type, true) : f)
                 .toArray(StructField[]::new));
+    }
+
+    /** What the prep tasks write is, to Spark's Parquet reader, exactly the file columns of the schema. */
+    @Test
+    void theParquetSchemaReadsBackAsTheFileSchema() {
+        StructType read = new ParquetToSparkSchemaConverter(SQLConf.get()).convert(ShardSchema.PARQUET);
+        assertEquals(ShardSchema.FILE_SCHEMA.treeString(), read.treeString());
+        assertEquals(ShardSchema.FILE_SCHEMA, read);
     }
 
     @Test
