@@ -3,11 +3,13 @@ package io.segpipe.prep.bench;
 import io.segpipe.prep.Checks;
 import io.segpipe.prep.codec.BadInputException;
 import io.segpipe.prep.codec.ImageCodec;
+import io.segpipe.prep.fs.AtomicFs;
 import io.segpipe.prep.job.PrepConfig;
 import io.segpipe.prep.job.PrepJob;
 import io.segpipe.prep.job.PrepResult;
 import io.segpipe.prep.layout.InputSpec;
 import io.segpipe.prep.layout.Listing;
+import io.segpipe.prep.layout.ManifestCsv;
 import io.segpipe.prep.layout.PairedFolders;
 import io.segpipe.prep.layout.SourcePair;
 import io.segpipe.prep.schema.ClassTable;
@@ -25,10 +27,6 @@ import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * Prep throughput per core against a decode-only baseline: the same image and label files decoded
@@ -43,9 +41,13 @@ import java.util.concurrent.Future;
  * against baseline pairs/s on one thread; right on a dedicated machine, meaningless on a shared
  * one. CPU time: pairs per CPU-second of this JVM (all threads, GC included) for each side; it is
  * the same quantity on a dedicated machine and stays valid when other processes compete for the
- * cores, so {@code meetsTarget} uses it. The baseline also runs on as many threads as prep has
- * cores ({@code parallelCpuRatio}): two decoders running at once share caches and memory bandwidth,
- * as prep's tasks do, which a one-thread baseline does not pay. Both sides are warmed up the same way, untimed, until the
+ * cores, so {@code meetsTarget} uses it.
+ *
+ * <p>A run of prep pays a fixed cost whatever its size (the Spark job, and compiling code that runs
+ * once per job or task, which a JVM keeps doing for many runs), which a 468-pair run cannot hide.
+ * Prep is therefore also timed on the first quarter of the pairs: the difference between the two
+ * runs gives the CPU per additional pair ({@code marginalCpuRatio} against the baseline's, the ratio
+ * a large collection approaches) and the fixed CPU of a run. Both sides are warmed up the same way, untimed, until the
  * JIT has settled: passes are repeated until one spends under {@value #JIT_SETTLED_SHARE} of its time
  * compiling (at most {@value #MAX_WARMUP_PASSES} passes). One pass is not enough for the prep side:
  * its code path (Spark, serialisation, Parquet, Hadoop) is far larger than the decoder's, and on a
@@ -90,16 +92,17 @@ public final class PrepBenchmark {
      * @param inputMegabytes       encoded size of those files
      * @param cores                Spark cores the prep ran on (default parallelism)
      * @param baselinePairsPerSec  decode-only, one thread
-     * @param parallelBaselinePairsPerSec decode-only on {@code cores} threads (as many as prep's tasks)
      * @param prepPairsPerSec      prep job, all cores
      * @param prepPerCore          {@code prepPairsPerSec / cores}
      * @param ratio                {@code prepPerCore / baselinePairsPerSec}
-     * @param baselinePairsPerCpuSec decode-only pairs per CPU-second, one thread
-     * @param parallelBaselinePairsPerCpuSec decode-only pairs per CPU-second on {@code cores} threads
+     * @param target               {@link #TARGET_RATIO}
+     * @param meetsTarget          {@code ratio >= target}
+     * @param baselinePairsPerCpuSec decode-only pairs per CPU-second
      * @param prepPairsPerCpuSec   prep pairs per CPU-second (all JVM threads)
      * @param cpuRatio             {@code prepPairsPerCpuSec / baselinePairsPerCpuSec}
-     * @param parallelCpuRatio     {@code prepPairsPerCpuSec / parallelBaselinePairsPerCpuSec}: both sides
-     *                             decoding on every core at once
+     * @param quarterPairs         pairs of the second, smaller prep run (the first quarter)
+     * @param marginalCpuRatio     baseline CPU per pair / prep CPU per additional pair (between the two runs)
+     * @param fixedCpuSeconds      CPU of a prep run that does not grow with its pairs (extrapolated to zero pairs)
      * @param target               {@link #TARGET_RATIO}
      * @param meetsTarget          {@code cpuRatio >= target}
      * @param coldPrepMillis       first (warm-up) prep run, including JVM/Spark warm-up
@@ -109,10 +112,9 @@ public final class PrepBenchmark {
      * @param prepPhaseMillis      phases of the fastest timed prep run
      * @param loadAverage          system load average when the measurement ended (other processes' share)
      */
-    public record Result(int pairs, double inputMegabytes, int cores, double baselinePairsPerSec,
-                         double parallelBaselinePairsPerSec, double prepPairsPerSec, double prepPerCore, double ratio,
-                         double baselinePairsPerCpuSec, double parallelBaselinePairsPerCpuSec, double prepPairsPerCpuSec,
-                         double cpuRatio, double parallelCpuRatio, double target, boolean meetsTarget, long coldPrepMillis, int baselineWarmups,
+    public record Result(int pairs, double inputMegabytes, int cores, double baselinePairsPerSec, double prepPairsPerSec,
+                         double prepPerCore, double ratio, double baselinePairsPerCpuSec, double prepPairsPerCpuSec,
+                         double cpuRatio, int quarterPairs, double marginalCpuRatio, double fixedCpuSeconds, double target, boolean meetsTarget, long coldPrepMillis, int baselineWarmups,
                          int prepWarmups, long prepCompileMillis, Map<String, Long> prepPhaseMillis, double loadAverage) {
     }
 
@@ -131,19 +133,9 @@ public final class PrepBenchmark {
 
         PrepConfig prep = PrepConfig.builder().input(input).output(config.workDir()).classes(ClassTable.camvid())
                 .shardCount(config.shardCount()).maxBadFraction(0).overwrite(true).build();
-        int cores = spark.sparkContext().defaultParallelism();
-        ExecutorService decoders = Executors.newFixedThreadPool(cores);
-        try {
-            return run(config, spark, prep, files, bytes, decoders, cores);
-        } finally {
-            decoders.shutdownNow();
-        }
-    }
-
-    private static Result run(Config config, SparkSession spark, PrepConfig prep, List<byte[][]> files, long bytes,
-                              ExecutorService decoders, int cores) {
+        List<SourcePair> quarter = listing.pairs().subList(0, listing.pairs().size() / 4);
+        PrepConfig prepQuarter = prep.toBuilder().input(subset(quarter, config.workDir() + "-quarter.csv", hadoopConf)).build();
         int baselineWarmups = warmUp("decode-only baseline", () -> decodeAll(files));
-        warmUp("decode-only baseline on " + cores + " threads", () -> decodeAll(files, decoders, cores));
         long t = System.nanoTime();
         run(prep, spark);
         long cold = (System.nanoTime() - t) / 1_000_000;
@@ -152,10 +144,9 @@ public final class PrepBenchmark {
 
         long bestDecode = Long.MAX_VALUE;
         long bestDecodeCpu = Long.MAX_VALUE;
-        long bestParallel = Long.MAX_VALUE;
-        long bestParallelCpu = Long.MAX_VALUE;
         long bestPrep = Long.MAX_VALUE;
         long bestPrepCpu = Long.MAX_VALUE;
+        long bestQuarterCpu = Long.MAX_VALUE;
         Map<String, Long> phases = Map.of();
         for (int i = 0; i < config.repeats(); i++) {
             // Alternate the two sides so both see similar background load.
@@ -164,12 +155,6 @@ public final class PrepBenchmark {
             decodeAll(files);
             bestDecode = Math.min(bestDecode, System.nanoTime() - t);
             bestDecodeCpu = Math.min(bestDecodeCpu, cpuNanos() - c);
-
-            c = cpuNanos();
-            t = System.nanoTime();
-            decodeAll(files, decoders, cores);
-            bestParallel = Math.min(bestParallel, System.nanoTime() - t);
-            bestParallelCpu = Math.min(bestParallelCpu, cpuNanos() - c);
 
             long compiled = compileMillis();
             c = cpuNanos();
@@ -185,24 +170,31 @@ public final class PrepBenchmark {
                 bestPrep = elapsed;
                 phases = r.phaseMillis();
             }
+
+            c = cpuNanos();
+            run(prepQuarter, spark);
+            bestQuarterCpu = Math.min(bestQuarterCpu, cpuNanos() - c);
         }
+        int cores = spark.sparkContext().defaultParallelism();
         double baseline = files.size() / (bestDecode / 1e9);
-        double parallel = files.size() / (bestParallel / 1e9);
-        double parallelCpu = files.size() / (bestParallelCpu / 1e9);
         double prepRate = files.size() / (bestPrep / 1e9);
         double perCore = prepRate / cores;
         double baselineCpu = files.size() / (bestDecodeCpu / 1e9);
         double prepCpu = files.size() / (bestPrepCpu / 1e9);
         double cpuRatio = prepCpu / baselineCpu;
+        double marginalCpuPerPair = (bestPrepCpu - bestQuarterCpu) / 1e9 / (files.size() - quarter.size());
+        double marginalCpuRatio = 1 / baselineCpu / marginalCpuPerPair;
+        double fixedCpu = bestQuarterCpu / 1e9 - quarter.size() * marginalCpuPerPair;
         double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-        LOG.info("Decode-only baseline: {} pairs/s on one thread, {} pairs per CPU-second; on {} threads {} pairs/s,"
-                + " {} pairs per CPU-second", fmt(baseline), fmt(baselineCpu), cores, fmt(parallel), fmt(parallelCpu));
+        LOG.info("Decode-only baseline: {} pairs/s on one thread, {} pairs per CPU-second", fmt(baseline), fmt(baselineCpu));
         LOG.info("Prep: {} pairs/s on {} cores = {} per core (wall ratio {}); {} pairs per CPU-second (CPU ratio {},"
-                + " target {}; {} against the {}-thread baseline); load average {}", fmt(prepRate), cores, fmt(perCore),
-                fmt(perCore / baseline), fmt(prepCpu), fmt(cpuRatio), TARGET_RATIO, fmt(prepCpu / parallelCpu), cores,
-                fmt(load));
-        return new Result(files.size(), bytes / 1e6, cores, baseline, parallel, prepRate, perCore, perCore / baseline,
-                baselineCpu, parallelCpu, prepCpu, cpuRatio, prepCpu / parallelCpu, TARGET_RATIO, cpuRatio >= TARGET_RATIO, cold, baselineWarmups, prepWarmups,
+                + " target {}); load average {}", fmt(prepRate), cores, fmt(perCore), fmt(perCore / baseline), fmt(prepCpu),
+                fmt(cpuRatio), TARGET_RATIO, fmt(load));
+        LOG.info("Prep on {} pairs: {} CPU-s; per additional pair {} CPU-ms against the baseline's {} (marginal CPU"
+                + " ratio {}), fixed {} CPU-s per run", quarter.size(), fmt(bestQuarterCpu / 1e9),
+                fmt(1e3 * marginalCpuPerPair), fmt(1e3 / baselineCpu), fmt(marginalCpuRatio), fmt(fixedCpu));
+        return new Result(files.size(), bytes / 1e6, cores, baseline, prepRate, perCore, perCore / baseline, baselineCpu,
+                prepCpu, cpuRatio, quarter.size(), marginalCpuRatio, fixedCpu, TARGET_RATIO, cpuRatio >= TARGET_RATIO, cold, baselineWarmups, prepWarmups,
                 compileMillis, phases, load);
     }
 
@@ -248,6 +240,18 @@ public final class PrepBenchmark {
         throw new IllegalStateException("this JVM does not report process CPU time");
     }
 
+    /** A manifest CSV of {@code pairs} (absolute paths, their splits), as the input of a smaller prep run. */
+    private static InputSpec subset(List<SourcePair> pairs, String csv, Configuration conf) throws IOException {
+        Path file = new Path(csv);
+        StringBuilder text = new StringBuilder("image,label,split\n");
+        for (SourcePair p : pairs) {
+            text.append('"').append(p.imagePath()).append("\",\"").append(p.labelPath()).append("\",").append(p.split())
+                    .append('\n');
+        }
+        AtomicFs.writeString(file.getFileSystem(conf), file, text.toString(), true);
+        return new ManifestCsv(file.toString());
+    }
+
     private static List<byte[][]> readAll(List<SourcePair> pairs, Configuration conf) throws IOException {
         List<byte[][]> out = new ArrayList<>(pairs.size());
         for (SourcePair p : pairs) {
@@ -265,32 +269,8 @@ public final class PrepBenchmark {
     }
 
     private static void decodeAll(List<byte[][]> files) {
-        decodeShare(files, 0, 1);
-    }
-
-    /** Decodes the files on {@code threads} threads of {@code pool}, each taking every threads-th pair. */
-    private static void decodeAll(List<byte[][]> files, ExecutorService pool, int threads) {
-        List<Future<?>> shares = new ArrayList<>();
-        for (int i = 0; i < threads; i++) {
-            int first = i;
-            shares.add(pool.submit(() -> decodeShare(files, first, threads)));
-        }
-        try {
-            for (Future<?> share : shares) {
-                share.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while decoding", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
-        }
-    }
-
-    private static void decodeShare(List<byte[][]> files, int first, int step) {
         long checksum = 0;
-        for (int i = first; i < files.size(); i += step) {
-            byte[][] f = files.get(i);
+        for (byte[][] f : files) {
             try {
                 checksum += ImageCodec.checkImage(f[0]).width();
                 checksum += ImageCodec.decodeLabel(f[1]).data().length;
