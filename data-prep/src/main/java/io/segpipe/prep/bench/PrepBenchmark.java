@@ -47,8 +47,9 @@ import java.util.Map;
  * once per job or task, which a JVM keeps doing for many runs), which a 468-pair run cannot hide.
  * Prep is therefore also timed on the first quarter of the pairs: the difference between the two
  * runs gives the CPU per additional pair ({@code marginalCpuRatio} against the baseline's, the ratio
- * a large collection approaches) and the fixed CPU of a run. Both sides are warmed up the same way, untimed, until the
- * JIT has settled: passes are repeated until one spends under {@value #JIT_SETTLED_SHARE} of its time
+ * a large collection approaches) and the fixed CPU of a run.
+ *
+ * <p>Both sides are warmed up the same way, untimed, until the JIT has settled: passes are repeated until one spends under {@value #JIT_SETTLED_SHARE} of its time
  * compiling (at most {@value #MAX_WARMUP_PASSES} passes). One pass is not enough for the prep side:
  * its code path (Spark, serialisation, Parquet, Hadoop) is far larger than the decoder's, and on a
  * busy 2-core machine the compiler threads were still spending ~1 CPU-second per prep run after
@@ -114,8 +115,9 @@ public final class PrepBenchmark {
      */
     public record Result(int pairs, double inputMegabytes, int cores, double baselinePairsPerSec, double prepPairsPerSec,
                          double prepPerCore, double ratio, double baselinePairsPerCpuSec, double prepPairsPerCpuSec,
-                         double cpuRatio, int quarterPairs, double marginalCpuRatio, double fixedCpuSeconds, double target, boolean meetsTarget, long coldPrepMillis, int baselineWarmups,
-                         int prepWarmups, long prepCompileMillis, Map<String, Long> prepPhaseMillis, double loadAverage) {
+                         double cpuRatio, int quarterPairs, double marginalCpuRatio, double fixedCpuSeconds,
+                         double target, boolean meetsTarget, long coldPrepMillis, int baselineWarmups, int prepWarmups,
+                         long prepCompileMillis, Map<String, Long> prepPhaseMillis, double loadAverage) {
     }
 
     /** The CamVid input spec (train and val folder pairs with their splits). */
@@ -194,8 +196,8 @@ public final class PrepBenchmark {
                 + " ratio {}), fixed {} CPU-s per run", quarter.size(), fmt(bestQuarterCpu / 1e9),
                 fmt(1e3 * marginalCpuPerPair), fmt(1e3 / baselineCpu), fmt(marginalCpuRatio), fmt(fixedCpu));
         return new Result(files.size(), bytes / 1e6, cores, baseline, prepRate, perCore, perCore / baseline, baselineCpu,
-                prepCpu, cpuRatio, quarter.size(), marginalCpuRatio, fixedCpu, TARGET_RATIO, cpuRatio >= TARGET_RATIO, cold, baselineWarmups, prepWarmups,
-                compileMillis, phases, load);
+                prepCpu, cpuRatio, quarter.size(), marginalCpuRatio, fixedCpu, TARGET_RATIO, cpuRatio >= TARGET_RATIO, cold,
+                baselineWarmups, prepWarmups, compileMillis, phases, load);
     }
 
     /**

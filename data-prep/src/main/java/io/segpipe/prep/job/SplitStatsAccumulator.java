@@ -8,8 +8,8 @@ import java.util.TreeMap;
 /**
  * Per-split statistics of the samples the write tasks hand to the Parquet writer, gathered during
  * the write itself rather than by reading the shards back in a second job. The write is a result
- * stage, so Spark merges the updates of exactly one successful attempt per task: the same tasks
- * whose files the commit protocol keeps.
+ * stage, so Spark merges the updates of exactly one successful attempt per task: the attempt whose
+ * shard file was renamed into place ({@link ShardWriter}).
  */
 final class SplitStatsAccumulator extends AccumulatorV2<PreparedSample, Map<String, StatsAccumulator>> {
 

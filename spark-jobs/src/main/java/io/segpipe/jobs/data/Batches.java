@@ -54,13 +54,19 @@ public final class Batches {
 
     /** A DataSet: features and one-hot labels of {@code spec}'s classes and ignore label. */
     public static DataSet toDataSet(List<TensorSample> samples, SegmentationSpec spec) {
+        TensorSample first = requireInputOf(samples, spec);
+        return new DataSet(features(samples), Labels.oneHot(labelIds(samples), samples.size(), first.height(),
+                first.width(), spec.numClasses(), spec.loss().ignoreLabel()));
+    }
+
+    /** Same-size samples whose channels are the model's input channels; returns the first. */
+    private static TensorSample requireInputOf(List<TensorSample> samples, SegmentationSpec spec) {
         TensorSample first = requireSameSize(samples);
         if (first.channels() != spec.inputChannels()) {
             throw new IllegalArgumentException("sample " + first.id() + " has " + first.channels()
                     + " channels but the model takes " + spec.inputChannels());
         }
-        return new DataSet(features(samples), Labels.oneHot(labelIds(samples), samples.size(), first.height(),
-                first.width(), spec.numClasses(), spec.loss().ignoreLabel()));
+        return first;
     }
 
     /** Lazily groups samples into lists of at most {@code batchSize} samples of one size. */
@@ -101,8 +107,8 @@ public final class Batches {
 
     /**
      * Lazily batches samples into training minibatches of at most {@code batchSize} same-size
-     * samples: the DataSet of {@link #toDataSet} as a {@link CompactMultiDataSet}, the form DL4J's
-     * Spark training persists.
+     * samples: the features and labels of {@link #toDataSet} as a {@link CompactMultiDataSet}, the
+     * form DL4J's Spark training persists.
      */
     public static Iterator<MultiDataSet> trainingBatches(Iterator<TensorSample> samples, int batchSize,
             SegmentationSpec spec) {
@@ -115,8 +121,10 @@ public final class Batches {
 
             @Override
             public MultiDataSet next() {
-                DataSet ds = toDataSet(groups.next(), spec);
-                return new CompactMultiDataSet(ds.getFeatures(), ds.getLabels(), spec.loss().ignoreLabel());
+                List<TensorSample> group = groups.next();
+                requireInputOf(group, spec);
+                return CompactMultiDataSet.fromIds(features(group), labelIds(group), spec.numClasses(),
+                        spec.loss().ignoreLabel());
             }
         };
     }

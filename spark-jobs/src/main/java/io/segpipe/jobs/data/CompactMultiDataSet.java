@@ -28,6 +28,8 @@ public final class CompactMultiDataSet extends MultiDataSet {
     private static final long serialVersionUID = 1L;
 
     private final int ignoreLabel;
+    /** The label map the one-hot labels were built from, or null (then derived when serialized). */
+    private final int[] ids;
 
     /**
      * @param features    {@code [N, C, H, W]} float
@@ -35,6 +37,23 @@ public final class CompactMultiDataSet extends MultiDataSet {
      * @param ignoreLabel the id an ignored pixel is written as (any id outside {@code [0, K)})
      */
     public CompactMultiDataSet(INDArray features, INDArray labels, int ignoreLabel) {
+        this(features, labels, ignoreLabel, null);
+    }
+
+    /**
+     * From the label map itself: the one-hot labels are built once ({@link Labels#oneHot}) and the
+     * ids are kept, so serializing never has to recover them from the one-hot array.
+     *
+     * @param features    {@code [N, C, H, W]} float
+     * @param ids         {@code N * H * W} class ids in {@code [0, classes)} or {@code ignoreLabel}
+     * @throws IllegalArgumentException for an id that is neither a class nor the ignore label
+     */
+    public static CompactMultiDataSet fromIds(INDArray features, int[] ids, int classes, int ignoreLabel) {
+        INDArray labels = Labels.oneHot(ids, features.size(0), features.size(2), features.size(3), classes, ignoreLabel);
+        return new CompactMultiDataSet(features, labels, ignoreLabel, ids);
+    }
+
+    private CompactMultiDataSet(INDArray features, INDArray labels, int ignoreLabel, int[] ids) {
         super(features, labels);
         if (features.rank() != 4 || labels.rank() != 4 || features.size(0) != labels.size(0)
                 || features.size(2) != labels.size(2) || features.size(3) != labels.size(3)) {
@@ -46,20 +65,23 @@ public final class CompactMultiDataSet extends MultiDataSet {
                     + " classes");
         }
         this.ignoreLabel = ignoreLabel;
+        this.ids = ids;
     }
 
     @Serial
     private Object writeReplace() throws ObjectStreamException {
         INDArray f = getFeatures(0);
-        INDArray l = getLabels(0);
-        int n = (int) f.size(0);
-        int classes = (int) l.size(1);
-        int height = (int) f.size(2);
-        int width = (int) f.size(3);
-        float[] image = contiguousFloats(f);
-        float[] oneHot = contiguousFloats(l);
-        int plane = height * width;
-        int[] ids = new int[n * plane];
+        return new Form((int) f.size(1), (int) getLabels(0).size(1), (int) f.size(2), (int) f.size(3), ignoreLabel,
+                contiguousFloats(f), ids != null ? ids : idsOf(getLabels(0)));
+    }
+
+    /** The label map of one-hot labels {@code [N, K, H, W]}; an all-zero vector is the ignore label. */
+    private int[] idsOf(INDArray labels) {
+        int n = (int) labels.size(0);
+        int classes = (int) labels.size(1);
+        int plane = (int) (labels.size(2) * labels.size(3));
+        float[] oneHot = contiguousFloats(labels);
+        int[] out = new int[n * plane];
         for (int i = 0; i < n; i++) {
             for (int p = 0; p < plane; p++) {
                 int id = ignoreLabel;
@@ -72,10 +94,10 @@ public final class CompactMultiDataSet extends MultiDataSet {
                                 + " (class " + k + " = " + v + ")");
                     }
                 }
-                ids[i * plane + p] = id;
+                out[i * plane + p] = id;
             }
         }
-        return new Form((int) f.size(1), classes, height, width, ignoreLabel, image, ids);
+        return out;
     }
 
     /** The values in 'c' order, copied once when the array already is float and contiguous (as Batches makes it). */
@@ -91,9 +113,7 @@ public final class CompactMultiDataSet extends MultiDataSet {
         @Serial
         private Object readResolve() throws ObjectStreamException {
             int n = ids.length / (height * width);
-            INDArray features = HostArrays.floats(image, n, channels, height, width);
-            return new CompactMultiDataSet(features, Labels.oneHot(ids, n, height, width, classes, ignoreLabel),
-                    ignoreLabel);
+            return fromIds(HostArrays.floats(image, n, channels, height, width), ids, classes, ignoreLabel);
         }
     }
 }

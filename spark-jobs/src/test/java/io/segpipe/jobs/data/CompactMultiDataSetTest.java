@@ -60,6 +60,25 @@ class CompactMultiDataSetTest {
         assertTrue(ignored.castTo(DataType.INT).sumNumber().intValue() > 0, "ignored pixels stay all-zero");
     }
 
+    /** Built from the label map (as training builds its minibatches): same arrays, and the same after a round trip. */
+    @Test
+    void fromTheLabelMapGivesTheSameMinibatchBeforeAndAfterARoundTrip() {
+        CompactMultiDataSet fromOneHot = minibatch(2, 9, 13);
+        int[] ids = new int[2 * 9 * 13];
+        Random rnd = new Random(7);
+        for (int p = 0; p < ids.length; p++) {
+            ids[p] = rnd.nextInt(CLASSES + 1);
+        }
+        CompactMultiDataSet fromIds = CompactMultiDataSet.fromIds(fromOneHot.getFeatures(0), ids, CLASSES, IGNORE);
+        assertEquals(fromOneHot.getLabels(0), fromIds.getLabels(0));
+
+        SerializerInstance ser = sparkJavaSerializer();
+        MultiDataSet back = ser.deserialize(ser.serialize(fromIds, ClassTag$.MODULE$.apply(MultiDataSet.class)),
+                ClassTag$.MODULE$.apply(MultiDataSet.class));
+        assertEquals(fromOneHot.getFeatures(0), back.getFeatures(0));
+        assertEquals(fromOneHot.getLabels(0), back.getLabels(0));
+    }
+
     @Test
     void theSerializedFormIsAFractionOfNd4jsOwn() {
         CompactMultiDataSet compact = minibatch(4, 64, 88);
