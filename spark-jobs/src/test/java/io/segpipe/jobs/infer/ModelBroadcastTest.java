@@ -55,4 +55,14 @@ class ModelBroadcastTest {
         model.destroy();
         assertEquals(0, model.idle());
     }
+
+    @Test
+    void restoreGivesATaskItsOwnSegmenterOutsideThePool() {
+        ModelBroadcast model = broadcast();
+        Segmenter a = model.restore(1);
+        Segmenter b = model.restore(1);
+        assertNotSame(a, b);
+        assertEquals(0, model.idle(), "restored segmenters never enter the pool");
+        model.destroy();
+    }
 }
