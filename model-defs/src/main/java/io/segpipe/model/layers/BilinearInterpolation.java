@@ -12,22 +12,51 @@ import org.nd4j.linalg.factory.Nd4j;
  * image and channel, so the backward pass is {@code dX = Ryᵀ · dOut · Rw}. Each map is one GEMM
  * over all images and channels at once, which keeps resizing on the BLAS fast path.
  *
- * <p>Convention: {@code align_corners=True}, as in TensorFlow DeepLab: the corner pixels of input
- * and output coincide, output index {@code i} samples input coordinate {@code i·(in−1)/(out−1)}.
+ * <p>Used by {@link BilinearResizeVertex} (with {@link Alignment#CORNERS}) and, through
+ * {@link #resize}, by multi-scale inference (with {@link Alignment#HALF_PIXEL}).
  */
-final class BilinearInterpolation {
+public final class BilinearInterpolation {
     private BilinearInterpolation() {
     }
 
+    /** Where the output samples fall on the input grid. */
+    public enum Alignment {
+        /**
+         * {@code align_corners=True}, as in TensorFlow DeepLab: the corner pixels of input and output
+         * coincide, output index {@code i} samples input coordinate {@code i·(in−1)/(out−1)}.
+         */
+        CORNERS,
+        /**
+         * {@code align_corners=False}, the convention of PyTorch's and OpenCV's resize: pixel centres
+         * map to pixel centres, output index {@code i} samples {@code (i+0.5)·in/out − 0.5}, clamped to
+         * the image. Scaling an image and scaling its per-pixel predictions back keep centres aligned.
+         */
+        HALF_PIXEL
+    }
+
     /**
-     * The {@code [out, in]} interpolation matrix of one axis, created outside any workspace so it
-     * can be cached across iterations.
+     * {@code x} ({@code [N, C, H, W]}) resized to {@code outH x outW}: a new c-order array of
+     * {@code x}'s data type, outside any workspace.
      */
-    static INDArray matrix(long in, long out, DataType dataType) {
+    public static INDArray resize(INDArray x, long outH, long outW, Alignment alignment) {
+        DataType type = x.dataType();
+        INDArray rows = matrix(x.size(2), outH, type, alignment);
+        INDArray colsT = matrix(x.size(3), outW, type, alignment).transpose();
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            INDArray out = Nd4j.createUninitialized(type, new long[] {x.size(0), x.size(1), outH, outW}, 'c');
+            apply(x.dup('c'), rows, colsT, out, LayerWorkspaceMgr.noWorkspaces(), ArrayType.FF_WORKING_MEM);
+            return out;
+        }
+    }
+
+    /**
+     * The {@code [out, in]} interpolation matrix of one axis (rows sum to 1), created outside any
+     * workspace so it can be cached across iterations.
+     */
+    static INDArray matrix(long in, long out, DataType dataType, Alignment alignment) {
         double[] weights = new double[Math.toIntExact(out * in)];
         for (long i = 0; i < out; i++) {
-            // multiply before dividing: exact source coordinates wherever they are whole numbers
-            double source = out > 1 ? (double) (i * (in - 1)) / (out - 1) : 0;
+            double source = source(i, in, out, alignment);
             long low = Math.min((long) Math.floor(source), in - 1);
             long high = Math.min(low + 1, in - 1);
             double fraction = source - low;
@@ -37,6 +66,15 @@ final class BilinearInterpolation {
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             return Nd4j.create(weights, new long[] {out, in}, DataType.DOUBLE).castTo(dataType);
         }
+    }
+
+    /** The input coordinate output index {@code i} samples. */
+    private static double source(long i, long in, long out, Alignment alignment) {
+        return switch (alignment) {
+            // multiply before dividing: exact source coordinates wherever they are whole numbers
+            case CORNERS -> out > 1 ? (double) (i * (in - 1)) / (out - 1) : 0;
+            case HALF_PIXEL -> Math.min(Math.max((i + 0.5) * ((double) in / out) - 0.5, 0), in - 1);
+        };
     }
 
     /**

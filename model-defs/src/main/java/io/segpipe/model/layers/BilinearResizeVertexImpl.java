@@ -1,5 +1,7 @@
 package io.segpipe.model.layers;
 
+import static io.segpipe.model.layers.BilinearInterpolation.Alignment.CORNERS;
+
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.workspace.ArrayType;
@@ -52,8 +54,8 @@ final class BilinearResizeVertexImpl extends ParameterlessVertexImpl {
         Matrices m = matrices;
         if (m == null || m.rows.dataType() != x.dataType() || m.rows.size(0) != outH || m.rows.size(1) != h
                 || m.cols.size(0) != outW || m.cols.size(1) != w) {
-            m = new Matrices(BilinearInterpolation.matrix(h, outH, x.dataType()),
-                    BilinearInterpolation.matrix(w, outW, x.dataType()));
+            m = new Matrices(BilinearInterpolation.matrix(h, outH, x.dataType(), CORNERS),
+                    BilinearInterpolation.matrix(w, outW, x.dataType(), CORNERS));
             matrices = m;
         }
         return m;

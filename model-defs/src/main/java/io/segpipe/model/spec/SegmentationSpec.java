@@ -1,5 +1,6 @@
 package io.segpipe.model.spec;
 
+import java.io.Serializable;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -15,7 +16,9 @@ import org.deeplearning4j.nn.weights.WeightInit;
  * Everything that determines a segmentation network: architecture, classes, input, capacity,
  * regularisation, initialisation and the training loss. Immutable and validated: an invalid value
  * fails at construction with the field name and the value. Round-trips through JSON
- * ({@link #toJson()} / {@link #fromJson(String)}), which is how it travels with every model.
+ * ({@link #toJson()} / {@link #fromJson(String)}), which is how it travels with every model, and
+ * is {@link Serializable}, so Spark closures and broadcasts carry it as it is (deserialisation runs
+ * the same validation).
  *
  * @param architecture network family
  * @param numClasses classes the network predicts (the ignore label is not one of them), >= 2
@@ -49,7 +52,7 @@ public record SegmentationSpec(
         double dropout,
         WeightInit weightInit,
         long seed,
-        LossSpec loss) {
+        LossSpec loss) implements Serializable {
 
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
@@ -157,7 +160,7 @@ public record SegmentationSpec(
      *     void = 11, Pascal VOC border = 255)
      * @param diceWeight weight of the soft Dice term added to the cross-entropy, in [0, 1] (0 = none)
      */
-    public record LossSpec(double[] classWeights, int ignoreLabel, double diceWeight) {
+    public record LossSpec(double[] classWeights, int ignoreLabel, double diceWeight) implements Serializable {
         public LossSpec {
             if (classWeights != null) {
                 classWeights = classWeights.clone();

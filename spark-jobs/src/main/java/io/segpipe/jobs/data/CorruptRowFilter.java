@@ -2,7 +2,6 @@ package io.segpipe.jobs.data;
 
 import java.io.Serializable;
 import java.util.Iterator;
-import java.util.NoSuchElementException;
 
 import org.apache.spark.sql.Row;
 import org.apache.spark.util.CollectionAccumulator;
@@ -37,27 +36,7 @@ public final class CorruptRowFilter implements Serializable {
 
     /** Lazily decodes a partition, skipping corrupt rows. */
     public Iterator<TensorSample> decode(Iterator<Row> rows) {
-        return new Iterator<>() {
-            private TensorSample next;
-
-            @Override
-            public boolean hasNext() {
-                while (next == null && rows.hasNext()) {
-                    next = decodeOrSkip(rows.next());
-                }
-                return next != null;
-            }
-
-            @Override
-            public TensorSample next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                TensorSample s = next;
-                next = null;
-                return s;
-            }
-        };
+        return Decoding.skippingBad(rows, this::decodeOrSkip);
     }
 
     /** The decoded sample, or null (counted and logged) when the row is corrupt. */

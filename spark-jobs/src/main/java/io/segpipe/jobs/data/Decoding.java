@@ -5,9 +5,9 @@ import java.util.NoSuchElementException;
 import java.util.function.Function;
 
 /**
- * Lazy decoding of a partition's rows for the jobs that meet bad rows and go on: {@code decode}
- * returns null for a row it could not use (having counted and recorded it), and that row is
- * skipped. Nothing is buffered beyond the next element.
+ * Lazy decoding of a partition's rows for the jobs that meet bad rows and go on (training,
+ * validation, evaluation, scoring): {@code decode} returns null for a row it could not use (having
+ * counted and recorded it), and that row is skipped. Nothing is buffered beyond the next element.
  */
 public final class Decoding {
 

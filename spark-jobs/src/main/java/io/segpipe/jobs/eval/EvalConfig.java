@@ -3,6 +3,8 @@ package io.segpipe.jobs.eval;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonPOJOBuilder;
 
+import io.segpipe.jobs.infer.InferenceConfig;
+import io.segpipe.jobs.infer.LoadedModel;
 import io.segpipe.prep.Checks;
 import io.segpipe.prep.Json;
 import io.segpipe.prep.reader.Normalization;

@@ -4,6 +4,8 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.segpipe.jobs.infer.BadImage;
+
 /**
  * The aggregation buffer of {@link EvalJob}: what one partition (or a merge of several) found.
  * Small by construction: a K x K matrix, counters, at most {@code maxBadListed} bad ids and the

@@ -9,6 +9,9 @@ import java.util.Locale;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
+import io.segpipe.jobs.infer.BadImage;
+import io.segpipe.jobs.infer.InferenceConfig;
+import io.segpipe.jobs.infer.LabelColours;
 import io.segpipe.prep.Json;
 import io.segpipe.prep.codec.BadInputException;
 import io.segpipe.prep.codec.ImageCodec;

@@ -2,6 +2,8 @@ package io.segpipe.jobs.eval;
 
 import java.util.List;
 
+import io.segpipe.jobs.infer.BadImage;
+import io.segpipe.jobs.infer.InferenceConfig;
 import io.segpipe.prep.reader.Normalization;
 import io.segpipe.prep.schema.ClassTable;
 

@@ -3,7 +3,7 @@ package io.segpipe.jobs.retrain;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonPOJOBuilder;
 
-import io.segpipe.jobs.eval.InferenceConfig;
+import io.segpipe.jobs.infer.InferenceConfig;
 import io.segpipe.jobs.registry.ModelRegistry;
 import io.segpipe.jobs.train.TrainConfig;
 import io.segpipe.prep.Checks;

@@ -3,7 +3,7 @@ package io.segpipe.jobs.score;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonPOJOBuilder;
 
-import io.segpipe.jobs.eval.InferenceConfig;
+import io.segpipe.jobs.infer.InferenceConfig;
 import io.segpipe.prep.Checks;
 import io.segpipe.prep.Json;
 import io.segpipe.prep.reader.Normalization;
@@ -13,7 +13,7 @@ import io.segpipe.prep.schema.ClassTable;
  * Every option of the scoring job ({@link ScoreJob}); defaults live in {@link Builder}. Exactly one
  * of {@code data} and {@code images} names the input.
  *
- * @param model         model directory (see {@link io.segpipe.jobs.eval.LoadedModel#read})
+ * @param model         model directory (see {@link io.segpipe.jobs.infer.LoadedModel#read})
  * @param data          prepared dataset directory (data-prep output), or null
  * @param split         with {@code data}: the split to score, null for every split (default null)
  * @param images        a folder (searched recursively) or a glob of PNG/JPEG images, e.g.

@@ -2,8 +2,8 @@ package io.segpipe.jobs.score;
 
 import java.util.List;
 
-import io.segpipe.jobs.eval.BadImage;
-import io.segpipe.jobs.eval.InferenceConfig;
+import io.segpipe.jobs.infer.BadImage;
+import io.segpipe.jobs.infer.InferenceConfig;
 
 /**
  * What {@link ScoreJob#run} did.

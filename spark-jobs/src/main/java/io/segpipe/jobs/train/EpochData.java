@@ -31,9 +31,7 @@ final class EpochData implements Serializable {
     private final CorruptRowFilter decoder;
     private final Augmenter augmenter;
     private final double inputScale;
-    /** SegmentationSpec is not Serializable: it travels as JSON. */
-    private final String specJson;
-    private transient SegmentationSpec spec;
+    private final SegmentationSpec spec;
     private final int batchSize;
     private final long seed;
     private final int threads;
@@ -43,7 +41,6 @@ final class EpochData implements Serializable {
         this.decoder = decoder;
         this.augmenter = augmenter;
         this.inputScale = inputScale;
-        this.specJson = spec.toJson();
         this.spec = spec;
         this.batchSize = batchSize;
         this.seed = seed;
@@ -77,9 +74,6 @@ final class EpochData implements Serializable {
                 return augmenter.apply(s, inputScale, Augmenter.random(seed, epoch, s.id()));
             }
         };
-        if (spec == null) {
-            spec = SegmentationSpec.fromJson(specJson);
-        }
         return Batches.trainingBatches(augmented, batchSize, spec);
     }
 }

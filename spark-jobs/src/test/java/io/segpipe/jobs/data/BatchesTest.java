@@ -5,11 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 import io.segpipe.model.backend.Nd4jBackend;
 import io.segpipe.model.spec.Architecture;
@@ -17,6 +18,9 @@ import io.segpipe.model.spec.SegmentationSpec;
 import io.segpipe.prep.reader.TensorSample;
 
 class BatchesTest {
+    private static final SegmentationSpec SPEC = SegmentationSpec.builder(Architecture.UNET, 4)
+            .loss(new SegmentationSpec.LossSpec(null, 11, 0)).build();
+
     @BeforeAll
     static void init() {
         Nd4jBackend.init();
@@ -35,27 +39,38 @@ class BatchesTest {
 
     @Test
     void featuresAreNchwAndLabelsOneHotWithIgnoredRowsZero() {
-        SegmentationSpec spec = SegmentationSpec.builder(Architecture.UNET, 4)
-                .loss(new SegmentationSpec.LossSpec(null, 11, 0)).build();
-        DataSet ds = Batches.toDataSet(List.of(sample("a", 4, 5, 2), sample("b", 4, 5, 3)), spec);
-        assertArrayEquals(new long[] {2, 3, 4, 5}, ds.getFeatures().shape());
-        assertArrayEquals(new long[] {2, 4, 4, 5}, ds.getLabels().shape());
-        assertEquals(1 * 20 + 2 * 5 + 3, ds.getFeatures().getFloat(1, 1, 2, 3), 0f);
-        assertEquals(1f, ds.getLabels().getFloat(0, 2, 1, 1), 0f);
-        assertEquals(1f, ds.getLabels().getFloat(1, 3, 3, 4), 0f);
-        assertEquals(0f, ds.getLabels().get(org.nd4j.linalg.indexing.NDArrayIndex.point(0),
+        MultiDataSet ds = Batches.trainingBatches(List.of(sample("a", 4, 5, 2), sample("b", 4, 5, 3)).iterator(), 2, SPEC)
+                .next();
+        assertArrayEquals(new long[] {2, 3, 4, 5}, ds.getFeatures(0).shape());
+        assertArrayEquals(new long[] {2, 4, 4, 5}, ds.getLabels(0).shape());
+        assertEquals(1 * 20 + 2 * 5 + 3, ds.getFeatures(0).getFloat(1, 1, 2, 3), 0f);
+        assertEquals(1f, ds.getLabels(0).getFloat(0, 2, 1, 1), 0f);
+        assertEquals(1f, ds.getLabels(0).getFloat(1, 3, 3, 4), 0f);
+        assertEquals(0f, ds.getLabels(0).get(org.nd4j.linalg.indexing.NDArrayIndex.point(0),
                 org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.point(0),
                 org.nd4j.linalg.indexing.NDArrayIndex.point(0)).sumNumber().floatValue(), 0f);
-        assertEquals(2 * 19, ds.getLabels().sumNumber().intValue());
+        assertEquals(2 * 19, ds.getLabels(0).sumNumber().intValue());
     }
 
     @Test
-    void groupsSplitOnSizeChangesAndBatchSize() {
+    void minibatchesSplitOnSizeChangesAndBatchSize() {
         List<TensorSample> in = List.of(sample("a", 4, 4, 0), sample("b", 4, 4, 0), sample("c", 4, 4, 0),
                 sample("d", 6, 4, 0), sample("e", 4, 4, 0));
-        List<List<String>> ids = new ArrayList<>();
-        Batches.groups(in.iterator(), 2).forEachRemaining(g -> ids.add(g.stream().map(TensorSample::id).toList()));
-        assertEquals(List.of(List.of("a", "b"), List.of("c"), List.of("d"), List.of("e")), ids);
-        assertThrows(IllegalArgumentException.class, () -> Batches.features(List.of(in.get(0), in.get(3))));
+        List<Long> sizes = new ArrayList<>();
+        List<Long> heights = new ArrayList<>();
+        Batches.trainingBatches(in.iterator(), 2, SPEC).forEachRemaining(b -> {
+            sizes.add(b.getFeatures(0).size(0));
+            heights.add(b.getFeatures(0).size(2));
+        });
+        assertEquals(List.of(2L, 1L, 1L, 1L), sizes);
+        assertEquals(List.of(4L, 4L, 6L, 4L), heights);
+    }
+
+    @Test
+    void aSampleWithAnotherChannelCountThanTheModelsIsNamed() {
+        SegmentationSpec grey = SPEC.toBuilder().inputChannels(1).build();
+        Iterator<MultiDataSet> batches = Batches.trainingBatches(List.of(sample("a", 4, 4, 0)).iterator(), 2, grey);
+        assertEquals("sample a: image has 3 channel(s) but the model expects 1",
+                assertThrows(IllegalArgumentException.class, batches::next).getMessage());
     }
 }

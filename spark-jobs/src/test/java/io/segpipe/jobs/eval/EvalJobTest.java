@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.segpipe.jobs.infer.InferenceConfig;
+import io.segpipe.jobs.infer.Predictor;
 import io.segpipe.model.spec.SegmentationSpec;
 import io.segpipe.prep.Json;
 import io.segpipe.prep.codec.ImageCodec;

@@ -20,6 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import io.segpipe.jobs.infer.InferenceConfig;
+import io.segpipe.jobs.infer.LoadedModel;
 import io.segpipe.model.backend.Nd4jBackend;
 import io.segpipe.model.predict.Segmenter;
 import io.segpipe.prep.testkit.LocalSpark;

@@ -24,9 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import io.segpipe.jobs.eval.EvalFixtures;
-import io.segpipe.jobs.eval.InferenceConfig;
-import io.segpipe.jobs.eval.LoadedModel;
-import io.segpipe.jobs.eval.Tensors;
+import io.segpipe.jobs.infer.InferenceConfig;
+import io.segpipe.jobs.infer.LoadedModel;
+import io.segpipe.jobs.infer.Tensors;
 import io.segpipe.model.predict.Segmenter;
 import io.segpipe.prep.codec.ImageCodec;
 import io.segpipe.prep.codec.LabelRaster;
@@ -258,9 +258,9 @@ class ScoreJobTest {
 
     @Test
     void maskNamesReplaceTheImageExtensionAndStayInsideTheFolder() {
-        assertEquals("a.png", ScoreJob.maskName("a.jpg"));
-        assertEquals("sub/b.png", ScoreJob.maskName("sub/b.PNG"));
-        assertEquals("0001TP_006690.png", ScoreJob.maskName("0001TP_006690"));
-        assertEquals("_../x.png", ScoreJob.maskName("../x"));
+        assertEquals("a.png", MaskWriter.maskName("a.jpg"));
+        assertEquals("sub/b.png", MaskWriter.maskName("sub/b.PNG"));
+        assertEquals("0001TP_006690.png", MaskWriter.maskName("0001TP_006690"));
+        assertEquals("_../x.png", MaskWriter.maskName("../x"));
     }
 }

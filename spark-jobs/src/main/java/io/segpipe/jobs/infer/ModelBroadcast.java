@@ -1,4 +1,4 @@
-package io.segpipe.jobs.eval;
+package io.segpipe.jobs.infer;
 
 import java.io.Serializable;
 import java.util.ArrayDeque;
@@ -7,6 +7,7 @@ import java.util.Map;
 
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.SparkSession;
 
 import io.segpipe.model.backend.Nd4jBackend;
 import io.segpipe.model.predict.Segmenter;
@@ -20,7 +21,8 @@ import io.segpipe.model.spec.SegmentationSpec;
  * side in one executor must not share a network: each task {@link #lease leases} a segmenter from
  * a per-JVM pool and returns it when the partition is done, so an executor with 4 task slots
  * restores the model at most 4 times however many partitions it runs. Pools of the last few
- * broadcasts are kept; older ones are dropped.
+ * broadcasts are kept; older ones are dropped. {@link #restore} bypasses the pool for callers that
+ * broadcast many short-lived versions of a network.
  */
 public final class ModelBroadcast implements Serializable {
 
@@ -35,13 +37,11 @@ public final class ModelBroadcast implements Serializable {
     };
 
     private final Broadcast<byte[]> bytes;
-    private final String specJson;
+    private final SegmentationSpec spec;
     private final String path;
-    private transient SegmentationSpec spec;
 
     private ModelBroadcast(Broadcast<byte[]> bytes, SegmentationSpec spec, String path) {
         this.bytes = bytes;
-        this.specJson = spec.toJson();
         this.spec = spec;
         this.path = path;
     }
@@ -52,10 +52,12 @@ public final class ModelBroadcast implements Serializable {
     }
 
     public SegmentationSpec spec() {
-        if (spec == null) {
-            spec = SegmentationSpec.fromJson(specJson);
-        }
         return spec;
+    }
+
+    /** ND4J threads for each task of {@code spark}: {@code spark.task.cpus}. */
+    public static int threadsPerTask(SparkSession spark) {
+        return spark.sparkContext().getConf().getInt("spark.task.cpus", 1);
     }
 
     /**
@@ -65,8 +67,7 @@ public final class ModelBroadcast implements Serializable {
      * @param threads ND4J threads for this task ({@code spark.task.cpus})
      */
     public Lease lease(int threads) {
-        Nd4jBackend.init();
-        Nd4jBackend.setThreads(threads);
+        initNd4j(threads);
         Segmenter s = null;
         synchronized (POOLS) {
             ArrayDeque<Segmenter> pool = POOLS.get(bytes.id());
@@ -75,9 +76,24 @@ public final class ModelBroadcast implements Serializable {
             }
         }
         if (s == null) {
-            s = LoadedModel.segmenter(path, spec(), bytes.value());
+            s = LoadedModel.segmenter(path, spec, bytes.value());
         }
         return new Lease(bytes.id(), s);
+    }
+
+    /**
+     * Initialises ND4J for this task like {@link #lease} and restores a segmenter of the task's own,
+     * outside the pool: for a caller that broadcasts a new version of a network every few minutes
+     * (validation during training), whose pooled copies would pile up in long-lived executors.
+     */
+    public Segmenter restore(int threads) {
+        initNd4j(threads);
+        return LoadedModel.segmenter(path, spec, bytes.value());
+    }
+
+    private static void initNd4j(int threads) {
+        Nd4jBackend.init();
+        Nd4jBackend.setThreads(threads);
     }
 
     /** Segmenters of this broadcast currently idle in this JVM (for tests). */

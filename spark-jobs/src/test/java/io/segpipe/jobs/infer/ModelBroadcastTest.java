@@ -1,4 +1,4 @@
-package io.segpipe.jobs.eval;
+package io.segpipe.jobs.infer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.Test;
 
+import io.segpipe.jobs.eval.EvalFixtures;
 import io.segpipe.model.arch.Architectures;
 import io.segpipe.model.backend.Nd4jBackend;
 import io.segpipe.model.predict.Segmenter;
@@ -53,5 +54,15 @@ class ModelBroadcastTest {
         }
         model.destroy();
         assertEquals(0, model.idle());
+    }
+
+    @Test
+    void restoreGivesATaskItsOwnSegmenterOutsideThePool() {
+        ModelBroadcast model = broadcast();
+        Segmenter a = model.restore(1);
+        Segmenter b = model.restore(1);
+        assertNotSame(a, b);
+        assertEquals(0, model.idle(), "restored segmenters never enter the pool");
+        model.destroy();
     }
 }

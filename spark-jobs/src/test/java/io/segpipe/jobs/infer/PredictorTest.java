@@ -1,11 +1,10 @@
-package io.segpipe.jobs.eval;
+package io.segpipe.jobs.infer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -112,17 +111,6 @@ class PredictorTest {
     }
 
     @Test
-    void bilinearResizeUsesHalfPixelCentres() {
-        INDArray row = Nd4j.createFromArray(new float[] {0, 1}).reshape(1, 1, 1, 2);
-        INDArray up = Resize.bilinear(row, 1, 4);
-        assertArrayEquals(new float[] {0, 0.25f, 0.75f, 1}, up.data().asFloat(), 1e-6f);
-        INDArray constant = Nd4j.valueArrayOf(new long[] {2, 3, 7, 9}, 0.3f);
-        assertClose(Nd4j.valueArrayOf(new long[] {2, 3, 4, 13}, 0.3f), Resize.bilinear(constant, 4, 13), 1e-6);
-        INDArray m = Resize.matrix(7, 3);
-        assertClose(Nd4j.ones(DataType.FLOAT, 3), m.sum(1), 1e-6);
-    }
-
-    @Test
     void flipWidthMirrorsColumns() {
         INDArray x = image(9, 2, 3, 5);
         INDArray f = Predictor.flipWidth(x);
@@ -131,17 +119,6 @@ class PredictorTest {
         }
         assertClose(x, Predictor.flipWidth(f), 0);
         assertFalse(x.equals(f));
-    }
-
-    @Test
-    void sameSizeBatchesSplitOnSizeChangeAndBatchSize() {
-        List<int[]> items = List.of(new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, new int[] {2, 2}, new int[] {1, 1});
-        SameSizeBatches<int[]> b = SameSizeBatches.of(items.iterator(), 2, s -> SameSizeBatches.key(3, s[0], s[1]));
-        List<Integer> sizes = new ArrayList<>();
-        while (b.hasNext()) {
-            sizes.add(b.next().size());
-        }
-        assertEquals(List.of(2, 1, 1, 1), sizes);
     }
 
     @Test

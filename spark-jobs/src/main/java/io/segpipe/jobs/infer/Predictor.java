@@ -1,4 +1,4 @@
-package io.segpipe.jobs.eval;
+package io.segpipe.jobs.infer;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +11,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
+import io.segpipe.model.layers.BilinearInterpolation;
 import io.segpipe.model.predict.Segmenter;
 import io.segpipe.model.spec.SegmentationSpec;
 
@@ -84,7 +85,7 @@ public final class Predictor {
         for (double scale : config.scales()) {
             long sh = Math.max(1, Math.round(h * scale));
             long sw = Math.max(1, Math.round(w * scale));
-            INDArray scaled = sh == h && sw == w ? images : Resize.bilinear(images, sh, sw);
+            INDArray scaled = sh == h && sw == w ? images : resize(images, sh, sw);
             INDArray p = windowed(scaled);
             passes++;
             if (config.flip()) {
@@ -92,7 +93,7 @@ public final class Predictor {
                 passes++;
             }
             if (sh != h || sw != w) {
-                p = Resize.bilinear(p, h, w);
+                p = resize(p, h, w);
             }
             sum = sum == null ? p : sum.addi(p);
         }
@@ -115,6 +116,11 @@ public final class Predictor {
             confidence = p.max(1).reshape(n, plane).mean(1).castTo(DataType.DOUBLE).toDoubleVector();
         }
         return new BatchPrediction(n, (int) p.size(2), (int) p.size(3), labels, confidence);
+    }
+
+    /** Half-pixel centres, so an image scaled down and its probabilities scaled back stay aligned. */
+    private static INDArray resize(INDArray x, long height, long width) {
+        return BilinearInterpolation.resize(x, height, width, BilinearInterpolation.Alignment.HALF_PIXEL);
     }
 
     /** Whole image or sliding window, at the current scale. */
@@ -192,15 +198,10 @@ public final class Predictor {
      */
     public record BatchPrediction(int count, int height, int width, int[] labels, double[] confidence) {
 
-        /** Offset of image {@code i} in {@link #labels}. */
-        public int offset(int i) {
-            return i * height * width;
-        }
-
-        /** The label map of image {@code i}, row-major. */
-        public int[] labelsOf(int i) {
-            int plane = height * width;
-            return java.util.Arrays.copyOfRange(labels, i * plane, (i + 1) * plane);
+        /** Image {@code i}'s share of the batch (NaN confidence when none was computed). */
+        public ImagePrediction image(int i) {
+            return new ImagePrediction(height, width, labels, i * height * width,
+                    confidence == null ? Double.NaN : confidence[i]);
         }
     }
 }

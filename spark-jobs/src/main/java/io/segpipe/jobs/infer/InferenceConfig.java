@@ -1,4 +1,4 @@
-package io.segpipe.jobs.eval;
+package io.segpipe.jobs.infer;
 
 import java.util.List;
 
@@ -9,7 +9,8 @@ import io.segpipe.prep.Checks;
 import io.segpipe.prep.Json;
 
 /**
- * How a model is applied to an image, shared by evaluation and scoring.
+ * How a model is applied to an image, shared by evaluation and scoring (validation during training
+ * predicts whole images, with its own batch size).
  *
  * <p><b>Whole image</b> ({@code slidingWindow = false}, the default): one forward pass over the
  * whole image (the {@link io.segpipe.model.predict.Segmenter} pads it to the architecture's input

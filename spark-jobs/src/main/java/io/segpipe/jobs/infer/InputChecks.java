@@ -1,18 +1,22 @@
-package io.segpipe.jobs.eval;
+package io.segpipe.jobs.infer;
 
 import java.util.Arrays;
 import java.util.List;
 
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 
 import io.segpipe.model.spec.SegmentationSpec;
 import io.segpipe.prep.reader.PreppedDataset;
+import io.segpipe.prep.reader.TensorSample;
 import io.segpipe.prep.schema.ClassTable;
 import io.segpipe.prep.schema.ShardSchema;
 
-/** Checks shared by evaluation and scoring, run on the driver before any work; one message each. */
+/**
+ * Whether input fits a model: class count and channels, one message each. The dataset-wide checks
+ * run on the driver before any work; the per-image ones on executors, where evaluation and scoring
+ * list a misfit image as bad and go on, and validation and training stop on it.
+ */
 public final class InputChecks {
 
     private InputChecks() {
@@ -46,8 +50,17 @@ public final class InputChecks {
         }
     }
 
-    /** ND4J threads per task: {@code spark.task.cpus}. */
-    public static int taskCpus(SparkSession spark) {
-        return spark.sparkContext().getConf().getInt("spark.task.cpus", 1);
+    /** Why an image of {@code channels} channels cannot go into a model of {@code spec}, or null when it can. */
+    public static String channelMismatch(int channels, SegmentationSpec spec) {
+        return channels == spec.inputChannels() ? null
+                : "image has " + channels + " channel(s) but the model expects " + spec.inputChannels();
+    }
+
+    /** Fails, naming the sample, unless its image has the model's channel count. */
+    public static void requireChannels(TensorSample sample, SegmentationSpec spec) {
+        String mismatch = channelMismatch(sample.channels(), spec);
+        if (mismatch != null) {
+            throw new IllegalArgumentException("sample " + sample.id() + ": " + mismatch);
+        }
     }
 }

@@ -1,18 +1,19 @@
-package io.segpipe.jobs.eval;
+package io.segpipe.jobs.infer;
 
 import java.util.List;
 
-import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
+import io.segpipe.model.backend.HostArrays;
 
-/** Same-size planar images to one network input batch. */
+/** Same-size planar images to one network input batch; used for inference and training minibatches alike. */
 public final class Tensors {
 
     private Tensors() {
     }
 
-    /** {@code [N, C, H, W]} from same-size CHW float arrays. */
-    public static org.nd4j.linalg.api.ndarray.INDArray batch(List<float[]> images, int channels, int height, int width) {
+    /** {@code [N, C, H, W]} float from same-size CHW float arrays, in one memory copy ({@link HostArrays}). */
+    public static INDArray batch(List<float[]> images, int channels, int height, int width) {
         int size = channels * height * width;
         float[] data = new float[images.size() * size];
         for (int i = 0; i < images.size(); i++) {
@@ -23,6 +24,6 @@ public final class Tensors {
             }
             System.arraycopy(img, 0, data, i * size, size);
         }
-        return Nd4j.create(data, new long[] {images.size(), channels, height, width}, 'c');
+        return HostArrays.floats(data, images.size(), channels, height, width);
     }
 }

@@ -1,4 +1,4 @@
-package io.segpipe.jobs.eval;
+package io.segpipe.jobs.infer;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -6,10 +6,12 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.function.ToLongFunction;
 
+import io.segpipe.prep.reader.TensorSample;
+
 /**
- * Groups a stream of images into batches for one forward pass each: consecutive items of the same
- * size, at most {@code batchSize} per batch (a size change ends a batch early). Lazy: holds one
- * batch at a time, so a partition is never in memory as a whole.
+ * Groups a stream of images into batches for one forward pass (or one training minibatch) each:
+ * consecutive items of the same size, at most {@code batchSize} per batch (a size change ends a
+ * batch early). Lazy: holds one batch at a time, so a partition is never in memory as a whole.
  */
 public final class SameSizeBatches<T> implements Iterator<List<T>> {
 
@@ -37,6 +39,11 @@ public final class SameSizeBatches<T> implements Iterator<List<T>> {
     /** A batching key for images of {@code channels x height x width}. */
     public static long key(int channels, int height, int width) {
         return ((long) channels << 48) | ((long) height << 24) | width;
+    }
+
+    /** The batching key of a sample's image. */
+    public static long key(TensorSample sample) {
+        return key(sample.channels(), sample.height(), sample.width());
     }
 
     @Override

@@ -1,0 +1,45 @@
+package io.segpipe.jobs.score;
+
+import java.io.IOException;
+
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+
+import io.segpipe.jobs.infer.InputChecks;
+import io.segpipe.jobs.infer.LoadedModel;
+import io.segpipe.prep.reader.PreppedDataset;
+import io.segpipe.prep.schema.ClassTable;
+import io.segpipe.prep.schema.ShardSchema;
+import io.segpipe.prep.schema.SplitStats;
+
+/**
+ * A prepared dataset, one split or all of it, as scoring input: the rows carry the stored image
+ * bytes and the dataset's class table names the classes.
+ */
+record PreparedInput(ClassTable classes, Dataset<Row> rows, long images, int partitions) implements ScoreInput {
+
+    private static final SplitStats NO_SAMPLES = SplitStats.of(0, 0, 0, new long[0], new long[0]);
+
+    /**
+     * @throws IOException              when the dataset is missing or unreadable
+     * @throws IllegalArgumentException when the model's class count is not the dataset's, the split
+     *                                  is empty, or an image's channel count is not the model's
+     */
+    static PreparedInput open(ScoreConfig config, LoadedModel model, SparkSession spark) throws IOException {
+        PreppedDataset dataset = PreppedDataset.open(spark, config.data());
+        InputChecks.requireSameClassCount(model, dataset);
+        Dataset<Row> shardRows = config.split() == null ? dataset.rows() : dataset.rows(config.split());
+        long images = config.split() == null ? dataset.manifest().samples()
+                : dataset.manifest().splits().getOrDefault(config.split(), NO_SAMPLES).samples();
+        if (images == 0) {
+            throw new IllegalArgumentException("empty input: " + config.describeInput() + " has no samples");
+        }
+        InputChecks.requireChannels(shardRows, model.spec(), config.describeInput());
+        Dataset<Row> rows = shardRows.select(functions.col(ShardSchema.ID),
+                functions.lit(null).cast(DataTypes.StringType).as(PATH), functions.col(ShardSchema.IMAGE));
+        return new PreparedInput(dataset.manifest().classTable(), rows, images, config.partitions());
+    }
+}
