@@ -5,13 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -20,6 +17,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
+import io.segpipe.model.io.ModelFile;
 import io.segpipe.model.backend.Nd4jBackend;
 import io.segpipe.model.spec.Architecture;
 import io.segpipe.model.spec.SegmentationSpec;
@@ -94,14 +92,12 @@ class ArchitectureMatrixTest {
 
     @ParameterizedTest
     @EnumSource(Architecture.class)
-    void modelSerializerRoundTripGivesIdenticalOutputs(Architecture architecture) throws IOException {
+    void modelFileRoundTripGivesIdenticalOutputs(Architecture architecture) throws IOException {
         SegmentationSpec spec = TinySpecs.of(architecture, 3);
         ComputationGraph net = Architectures.create(spec);
         int[] size = TinySpecs.nativeSizes(spec)[0];
         net.fit(Synthetic.batch(spec, 2, size[0], size[1], 4)); // non-trivial BN statistics and updater state
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        ModelSerializer.writeModel(net, bytes, true);
-        ComputationGraph restored = ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(bytes.toByteArray()), true);
+        ComputationGraph restored = ModelFile.read(ModelFile.write(net, true), true, "round trip");
         assertEquals(net.params(), restored.params());
         assertEquals(net.getUpdater().getStateViewArray(), restored.getUpdater().getStateViewArray());
         assertSameOutputs(spec, net, restored);

@@ -3,8 +3,6 @@ package io.segpipe.model.layers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.HashSet;
@@ -19,12 +17,13 @@ import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
 import org.deeplearning4j.nn.weights.WeightInit;
-import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.NoOp;
+
+import io.segpipe.model.io.ModelFile;
 
 /** Shared checks of the custom vertices and losses: gradient checks, JSON and model round trips. */
 public final class GraphTestSupport {
@@ -110,16 +109,13 @@ public final class GraphTestSupport {
         assertEquals(conf, restoredConf, "JSON round trip changed the configuration:\n" + json);
         assertEquals(json, restoredConf.toJson());
 
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try {
-            ModelSerializer.writeModel(graph, bytes, true);
-            ComputationGraph restored = ModelSerializer.restoreComputationGraph(
-                    new ByteArrayInputStream(bytes.toByteArray()), true);
+            ComputationGraph restored = ModelFile.read(ModelFile.write(graph, true), true, "round trip");
             INDArray[] expected = graph.output(false, inputs);
             INDArray[] actual = restored.output(false, inputs);
             assertEquals(expected.length, actual.length);
             for (int i = 0; i < expected.length; i++) {
-                assertEquals(expected[i], actual[i], "output " + i + " after ModelSerializer round trip");
+                assertEquals(expected[i], actual[i], "output " + i + " after a model file round trip");
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -9,10 +9,10 @@ import java.util.Objects;
  * <p>A lock whose last heartbeat is older than {@code staleAfter} is considered abandoned (its
  * holder was killed, or lost the file system) and the next run breaks it. Trade-off: a short
  * timeout frees the registry soon after a crash, but a holder paused for longer than it (a long GC,
- * a suspended VM, a clock jump between hosts) loses the lock; it notices before its next change to
- * the registry and fails instead of overwriting the new holder's work. Hosts' clocks must agree to
- * well within {@code staleAfter} (NTP). A lock whose holder ran on this host and whose process is
- * gone is stale at once, whatever the timeout.
+ * a suspended VM) loses the lock; it notices before its next change to the registry and fails
+ * instead of overwriting the new holder's work. Ages are measured on the file system's clock (the
+ * modification times it assigns), so hosts' clocks need not agree. A lock whose holder ran on this
+ * host and whose process is gone is stale at once, whatever the timeout.
  *
  * @param staleAfter     age of the last heartbeat after which the lock may be broken, > 0
  * @param heartbeatEvery how often the holder refreshes the lock, > 0 and at most half of {@code staleAfter}

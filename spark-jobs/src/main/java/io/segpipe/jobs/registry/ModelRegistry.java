@@ -72,11 +72,14 @@ public final class ModelRegistry {
     /**
      * The registry at {@code root}; nothing is created until a run takes the lock.
      *
-     * @throws IOException when {@code root} holds something that is not a segpipe registry
+     * @throws IOException              when {@code root} holds something that is not a segpipe registry
+     * @throws IllegalArgumentException when {@code root} is on a file system without atomic rename (S3A, …)
      */
     public static ModelRegistry open(String root, Configuration conf) throws IOException {
         Path p = new Path(root);
+        RegistryFs.requireAtomicFileSystem(p);
         FileSystem fs = p.getFileSystem(conf);
+        RegistryFs.requireAtomicFileSystem(fs.makeQualified(p)); // a scheme-less path on a default file system
         ModelRegistry registry = new ModelRegistry(fs, fs.makeQualified(p));
         registry.checkMarker();
         return registry;
@@ -166,17 +169,18 @@ public final class ModelRegistry {
             }
         }
         // Temporaries of the pointer, history records and the marker from a run killed while writing them.
-        // The lock's own temporaries are written by runs racing for it without holding it: only one
-        // older than the stale timeout can be a killed run's.
-        String lockTemporaries = "." + LOCK + ".";
-        long staleBefore = System.currentTimeMillis() - lock.settings().staleAfter().toMillis();
+        // The lock's and heartbeats' temporaries are written by runs racing for the lock, and by this
+        // run's heartbeat thread: only one older than the stale timeout (on the file system's clock)
+        // can be a killed run's.
+        long staleBefore = RegistryFs.fileSystemNow(fs, root) - lock.settings().staleAfter().toMillis();
         for (Path dir : List.of(root, new Path(root, HISTORY))) {
             if (!fs.exists(dir)) {
                 continue;
             }
             for (FileStatus s : fs.listStatus(dir)) {
                 String n = s.getPath().getName();
-                boolean racing = n.startsWith(lockTemporaries) && s.getModificationTime() >= staleBefore;
+                boolean ofTheLock = n.startsWith("." + LOCK + ".") || n.startsWith(".." + LOCK + ".");
+                boolean racing = ofTheLock && s.getModificationTime() >= staleBefore;
                 if (n.startsWith(".") && n.contains(".tmp-") && !racing) {
                     LOG.warn("Removing temporary {} left by an interrupted run", s.getPath());
                     fs.delete(s.getPath(), true);

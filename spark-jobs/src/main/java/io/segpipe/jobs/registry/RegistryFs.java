@@ -32,12 +32,23 @@ import io.segpipe.prep.fs.AtomicFs;
  * <p>Exclusivity by file system: on HDFS a rename without OVERWRITE is a single NameNode operation
  * that fails when the destination exists. On the local file system (and NFS) Hadoop's rename
  * checks and then renames, and POSIX rename replaces, so a hard link is used instead: {@code link(2)}
- * fails atomically when the name exists. Object stores (S3A, GCS, ABFS without HNS) have no atomic
- * rename: there the lock is best effort and schedules must not overlap.
+ * fails atomically when the name exists. Object stores (S3A, GCS, ABFS, …) have neither atomic
+ * rename nor create-if-absent, so a registry there is refused ({@link #requireAtomicFileSystem}).
+ *
+ * <p>Time: the registry never compares two hosts' clocks. The age of a lock is measured on the
+ * file system's clock, as the difference of two modification times it assigned
+ * ({@link #fileSystemNow}).
  */
 final class RegistryFs {
 
     private static final Logger LOG = LoggerFactory.getLogger(RegistryFs.class);
+
+    /**
+     * File systems whose rename is atomic and fails on an existing destination (or, for the local
+     * one, whose hard links give create-if-absent): the only ones the pointer swap and the lock are
+     * correct on. {@code viewfs} mounts HDFS.
+     */
+    static final java.util.Set<String> ATOMIC_SCHEMES = java.util.Set.of("hdfs", "viewfs", "file");
 
     /** Tests set this to exercise the generic (FileContext rename) path on the local file system. */
     static volatile boolean forceGeneric;
@@ -103,6 +114,48 @@ final class RegistryFs {
      */
     static void replace(FileSystem fs, Path target, String content) throws IOException {
         AtomicFs.writeString(fs, target, content, true);
+    }
+
+    /**
+     * Fails unless {@code root} is on a file system with atomic rename and create-if-absent.
+     *
+     * @throws IllegalArgumentException naming the path, why, and what to use instead
+     */
+    static void requireAtomicFileSystem(Path root) {
+        String scheme = root.toUri().getScheme();
+        if (scheme != null && !ATOMIC_SCHEMES.contains(scheme)) {
+            throw new IllegalArgumentException("registry " + root + ": the " + scheme + " file system has no atomic "
+                    + "rename or create-if-absent, which the registry's production pointer and lock rely on (two "
+                    + "runs could both promote, or a reader could see a half-written pointer); keep the registry on "
+                    + "HDFS (hdfs:// or viewfs://) or a local or NFS path (file://) — model files elsewhere are not "
+                    + "affected");
+        }
+    }
+
+    /**
+     * The file system's current time, in its own clock: the modification time it gives a file
+     * created now in {@code dir} (the probe is deleted). On HDFS that is the NameNode's clock,
+     * whichever host asks.
+     */
+    static long fileSystemNow(FileSystem fs, Path dir) throws IOException {
+        FileSystem raw = raw(fs);
+        Path probe = new Path(dir, ".clock-" + java.util.UUID.randomUUID());
+        raw.mkdirs(dir);
+        try {
+            raw.create(probe, false).close();
+            return raw.getFileStatus(probe).getModificationTime();
+        } finally {
+            raw.delete(probe, false);
+        }
+    }
+
+    /** Modification time of {@code file} on the file system's clock, or -1 when it does not exist. */
+    static long modificationTime(FileSystem fs, Path file) throws IOException {
+        try {
+            return raw(fs).getFileStatus(file).getModificationTime();
+        } catch (FileNotFoundException e) {
+            return -1;
+        }
     }
 
     /** The content of a small file read without checksum verification, or empty when it does not exist. */

@@ -9,7 +9,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
@@ -19,14 +18,22 @@ import io.segpipe.jobs.model.ModelDirectory;
 
 /**
  * The exclusive right of one run to change a registry: a {@code lock} file created only if absent,
- * holding the owner ({@link LockInfo}), refreshed by a heartbeat thread while the run holds it, and
+ * holding the owner ({@link LockInfo}), kept alive by a heartbeat thread while the run holds it, and
  * deleted on {@link #close()}.
  *
- * <p><b>Stale locks.</b> A lock is stale when its last heartbeat is older than
- * {@link LockSettings#staleAfter()}, or at once when its holder ran on this host and its process is
- * gone. Breaking a stale lock renames it aside to a name derived from its content, so of several
- * runs that judged the same lock stale exactly one succeeds; a lock refreshed between the judgement
- * and the rename is put back. The winner then creates its own lock like any other run.
+ * <p><b>Heartbeat.</b> The lock file is written once, by create-if-absent, and never rewritten: the
+ * heartbeat replaces a file of the holder's own beside it ({@code .lock.heartbeat-<id>}, the id
+ * derived from the lock's content), so a heartbeat can never overwrite a lock that another run took
+ * after breaking this one.
+ *
+ * <p><b>Stale locks.</b> A lock is stale when its holder's last sign of life — the newer
+ * modification time of the lock file and of its heartbeat file — is older than
+ * {@link LockSettings#staleAfter()}, measured on the file system's clock
+ * ({@link RegistryFs#fileSystemNow}), so hosts whose clocks disagree judge the same age; or at once
+ * when its holder ran on this host and its process is gone. Breaking a stale lock renames it aside,
+ * so of several runs that judged the same lock stale exactly one succeeds; a lock whose heartbeat
+ * moved between the judgement and the rename is put back. The winner then creates its own lock like
+ * any other run.
  *
  * <p><b>Fencing.</b> {@link #verifyHeld()} re-reads the lock file; the registry calls it before every
  * change, so a run that was paused past the timeout and lost its lock fails instead of writing.
@@ -42,19 +49,24 @@ public final class RegistryLock implements AutoCloseable {
     private final LockSettings settings;
     private final LockInfo broken;
     private final ScheduledExecutorService heartbeat;
-    private volatile LockInfo info;
-    private volatile Instant lastConfirmed;
+    private final LockInfo info;
+    /** The lock file's content as this run created it: names its heartbeat file. */
+    private final String lockContent;
+    /** {@link System#nanoTime()} of the last confirmed heartbeat (this host's monotonic clock only). */
+    private volatile long lastConfirmedNanos;
     private volatile String lost;
     private volatile boolean released;
 
-    private RegistryLock(FileSystem fs, Path file, String root, LockSettings settings, LockInfo info, LockInfo broken) {
+    private RegistryLock(FileSystem fs, Path file, String root, LockSettings settings, LockInfo info, String lockContent,
+                         LockInfo broken) {
         this.fs = fs;
         this.file = file;
         this.root = root;
         this.settings = settings;
         this.info = info;
+        this.lockContent = lockContent;
         this.broken = broken;
-        this.lastConfirmed = info.heartbeat();
+        this.lastConfirmedNanos = System.nanoTime();
         this.heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "registry-lock-heartbeat-" + info.runId());
             t.setDaemon(true);
@@ -74,21 +86,27 @@ public final class RegistryLock implements AutoCloseable {
         LockInfo brokenHolder = null;
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             LockInfo mine = LockInfo.current(runId, Instant.now());
-            if (RegistryFs.createExclusive(fs, file, mine.toJson())) {
+            String content = mine.toJson();
+            if (RegistryFs.createExclusive(fs, file, content)) {
                 LOG.info("Run {} holds the lock of registry {}", runId, root);
-                return new RegistryLock(fs, file, root, settings, mine, brokenHolder);
+                return new RegistryLock(fs, file, root, settings, mine, content, brokenHolder);
             }
-            Optional<String> content = RegistryFs.read(fs, file);
-            if (content.isEmpty()) {
+            Optional<String> held = RegistryFs.read(fs, file);
+            if (held.isEmpty()) {
                 continue; // released in between
             }
-            LockInfo holder = parse(content.get());
-            String staleBecause = holder == null ? unreadableStaleness(fs, file, root, settings)
-                    : staleness(holder, settings.staleAfter(), Instant.now());
+            LockInfo holder = parse(held.get());
+            long lastSign = lastSignOfLife(fs, file, held.get());
+            if (lastSign < 0) {
+                continue; // released in between
+            }
+            Duration age = Duration.ofMillis(Math.max(0, RegistryFs.fileSystemNow(fs, file.getParent()) - lastSign));
+            String staleBecause = holder == null ? unreadableStaleness(file, root, settings, age, lastSign)
+                    : staleness(holder, settings.staleAfter(), age);
             if (staleBecause == null) {
                 throw new RegistryLockedException(root, holder, settings.staleAfter());
             }
-            if (breakStale(fs, file, content.get())) {
+            if (breakStale(fs, file, held.get(), lastSign)) {
                 LOG.warn("Broke the stale lock of registry {} held by {}: {}", root,
                         holder == null ? "an unreadable lock file" : holder.describe(), staleBecause);
                 brokenHolder = holder;
@@ -99,13 +117,14 @@ public final class RegistryLock implements AutoCloseable {
     }
 
     /**
-     * Why {@code holder}'s lock is stale at {@code now}, or null when it is not.
+     * Why {@code holder}'s lock is stale, or null when it is not.
+     *
+     * @param age time since the holder's last sign of life, on the file system's clock
      */
-    static String staleness(LockInfo holder, Duration staleAfter, Instant now) {
+    static String staleness(LockInfo holder, Duration staleAfter, Duration age) {
         if (holder.holderProcessIsGone()) {
             return "its process " + holder.pid() + " on this host is gone";
         }
-        Duration age = Duration.between(holder.heartbeat(), now);
         if (age.compareTo(staleAfter) > 0) {
             return "no heartbeat for " + LockSettings.format(age) + " (stale after " + LockSettings.format(staleAfter)
                     + ")";
@@ -113,30 +132,47 @@ public final class RegistryLock implements AutoCloseable {
         return null;
     }
 
-    private static String unreadableStaleness(FileSystem fs, Path file, String root, LockSettings settings)
-            throws IOException {
-        FileStatus st = fs.getFileStatus(file);
-        Duration age = Duration.ofMillis(System.currentTimeMillis() - st.getModificationTime());
+    private static String unreadableStaleness(Path file, String root, LockSettings settings, Duration age,
+                                              long modified) throws IOException {
         if (age.compareTo(settings.staleAfter()) > 0) {
             return "unreadable lock file not modified for " + LockSettings.format(age);
         }
         throw new IOException("registry " + root + " is locked by an unreadable lock file " + file + " modified "
-                + LockInfo.iso(Instant.ofEpochMilli(st.getModificationTime())) + " (stale after "
+                + LockInfo.iso(Instant.ofEpochMilli(modified)) + " (stale after "
                 + LockSettings.format(settings.staleAfter()) + ")");
     }
 
-    private static boolean breakStale(FileSystem fs, Path file, String judged) throws IOException {
+    /** The heartbeat file of the lock whose content is {@code lockContent}: the holder's own file. */
+    static Path heartbeatFile(Path lockFile, String lockContent) {
+        return new Path(lockFile.getParent(), "." + lockFile.getName() + ".heartbeat-"
+                + ModelDirectory.sha256(lockContent).substring(0, 16));
+    }
+
+    /**
+     * The newer modification time of the lock file and of its holder's heartbeat file, on the file
+     * system's clock; -1 when the lock file is gone.
+     */
+    private static long lastSignOfLife(FileSystem fs, Path file, String content) throws IOException {
+        long lock = RegistryFs.modificationTime(fs, file);
+        return lock < 0 ? -1 : Math.max(lock, RegistryFs.modificationTime(fs, heartbeatFile(file, content)));
+    }
+
+    private static boolean breakStale(FileSystem fs, Path file, String judged, long judgedLastSign)
+            throws IOException {
         Path aside = new Path(file.getParent(), "." + file.getName() + ".stale-"
                 + ModelDirectory.sha256(judged).substring(0, 16));
         if (!RegistryFs.renameExclusive(fs, file, aside)) {
             return false; // another run is breaking the same lock, or it was released
         }
         Optional<String> moved = RegistryFs.read(fs, aside);
-        if (moved.isPresent() && moved.get().equals(judged)) {
+        Path heartbeat = heartbeatFile(file, judged);
+        if (moved.isPresent() && moved.get().equals(judged)
+                && RegistryFs.modificationTime(fs, heartbeat) <= judgedLastSign) {
             RegistryFs.raw(fs).delete(aside, false);
+            RegistryFs.raw(fs).delete(heartbeat, false);
             return true;
         }
-        // Refreshed or replaced between the judgement and the rename: its holder is alive.
+        // Its heartbeat moved, or the lock was replaced, between the judgement and the rename: its holder is alive.
         if (RegistryFs.renameExclusive(fs, aside, file)) {
             LOG.warn("The lock {} was refreshed while being broken as stale; put it back", file);
         } else {
@@ -172,10 +208,9 @@ public final class RegistryLock implements AutoCloseable {
                 LOG.error("Run {} lost the lock of registry {}: {}", info.runId(), root, lost);
                 return;
             }
-            LockInfo next = info.withHeartbeat(Instant.now());
-            RegistryFs.replace(fs, file, next.toJson());
-            info = next;
-            lastConfirmed = next.heartbeat();
+            long now = System.nanoTime();
+            RegistryFs.replace(fs, heartbeatFile(file, lockContent), info.withHeartbeat(Instant.now()).toJson());
+            lastConfirmedNanos = now;
         } catch (IOException | RuntimeException e) {
             LOG.warn("Heartbeat of the lock of registry {} failed (will retry): {}", root, e.toString());
         }
@@ -201,7 +236,7 @@ public final class RegistryLock implements AutoCloseable {
                     : "the lock file " + file + " now belongs to " + current.describe();
             throw new IOException("run " + info.runId() + " lost the lock of registry " + root + ": " + lost);
         }
-        Duration silent = Duration.between(lastConfirmed, Instant.now());
+        Duration silent = Duration.ofNanos(System.nanoTime() - lastConfirmedNanos);
         if (silent.compareTo(settings.staleAfter()) > 0) {
             throw new IOException("run " + info.runId() + " has not refreshed the lock of registry " + root + " for "
                     + LockSettings.format(silent) + " (stale after " + LockSettings.format(settings.staleAfter())
@@ -209,7 +244,7 @@ public final class RegistryLock implements AutoCloseable {
         }
     }
 
-    /** The holder as last written to the lock file. */
+    /** The holder, as written to the lock file. */
     public LockInfo info() {
         return info;
     }
@@ -251,6 +286,7 @@ public final class RegistryLock implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        RegistryFs.raw(fs).delete(heartbeatFile(file, lockContent), false);
         LockInfo current = RegistryFs.read(fs, file).map(RegistryLock::parse).orElse(null);
         if (sameHolder(current, info)) {
             if (!RegistryFs.raw(fs).delete(file, false)) {

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -43,6 +44,12 @@ class RegistryLockTest {
     private static void writeLock(Path file, LockInfo info) throws IOException {
         Files.createDirectories(file.getParent());
         Files.writeString(file, info.toJson());
+    }
+
+    /** A lock last touched at {@code modified} on the file system's clock, whatever its content says. */
+    private static void writeLock(Path file, LockInfo info, Instant modified) throws IOException {
+        writeLock(file, info);
+        Files.setLastModifiedTime(file, FileTime.from(modified));
     }
 
     private List<String> strayFiles() throws IOException {
@@ -111,7 +118,7 @@ class RegistryLockTest {
     void aLockWithoutHeartbeatForLongerThanTheTimeoutIsBroken() throws IOException {
         Instant hourAgo = Instant.now().minus(Duration.ofHours(1));
         writeLock(lockFile, new LockInfo("old", "some-other-host", 4242, null, null, hourAgo.toString(),
-                hourAgo.toString()));
+                hourAgo.toString()), hourAgo);
         try (RegistryLock lock = registry.lock("new", TEN_MINUTES)) {
             assertEquals("old", lock.brokenStaleLock().orElseThrow().runId());
             assertEquals("new", LockInfo.fromJson(Files.readString(lockFile)).runId());
@@ -123,7 +130,7 @@ class RegistryLockTest {
     void aRecentLockOfAnotherHostIsNotBroken() throws IOException {
         Instant minuteAgo = Instant.now().minus(Duration.ofMinutes(1));
         writeLock(lockFile, new LockInfo("busy", "some-other-host", 4242, null, null, minuteAgo.toString(),
-                minuteAgo.toString()));
+                minuteAgo.toString()), minuteAgo);
         RegistryLockedException e = assertThrows(RegistryLockedException.class, () -> registry.lock("new", TEN_MINUTES));
         assertTrue(e.getMessage().contains("locked by run busy (host some-other-host, pid 4242) since "
                 + minuteAgo + " (stale after 10m)"), e.getMessage());
@@ -153,7 +160,7 @@ class RegistryLockTest {
         Instant now = Instant.now();
         LockInfo self = LockInfo.current("me", now);
         assertFalse(self.holderProcessIsGone(), "this process is alive");
-        assertNull(RegistryLock.staleness(self, Duration.ofMinutes(10), now.plusSeconds(60)));
+        assertNull(RegistryLock.staleness(self, Duration.ofMinutes(10), Duration.ofSeconds(60)));
         LockInfo reused = new LockInfo("me", self.host(), self.pid(), "2001-01-01T00:00:00Z", self.pidNamespace(),
                 self.acquiredAt(), self.heartbeatAt());
         assertTrue(reused.holderProcessIsGone(), "same pid, other start time: the holder is gone");
@@ -164,19 +171,73 @@ class RegistryLockTest {
                 self.acquiredAt(), self.heartbeatAt());
         assertFalse(otherHost.holderProcessIsGone());
         assertEquals("no heartbeat for 11m (stale after 10m)",
-                RegistryLock.staleness(otherHost, Duration.ofMinutes(10), now.plus(Duration.ofMinutes(11))));
+                RegistryLock.staleness(otherHost, Duration.ofMinutes(10), Duration.ofMinutes(11)));
     }
 
     @Test
     void theHeartbeatKeepsALongRunLocked() throws Exception {
         LockSettings fast = new LockSettings(Duration.ofMillis(1000), Duration.ofMillis(100));
         try (RegistryLock lock = registry.lock("long", fast)) {
+            String created = Files.readString(lockFile);
+            FileTime createdAt = Files.getLastModifiedTime(lockFile);
             Thread.sleep(2500);
             assertThrows(RegistryLockedException.class, () -> registry.lock("other", fast));
-            LockInfo onDisk = LockInfo.fromJson(Files.readString(lockFile));
-            assertNotEquals(onDisk.acquiredAt(), onDisk.heartbeatAt());
-            assertTrue(Duration.between(onDisk.heartbeat(), Instant.now()).toMillis() < 1000, onDisk.heartbeatAt());
+            Path heartbeat = Path.of(RegistryLock.heartbeatFile(new org.apache.hadoop.fs.Path(lockFile.toUri()), created)
+                    .toUri());
+            LockInfo beat = LockInfo.fromJson(Files.readString(heartbeat));
+            assertEquals("long", beat.runId());
+            assertNotEquals(beat.acquiredAt(), beat.heartbeatAt());
+            assertTrue(Duration.between(beat.heartbeat(), Instant.now()).toMillis() < 1000, beat.heartbeatAt());
+            assertEquals(created, Files.readString(lockFile), "the heartbeat never rewrites the lock file");
+            assertEquals(createdAt, Files.getLastModifiedTime(lockFile), "the heartbeat never rewrites the lock file");
             lock.verifyHeld();
+        }
+        assertEquals(List.of(), strayFiles(), "the heartbeat file goes with the lock");
+    }
+
+    @Test
+    void stalenessIsJudgedOnTheFileSystemsClockNotTheHoldersClaims() throws IOException {
+        Instant now = Instant.now();
+        // A holder whose clock runs an hour behind: its own heartbeat time says "an hour ago", but
+        // the file system touched the lock just now. It is alive.
+        writeLock(lockFile, new LockInfo("slow-clock", "some-other-host", 4242, null, null,
+                now.minus(Duration.ofHours(1)).toString(), now.minus(Duration.ofHours(1)).toString()), now);
+        assertThrows(RegistryLockedException.class, () -> registry.lock("new", TEN_MINUTES));
+        // A holder whose clock runs a day ahead, silent for an hour on the file system's clock: stale.
+        Files.delete(lockFile);
+        writeLock(lockFile, new LockInfo("fast-clock", "some-other-host", 4242, null, null,
+                now.plus(Duration.ofDays(1)).toString(), now.plus(Duration.ofDays(1)).toString()),
+                now.minus(Duration.ofHours(1)));
+        try (RegistryLock lock = registry.lock("new", TEN_MINUTES)) {
+            assertEquals("fast-clock", lock.brokenStaleLock().orElseThrow().runId());
+        }
+    }
+
+    @Test
+    void aRecentHeartbeatFileKeepsAnOldLockAlive() throws IOException {
+        Instant hourAgo = Instant.now().minus(Duration.ofHours(1));
+        LockInfo holder = new LockInfo("beating", "some-other-host", 4242, null, null, hourAgo.toString(),
+                hourAgo.toString());
+        writeLock(lockFile, holder, hourAgo);
+        Path heartbeat = Path.of(RegistryLock.heartbeatFile(new org.apache.hadoop.fs.Path(lockFile.toUri()),
+                holder.toJson()).toUri());
+        Files.writeString(heartbeat, holder.toJson()); // touched now
+        assertThrows(RegistryLockedException.class, () -> registry.lock("new", TEN_MINUTES));
+        Files.setLastModifiedTime(heartbeat, FileTime.from(hourAgo));
+        try (RegistryLock lock = registry.lock("new", TEN_MINUTES)) {
+            assertEquals("beating", lock.brokenStaleLock().orElseThrow().runId());
+        }
+        assertFalse(Files.exists(heartbeat), "the broken holder's heartbeat file is removed");
+    }
+
+    @Test
+    void aRegistryOnAFileSystemWithoutAtomicRenameIsRefused() {
+        for (String root : List.of("s3a://bucket/registry", "gs://bucket/registry", "abfs://c@acct.dfs.core.windows.net/r")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> ModelRegistry.open(root, new Configuration()));
+            assertTrue(e.getMessage().startsWith("registry " + root + ": the " + root.substring(0, root.indexOf(':'))
+                    + " file system has no atomic rename or create-if-absent"), e.getMessage());
+            assertTrue(e.getMessage().contains("HDFS"), e.getMessage());
         }
     }
 
