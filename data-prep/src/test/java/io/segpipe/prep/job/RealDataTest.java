@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Prep on the real datasets in ../shared/datasets; expected values are recomputed here with plain ImageIO. */
+/** Prep on the real datasets ({@link SharedData}); expected values are recomputed here with plain ImageIO. */
 @ExtendWith(LocalSpark.class)
 class RealDataTest {
 
