@@ -113,10 +113,6 @@ public final class ArchitectureBenchmark {
      *     ceiling; the machine is shared, so the better one is the fairer yardstick)
      */
     public record Result(BackendInfo backend, Options options, double sgemmGflops, List<Row> rows) {
-        public boolean allMeetTarget() {
-            return rows.stream().allMatch(Row::meetsTarget);
-        }
-
         /** A plain-text table of the figures. */
         public String table() {
             StringBuilder s = new StringBuilder();

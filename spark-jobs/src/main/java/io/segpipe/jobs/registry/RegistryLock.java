@@ -228,11 +228,6 @@ public final class RegistryLock implements AutoCloseable {
         return settings;
     }
 
-    /** Whether the lock is neither released nor known to be lost (does not touch the file system). */
-    public boolean isHeld() {
-        return !released && lost == null;
-    }
-
     /**
      * Stops the heartbeat and deletes the lock file if it is still this run's. Idempotent; a lock
      * taken over by another run is left alone.
