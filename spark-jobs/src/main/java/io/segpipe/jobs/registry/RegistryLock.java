@@ -15,7 +15,7 @@ import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.segpipe.jobs.model.ModelDirectory;
+import io.segpipe.prep.Hashes;
 
 /**
  * The exclusive right of one run to change a registry: a {@code lock} file created only if absent,
@@ -127,7 +127,7 @@ public final class RegistryLock implements AutoCloseable {
 
     private static boolean breakStale(FileSystem fs, Path file, String judged) throws IOException {
         Path aside = new Path(file.getParent(), "." + file.getName() + ".stale-"
-                + ModelDirectory.sha256(judged).substring(0, 16));
+                + Hashes.sha256Hex(judged).substring(0, 16));
         if (!RegistryFs.renameExclusive(fs, file, aside)) {
             return false; // another run is breaking the same lock, or it was released
         }

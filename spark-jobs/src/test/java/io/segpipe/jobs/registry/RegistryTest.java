@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.segpipe.jobs.model.ModelDirectory;
+import io.segpipe.prep.Hashes;
 
 class RegistryTest {
 
@@ -50,7 +51,7 @@ class RegistryTest {
         Map<String, String> out = new TreeMap<>();
         try (Stream<Path> files = Files.walk(dir)) {
             for (Path f : files.filter(Files::isRegularFile).toList()) {
-                out.put(dir.relativize(f).toString(), ModelDirectory.sha256(Files.readAllBytes(f)) + "@"
+                out.put(dir.relativize(f).toString(), Hashes.sha256Hex(Files.readAllBytes(f)) + "@"
                         + Files.getLastModifiedTime(f).toMillis());
             }
         }
