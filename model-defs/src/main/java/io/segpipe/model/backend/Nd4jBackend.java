@@ -228,6 +228,7 @@ public final class Nd4jBackend {
         }
     }
 
+    /** The root cause as "Class: message", like data-prep's {@code Errors.rootCauseMessage}, which model-defs cannot see. */
     private static String rootMessage(Throwable t) {
         Throwable root = t;
         while (root.getCause() != null && root.getCause() != root) {
