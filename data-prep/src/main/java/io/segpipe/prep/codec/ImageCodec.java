@@ -1,5 +1,7 @@
 package io.segpipe.prep.codec;
 
+import io.segpipe.prep.Errors;
+
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
@@ -193,11 +195,11 @@ public final class ImageCodec {
             }
             return img;
         } catch (IOException e) {
-            throw new BadInputException("corrupt " + format + ": " + rootMessage(e), e);
+            throw new BadInputException("corrupt " + format + ": " + Errors.messageWithCauses(e), e);
         } catch (RuntimeException e) {
             // ImageIO's decoders throw assorted runtime exceptions on malformed data (array bounds,
             // negative sizes); for us these are bad files, kept with their cause.
-            throw new BadInputException("corrupt " + format + ": " + rootMessage(e), e);
+            throw new BadInputException("corrupt " + format + ": " + Errors.messageWithCauses(e), e);
         } finally {
             reader.dispose();
         }
@@ -324,15 +326,5 @@ public final class ImageCodec {
             }
         }
         return true;
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        StringBuilder msg = new StringBuilder(String.valueOf(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-            msg.append(" (").append(t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage()).append(')');
-        }
-        return msg.toString();
     }
 }

@@ -6,11 +6,10 @@ import io.segpipe.prep.codec.ImageInfo;
 import io.segpipe.prep.codec.LabelRaster;
 import io.segpipe.prep.codec.RasterImage;
 import io.segpipe.prep.codec.Resampler;
+import io.segpipe.prep.fs.HadoopFiles;
 import io.segpipe.prep.fs.SerializableHadoopConf;
 import io.segpipe.prep.layout.SourcePair;
 import io.segpipe.prep.schema.QuarantineEntry;
-import org.apache.hadoop.fs.FSDataInputStream;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 import java.io.FileNotFoundException;
@@ -116,10 +115,7 @@ final class SampleProcessor implements Serializable {
     private byte[] read(String file) throws BadInputException {
         Path path = new Path(file);
         try {
-            FileSystem fs = path.getFileSystem(hadoopConf.get());
-            try (FSDataInputStream in = fs.open(path)) {
-                return in.readAllBytes();
-            }
+            return HadoopFiles.readBytes(path.getFileSystem(hadoopConf.get()), path);
         } catch (FileNotFoundException e) {
             throw new BadInputException("file not found");
         } catch (IOException e) {

@@ -11,7 +11,6 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 
 import java.io.IOException;
-import java.util.Arrays;
 
 /**
  * A prepared dataset, opened for reading. {@link #open} accepts only complete datasets (the
@@ -19,7 +18,7 @@ import java.util.Arrays;
  * schema before any work.
  *
  * <pre>{@code
- * PreppedDataset ds = PreppedDataset.open(spark, "hdfs:///data/camvid-prep", 11);
+ * PreppedDataset ds = PreppedDataset.open(spark, "hdfs:///data/camvid-prep");
  * JavaRDD<TensorSample> train = ds.samples("train", Normalization.UNIT);
  * }</pre>
  */
@@ -51,21 +50,6 @@ public final class PreppedDataset {
                     + " but this build reads version " + ShardSchema.VERSION + "; prepare it again with this version");
         }
         return new PreppedDataset(spark, root, manifest);
-    }
-
-    /** Opens the dataset and checks it has {@code expectedNumClasses} classes (e.g. the model's output count). */
-    public static PreppedDataset open(SparkSession spark, String path, int expectedNumClasses) throws IOException {
-        return open(spark, path).requireNumClasses(expectedNumClasses);
-    }
-
-    /** Fails unless the dataset has {@code expected} classes, naming both counts and the classes. */
-    public PreppedDataset requireNumClasses(int expected) {
-        int actual = manifest.classTable().numClasses();
-        if (actual != expected) {
-            throw new IllegalArgumentException("dataset at " + root + " has " + actual + " classes "
-                    + Arrays.toString(manifest.classTable().names()) + " but " + expected + " are expected");
-        }
-        return this;
     }
 
     public DatasetManifest manifest() {

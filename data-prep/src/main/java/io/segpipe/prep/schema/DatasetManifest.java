@@ -1,15 +1,15 @@
 package io.segpipe.prep.schema;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.segpipe.prep.Hashes;
 import io.segpipe.prep.Json;
 import io.segpipe.prep.fs.AtomicFs;
-import org.apache.hadoop.fs.FSDataInputStream;
+import io.segpipe.prep.fs.HadoopFiles;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -43,6 +43,17 @@ public record DatasetManifest(String format, int schemaVersion, String createdAt
         splits = new TreeMap<>(splits);
     }
 
+    /**
+     * The hash that identifies a dataset in provenance and the model registry: SHA-256 (lower-case
+     * hex) of its {@code manifest.json} text as UTF-8. The manifest is written last and records the
+     * prep run that produced the dataset (time, source, configuration, counts, class statistics),
+     * so each prep run's output has its own hash. Hash the text as read, never a re-serialised
+     * manifest.
+     */
+    public static String sha256(String manifestJson) {
+        return Hashes.sha256Hex(manifestJson);
+    }
+
     /** Writes {@code dir/manifest.json} atomically. */
     public void write(FileSystem fs, Path dir, boolean overwrite) throws IOException {
         AtomicFs.writeString(fs, new Path(dir, FILE_NAME), Json.write(this), overwrite);
@@ -55,14 +66,14 @@ public record DatasetManifest(String format, int schemaVersion, String createdAt
      */
     public static DatasetManifest read(FileSystem fs, Path dir) throws IOException {
         Path file = new Path(dir, FILE_NAME);
-        byte[] bytes;
-        try (FSDataInputStream in = fs.open(file)) {
-            bytes = in.readAllBytes();
+        String json;
+        try {
+            json = HadoopFiles.readString(fs, file);
         } catch (FileNotFoundException e) {
             throw new FileNotFoundException("no complete segpipe dataset at " + fs.makeQualified(dir) + ": " + FILE_NAME
                     + " is missing (wrong path, or the prep job did not finish)");
         }
-        DatasetManifest m = Json.read(new String(bytes, StandardCharsets.UTF_8), DatasetManifest.class);
+        DatasetManifest m = Json.read(json, DatasetManifest.class);
         if (!FORMAT.equals(m.format())) {
             throw new IOException(fs.makeQualified(file) + " is not a segpipe dataset manifest (format " + m.format() + ")");
         }

@@ -45,7 +45,7 @@ public final class ModelFixtures {
         String manifest = manifestJson(classes);
         Provenance p = new Provenance(ModelDirectory.FORMAT, ModelDirectory.FORMAT_VERSION, "test", "1.0.0-M2.1", "3.5.7",
                 "17", 7, "2024-01-01T00:00:00Z", "2024-01-01T00:01:00Z", List.of("localhost"), "PARAMETER_AVERAGING",
-                JsonNodeFactory.instance.objectNode().put("workers", 2), "file:/data", ModelDirectory.sha256(manifest), 2, 2,
+                JsonNodeFactory.instance.objectNode().put("workers", 2), "file:/data", DatasetManifest.sha256(manifest), 2, 2,
                 0.5, null);
         return new ModelDirectory.Info(spec, "{\"epochs\": 2}", manifest, new MetricsHistory(List.of(e1, e2)), p);
     }

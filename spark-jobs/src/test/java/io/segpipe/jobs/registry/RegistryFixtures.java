@@ -83,7 +83,7 @@ final class RegistryFixtures {
         Provenance p = new Provenance(ModelDirectory.FORMAT, ModelDirectory.FORMAT_VERSION, "test", "1.0.0-M2.1",
                 "3.5.7", "17", 7, "2024-01-01T00:00:00Z", "2024-01-01T00:01:00Z", List.of("localhost"),
                 "PARAMETER_AVERAGING", JsonNodeFactory.instance.objectNode(), "file:/data",
-                ModelDirectory.sha256(manifest), 1, 1, null, null);
+                DatasetManifest.sha256(manifest), 1, 1, null, null);
         MetricsHistory metrics = new MetricsHistory(List.of(
                 new EpochMetrics(1, 1.2, 0.01, 1, 1.0, 1.0, 0, null, null, null, 0)));
         ModelDirectory.write(dir.toString(), new Configuration(), net,
