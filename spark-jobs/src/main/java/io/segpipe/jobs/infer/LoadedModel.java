@@ -1,7 +1,6 @@
 package io.segpipe.jobs.infer;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.Objects;
 
 import org.apache.hadoop.conf.Configuration;
@@ -14,6 +13,7 @@ import io.segpipe.model.io.ModelFile;
 import io.segpipe.model.io.ModelFileException;
 import io.segpipe.model.predict.Segmenter;
 import io.segpipe.model.spec.SegmentationSpec;
+import io.segpipe.prep.fs.HadoopFiles;
 
 /**
  * A model read on the driver, checked, and kept as the DL4J zip bytes that are broadcast to the
@@ -45,7 +45,7 @@ public record LoadedModel(String path, SegmentationSpec spec, byte[] bytes) {
         FileSystem fs = dir.getFileSystem(conf);
         dir = fs.makeQualified(dir);
         SegmentationSpec spec = ModelDirectory.readInfo(dir.toString(), conf).spec();
-        byte[] bytes = readAll(fs, new Path(dir, ModelDirectory.MODEL));
+        byte[] bytes = HadoopFiles.readBytes(fs, new Path(dir, ModelDirectory.MODEL));
         LoadedModel model = new LoadedModel(dir.toString(), spec, bytes);
         model.segmenter(); // fails here, on the driver, for a file that is not a DL4J model
         return model;
@@ -87,11 +87,5 @@ public record LoadedModel(String path, SegmentationSpec spec, byte[] bytes) {
             throw new IllegalArgumentException("model " + path + " has " + outputs + " outputs; a segmentation model has one");
         }
         return segmenter;
-    }
-
-    private static byte[] readAll(FileSystem fs, Path p) throws IOException {
-        try (InputStream in = fs.open(p)) {
-            return in.readAllBytes();
-        }
     }
 }

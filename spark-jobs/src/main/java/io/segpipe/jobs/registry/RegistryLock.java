@@ -145,7 +145,7 @@ public final class RegistryLock implements AutoCloseable {
     /** The heartbeat file of the lock whose content is {@code lockContent}: the holder's own file. */
     static Path heartbeatFile(Path lockFile, String lockContent) {
         return new Path(lockFile.getParent(), "." + lockFile.getName() + ".heartbeat-"
-                + ModelDirectory.sha256(lockContent).substring(0, 16));
+                + Hashes.sha256Hex(lockContent).substring(0, 16));
     }
 
     /**
