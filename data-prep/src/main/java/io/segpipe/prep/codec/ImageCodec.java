@@ -217,7 +217,7 @@ public final class ImageCodec {
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
             reader.setInput(in, true, true);
             checkHeader(format, reader, bytes, maxDecodedBytes);
-            BufferedImage img = reader.read(0);
+            BufferedImage img = decodePixels(reader);
             if (!warnings.isEmpty()) {
                 throw new BadInputException("corrupt " + format + ": " + warnings.get(0));
             }
@@ -271,6 +271,24 @@ public final class ImageCodec {
             throw new BadInputException("EXIF orientation " + scan.orientation() + " (viewers show it "
                     + HeaderScan.describe(scan.orientation()) + ") is not applied: the label may follow the stored or"
                     + " the displayed pixels; store the pixels upright (e.g. exiftran -ai) or remove the tag");
+        }
+    }
+
+    /**
+     * The decoder's {@code read(0)}. The PNG reader wraps any Throwable, an OutOfMemoryError too, in
+     * an IIOException ("Caught exception during read"); such an error is thrown as itself, so that
+     * callers learn the heap ran out instead of reading the file as corrupt.
+     */
+    private static BufferedImage decodePixels(ImageReader reader) throws IOException {
+        try {
+            return reader.read(0);
+        } catch (IOException e) {
+            for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
+                if (t instanceof OutOfMemoryError oom) {
+                    throw oom;
+                }
+            }
+            throw e;
         }
     }
 
