@@ -36,9 +36,13 @@ public final class PreppedDataset {
     }
 
     /**
-     * Opens the dataset at {@code path}.
+     * Opens the dataset at {@code path} and checks that its data is complete: the shard files are
+     * exactly those the manifest lists, with their lengths and Parquet footer row counts (a listing
+     * and one footer read per shard; a dataset prepared before manifests listed shards opens with a
+     * warning instead).
      *
-     * @throws IOException              when there is no complete dataset at {@code path}
+     * @throws IOException              when there is no complete dataset at {@code path}, or a shard is
+     *                                  missing, unlisted, or differs from the manifest (the message names each)
      * @throws IllegalArgumentException when its schema version is not {@link ShardSchema#VERSION}
      */
     public static PreppedDataset open(SparkSession spark, String path) throws IOException {
@@ -50,6 +54,7 @@ public final class PreppedDataset {
             throw new IllegalArgumentException("dataset at " + root + " has schema version " + manifest.schemaVersion()
                     + " but this build reads version " + ShardSchema.VERSION + "; prepare it again with this version");
         }
+        ShardCheck.verify(fs, root, manifest, spark.sparkContext().hadoopConfiguration());
         return new PreppedDataset(spark, root, manifest);
     }
 
@@ -70,6 +75,18 @@ public final class PreppedDataset {
 
     public DatasetManifest manifest() {
         return manifest;
+    }
+
+    /**
+     * Reads every shard whole, on the driver, and compares its CRC32C with the manifest: the full
+     * check after copying a dataset or on suspicion of bit rot, which {@link #open}'s cheap checks
+     * cannot see (a changed byte leaves length and footer as they were). Costs a read of the data.
+     *
+     * @throws IOException           naming each shard whose bytes differ from what prep wrote
+     * @throws IllegalStateException for a dataset prepared before manifests listed shards
+     */
+    public void verifyChecksums() throws IOException {
+        ShardCheck.verifyChecksums(root.getFileSystem(spark.sparkContext().hadoopConfiguration()), root, manifest);
     }
 
     /** Qualified dataset directory. */
