@@ -2,6 +2,7 @@ package io.segpipe.prep.reader;
 
 import io.segpipe.prep.schema.DatasetManifest;
 import io.segpipe.prep.schema.ShardSchema;
+import io.segpipe.prep.schema.SplitStats;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
@@ -12,6 +13,7 @@ import org.apache.spark.sql.functions;
 
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.Collection;
 
 /**
  * A prepared dataset, opened for reading. {@link #open} accepts only complete datasets (the
@@ -112,6 +114,17 @@ public final class PreppedDataset {
                     + manifest.splits().keySet());
         }
         return rows().where(functions.col(ShardSchema.SPLIT).equalTo(split));
+    }
+
+    /**
+     * Fails when the rows a reader skipped as corrupt in {@code split} (their ids, counted once
+     * each) are more than {@code limit} allows of the split's rows as the manifest counts them.
+     *
+     * @throws IllegalStateException naming the split, the counts, the limit and the first ids
+     */
+    public void checkCorruptRows(String split, Collection<String> corruptIds, CorruptRowLimit limit) {
+        SplitStats stats = manifest.splits().get(split);
+        limit.check("split " + split + " of " + root, corruptIds, stats == null ? 0 : stats.samples());
     }
 
     /** A decoder for this dataset's class table. */

@@ -178,6 +178,18 @@ class DatasetCompletenessTest {
                 + " verify; prepare it again", e.getMessage());
     }
 
+    @Test
+    void corruptRowsAreCheckedAgainstTheSplitSizeTheManifestGives() throws Exception {
+        PreppedDataset ds = PreppedDataset.open(LocalSpark.session(), prepared.output());
+        long rows = prepared.manifest().splits().get(SPLIT).samples();
+        ds.checkCorruptRows(SPLIT, List.of(), new CorruptRowLimit(0));
+        ds.checkCorruptRows(SPLIT, List.of("s1"), new CorruptRowLimit(1.0 / rows));
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> ds.checkCorruptRows(SPLIT, List.of("s1", "s2"), new CorruptRowLimit(1.0 / rows)));
+        assertTrue(e.getMessage().startsWith("split train of " + prepared.output() + ": 2 of " + rows + " rows are corrupt"),
+                e.getMessage());
+    }
+
     private static Path copy(String name) throws IOException {
         Path dst = tmp.resolve(name);
         FileUtils.copyDirectory(tmp.resolve("ds").toFile(), dst.toFile());
