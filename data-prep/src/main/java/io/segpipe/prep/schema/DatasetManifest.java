@@ -1,5 +1,6 @@
 package io.segpipe.prep.schema;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.segpipe.prep.Hashes;
 import io.segpipe.prep.Json;
@@ -10,6 +11,9 @@ import org.apache.hadoop.fs.Path;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -29,18 +33,37 @@ import java.util.TreeMap;
  * @param classTable      classes, colours and ignore label the labels use
  * @param classWeights    loss weights from the train split (all splits if there is none)
  * @param prepConfig      the job configuration that produced the dataset, as JSON
+ * @param shards          per split, every shard file of {@code dataDir/split=<name>} in name order, with its rows,
+ *                        length and CRC32C ({@link ShardFile}): readers check the data against it before any work.
+ *                        Null in manifests written before shards were listed; such datasets open without the check
  */
 public record DatasetManifest(String format, int schemaVersion, String createdAt, String source, String dataDir,
                               String quarantineFile, long samples, long quarantined, Map<String, SplitStats> splits,
-                              ClassTable classTable, ClassWeights classWeights, JsonNode prepConfig) {
+                              ClassTable classTable, ClassWeights classWeights, JsonNode prepConfig,
+                              Map<String, List<ShardFile>> shards) {
 
     public static final String FORMAT = "segpipe-dataset";
     public static final String FILE_NAME = "manifest.json";
     public static final String DATA_DIR = "data";
     public static final String QUARANTINE_FILE = "quarantine.jsonl";
 
+    @JsonCreator
     public DatasetManifest {
         splits = new TreeMap<>(splits);
+        if (shards != null) {
+            Map<String, List<ShardFile>> sorted = new TreeMap<>();
+            shards.forEach((split, files) -> sorted.put(split, files.stream()
+                    .sorted(Comparator.comparing(ShardFile::file)).toList()));
+            shards = Collections.unmodifiableMap(sorted);
+        }
+    }
+
+    /** A manifest without a shard list, as written before shards were listed. */
+    public DatasetManifest(String format, int schemaVersion, String createdAt, String source, String dataDir,
+                           String quarantineFile, long samples, long quarantined, Map<String, SplitStats> splits,
+                           ClassTable classTable, ClassWeights classWeights, JsonNode prepConfig) {
+        this(format, schemaVersion, createdAt, source, dataDir, quarantineFile, samples, quarantined, splits, classTable,
+                classWeights, prepConfig, null);
     }
 
     /**
