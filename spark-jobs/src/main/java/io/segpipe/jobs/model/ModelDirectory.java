@@ -208,7 +208,8 @@ public final class ModelDirectory {
         } catch (IllegalArgumentException e) {
             throw new IOException(new Path(root, DATA_MANIFEST) + ": " + e.getMessage(), e);
         }
-        if (provenance.dataManifestSha256() != null && !provenance.dataManifestSha256().equals(sha256(manifest))) {
+        String manifestHash = provenance.data().dataManifestSha256();
+        if (manifestHash != null && !manifestHash.equals(sha256(manifest))) {
             throw new IOException(new Path(root, DATA_MANIFEST) + " does not match the hash recorded in " + PROVENANCE
                     + " (the directory was modified)");
         }
