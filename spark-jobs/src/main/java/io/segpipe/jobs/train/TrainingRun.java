@@ -94,7 +94,7 @@ final class TrainingRun {
                 Trained trained = trainEpoch(epochs, net, epoch, epochStart);
                 net = trained.network();
                 boolean outOfTime = number < config.epochs() && budget.anotherEpochExceeds(trained.seconds());
-                EpochMetrics m = validateEpoch(epochs, trained, number, outOfTime);
+                EpochMetrics m = measureEpoch(epochs, trained, number, outOfTime);
                 history = history.plus(m);
                 skippedTotal += m.skippedRows();
                 boolean improved = best.offer(m, net::clone);
@@ -187,7 +187,7 @@ final class TrainingRun {
      * Validates when due (and before the time budget ends the run) and returns the epoch's metrics;
      * its skipped rows count those of training and validation.
      */
-    private EpochMetrics validateEpoch(SparkEpochs epochs, Trained trained, int number, boolean outOfTime) {
+    private EpochMetrics measureEpoch(SparkEpochs epochs, Trained trained, int number, boolean outOfTime) {
         SegmentationMetrics val = null;
         double valSeconds = 0;
         if (config.validatesAfter(number) || (outOfTime && config.validates())) {
