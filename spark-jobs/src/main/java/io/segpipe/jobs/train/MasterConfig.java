@@ -19,7 +19,10 @@ import io.segpipe.prep.Checks;
  * parameters and updater state, then the driver averages parameters and updater state across
  * workers ({@code treeAggregate} of depth {@code aggregationDepth}) and broadcasts them again.
  * Higher frequencies cut the broadcast/aggregation cost per image but let workers drift apart;
- * 1 is equivalent to synchronous SGD with a {@code workers x batchSizePerWorker} batch.
+ * 1 is equivalent to synchronous SGD with a {@code workers x batchSizePerWorker} batch. The driver
+ * adds the workers' sums in the order their tasks finish: with up to 2 workers that order cannot
+ * change a float sum, so a run, resumed or not, repeats bit for bit on the same cluster; with more,
+ * the last bits can differ from run to run.
  *
  * <p>{@code SHARED_GRADIENTS} ({@code SharedTrainingMaster}, dl4j-spark-parameterserver):
  * workers exchange threshold-quantised updates (Strom 2015) over Aeron UDP while they train.
@@ -32,15 +35,16 @@ import io.segpipe.prep.Checks;
  * wrapper (a JVM-wide singleton in that module) no longer reports iterations to the listeners (the
  * epoch loss is NaN) and val mIoU stopped improving in our tests; use PARAMETER_AVERAGING for real runs.
  *
+ * <p>{@code storageLevel}, {@code repartition} and {@code repartitionStrategy} are written in
+ * configuration by constant name, case-insensitive ({@code "disk_only"} is {@code DISK_ONLY});
+ * {@code mode} takes the exact name.
+ *
  * @param mode               PARAMETER_AVERAGING (default) or SHARED_GRADIENTS
  * @param workers            data partitions = concurrent workers; 0 (default) = Spark's default parallelism
  * @param batchSizePerWorker images per minibatch on each worker, >= 1 (default 4)
  * @param averagingFrequency minibatches per worker between parameter averages, >= 1 (default 5)
  * @param aggregationDepth   treeAggregate depth of the averaging, >= 1 (default 2)
  * @param prefetchBatches    minibatches each worker prepares asynchronously ahead of training, >= 0 (default 2)
- * <p>The enum options are written in configuration by constant name, case-insensitive
- * ({@code "disk_only"} is {@code DISK_ONLY}); {@link #mode} takes the exact name.
- *
  * @param storageLevel       Spark storage level of an epoch's minibatch RDD while it is split into averaging
  *                           rounds (default MEMORY_AND_DISK_SER: recomputing augmentation is costlier than disk;
  *                           MEMORY_ONLY_SER is faster when the epoch fits; NONE recomputes per round)
@@ -55,9 +59,9 @@ import io.segpipe.prep.Checks;
 @JsonDeserialize(builder = MasterConfig.Builder.class)
 public record MasterConfig(Mode mode, int workers, int batchSizePerWorker, int averagingFrequency, int aggregationDepth,
                            int prefetchBatches, StorageLevel storageLevel, Repartition repartition,
-                           RepartitionStrategy repartitionStrategy,
-                           int threadsPerTask, int unicastPort, String networkMask, String controllerAddress,
-                           double updatesThreshold) implements Serializable {
+                           RepartitionStrategy repartitionStrategy, int threadsPerTask, int unicastPort,
+                           String networkMask, String controllerAddress, double updatesThreshold)
+        implements Serializable {
 
     /** The distribution scheme. */
     public enum Mode { PARAMETER_AVERAGING, SHARED_GRADIENTS }

@@ -278,11 +278,11 @@ final class TrainingRun {
         return List.copyOf(hosts);
     }
 
-    static String fmt(Double v) {
+    private static String fmt(Double v) {
         return v == null ? "-" : String.format(Locale.ROOT, "%.4f", v);
     }
 
-    static String duration(double seconds) {
+    private static String duration(double seconds) {
         Duration d = Duration.ofSeconds(Math.round(seconds));
         return String.format(Locale.ROOT, "%02d:%02d:%02d", d.toHours(), d.toMinutesPart(), d.toSecondsPart());
     }
