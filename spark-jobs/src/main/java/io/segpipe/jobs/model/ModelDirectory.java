@@ -206,7 +206,8 @@ public final class ModelDirectory {
         } catch (IllegalArgumentException e) {
             throw new IOException(new Path(root, DATA_MANIFEST) + ": " + e.getMessage(), e);
         }
-        if (provenance.dataManifestSha256() != null && !provenance.dataManifestSha256().equals(DatasetManifest.sha256(manifest))) {
+        String manifestHash = provenance.data().dataManifestSha256();
+        if (manifestHash != null && !manifestHash.equals(DatasetManifest.sha256(manifest))) {
             throw new IOException(new Path(root, DATA_MANIFEST) + " does not match the hash recorded in " + PROVENANCE
                     + " (the directory was modified)");
         }
@@ -274,17 +275,6 @@ public final class ModelDirectory {
             throw new IOException("the network in " + zip + " does not match " + SPEC + ": " + net.numParams()
                     + " parameters, the spec's " + spec.architecture() + " has " + params);
         }
-    }
-
-    /**
-     * The data manifest hash provenance records.
-     *
-     * @deprecated the hash belongs to the dataset: use {@link DatasetManifest#sha256(String)}
-     *     (the same value)
-     */
-    @Deprecated
-    public static String sha256(String manifestJson) {
-        return DatasetManifest.sha256(manifestJson);
     }
 
     private static <T> T parse(FileSystem fs, Path file, Class<T> type) throws IOException {

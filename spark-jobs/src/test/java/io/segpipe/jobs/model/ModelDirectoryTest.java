@@ -79,7 +79,7 @@ class ModelDirectoryTest {
         assertEquals(info(spec).metrics(), loaded.info().metrics());
         assertTrue(Double.isNaN(loaded.info().metrics().epochs().get(1).valIoU().get(2)));
         assertEquals(List.of("background", "disc", "square", "triangle"), loaded.info().classNames());
-        assertEquals(2, loaded.info().provenance().modelEpoch());
+        assertEquals(2, loaded.info().provenance().training().modelEpoch());
         String csv = Files.readString(dir.resolve(ModelDirectory.METRICS_CSV));
         assertTrue(csv.startsWith("epoch,loss,learning_rate"), csv);
         assertTrue(csv.contains("iou_triangle"), csv);
