@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.segpipe.prep.schema.DatasetManifest;
 import io.segpipe.prep.schema.ShardSchema;
+import io.segpipe.prep.testkit.TinyDatasets;
 import io.segpipe.prep.testkit.LocalSpark;
 
 /** A row whose image bytes are damaged is counted, logged with its id and skipped; training goes on. */
@@ -50,7 +51,7 @@ class CorruptRowTest {
         Path copy = tmp.resolve("damaged");
         spark.createDataFrame(damaged, rows.schema()).write().partitionBy(ShardSchema.SPLIT)
                 .parquet(copy.resolve(DatasetManifest.DATA_DIR).toString());
-        Files.copy(source.resolve(DatasetManifest.FILE_NAME), copy.resolve(DatasetManifest.FILE_NAME));
+        TinyDatasets.copyManifestWithoutShardList(source, copy); // Spark named the rewritten shards itself
 
         TrainResult r = TrainJob.run(TrainFixtures.config(tmp).dataset(copy.toString()).epochs(1).build(), spark);
         assertEquals(1, r.skippedRows(), "the damaged row, once");
