@@ -104,7 +104,7 @@ public final class ScoreJob {
                         result.partitions(), String.format(Locale.ROOT, "%.1f", result.seconds()),
                         String.format(Locale.ROOT, "%.2f", result.imagesPerSecond()), output.dir());
                 return result;
-            } catch (IOException | RuntimeException | Error e) {
+            } catch (Throwable e) { // Throwable: Spark rethrows a failed job as the checked SparkException, undeclared
                 output.abandon(run);
                 throw e;
             }

@@ -75,6 +75,15 @@ final class ScoreFixtures {
                 (Row r) -> r.getString(r.fieldIndex(ScoreSchema.MASK_FILE))));
     }
 
+    /** Each row of a scoring output as one comparable string: id, confidence, hash of the label map, mask file. */
+    static Set<String> rowKeys(SparkSession spark, Path out) {
+        return spark.read().parquet(out.toString()).collectAsList().stream()
+                .map(r -> r.getString(r.fieldIndex(ScoreSchema.ID)) + "|" + r.getDouble(r.fieldIndex(ScoreSchema.CONFIDENCE))
+                        + "|" + ModelDirectory.sha256((byte[]) r.get(r.fieldIndex(ScoreSchema.PREDICTION))) + "|"
+                        + r.getString(r.fieldIndex(ScoreSchema.MASK_FILE)))
+                .collect(Collectors.toSet());
+    }
+
     /** Hidden leftovers of staged writes or locks beside {@code dir}. */
     static Set<String> hiddenSiblings(Path dir) {
         return names(dir.getParent()).stream().filter(n -> n.startsWith("." + dir.getFileName()))
