@@ -4,7 +4,7 @@
 # ND4J's off-heap limits sized into the container memory, one ND4J thread per task core, and the
 # default log configuration.
 #
-#   deploy/submit.sh --master spark://host:7077 [spark-submit options] -- train --conf conf/train-camvid.conf
+#   deploy/submit.sh --master spark://host:7077 [spark-submit options] -- train --conf conf/train-camvid.json
 #   deploy/submit.sh --master yarn --deploy-mode cluster --queue ml -- score --conf score.conf
 #   SEGPIPE_K8S_IMAGE=registry/segpipe:0.1 deploy/submit.sh --master k8s://https://api:6443 --deploy-mode cluster -- eval ...
 #

@@ -27,6 +27,13 @@ public final class Checks {
         return value;
     }
 
+    public static long inRange(String field, long value, long min, long max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(field + " must be in [" + min + ", " + max + "], found " + value);
+        }
+        return value;
+    }
+
     public static <T> T notNull(String field, T value) {
         if (value == null) {
             throw new IllegalArgumentException(field + " must be set, found null");

@@ -11,7 +11,7 @@ import java.lang.reflect.Method;
  * {@code org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu$Environment} and the method was renamed
  * {@code isUseONEDNN()}, so the lookup throws, every oneDNN layer helper reports itself
  * unsupported and convolutions fall back to DL4J's im2col path (about 6x slower on CPU; see
- * ../shared/STACK.md). This class restores the name DL4J asks for and forwards to the real
+ * docs/stack.md, "oneDNN helpers"). This class restores the name DL4J asks for and forwards to the real
  * binding, which is reached by reflection so that the module also compiles against the CUDA
  * backend (where DL4J never asks: its backend check says "CUDA" first).
  *

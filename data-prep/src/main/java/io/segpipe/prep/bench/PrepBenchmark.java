@@ -4,6 +4,7 @@ import io.segpipe.prep.Checks;
 import io.segpipe.prep.codec.BadInputException;
 import io.segpipe.prep.codec.ImageCodec;
 import io.segpipe.prep.fs.AtomicFs;
+import io.segpipe.prep.fs.HadoopFiles;
 import io.segpipe.prep.job.PrepConfig;
 import io.segpipe.prep.job.PrepJob;
 import io.segpipe.prep.job.PrepResult;
@@ -14,8 +15,6 @@ import io.segpipe.prep.layout.PairedFolders;
 import io.segpipe.prep.layout.SourcePair;
 import io.segpipe.prep.schema.ClassTable;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FSDataInputStream;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
@@ -264,10 +263,7 @@ public final class PrepBenchmark {
 
     private static byte[] read(String file, Configuration conf) throws IOException {
         Path path = new Path(file);
-        FileSystem fs = path.getFileSystem(conf);
-        try (FSDataInputStream in = fs.open(path)) {
-            return in.readAllBytes();
-        }
+        return HadoopFiles.readBytes(path.getFileSystem(conf), path);
     }
 
     private static void decodeAll(List<byte[][]> files) {

@@ -1,8 +1,11 @@
 package io.segpipe.prep.codec;
 
+import io.segpipe.prep.Errors;
+
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.ImageWriter;
 import javax.imageio.spi.ImageReaderSpi;
 import javax.imageio.stream.ImageInputStream;
@@ -29,13 +32,31 @@ import java.util.List;
  * palette (1/2/4/8-bit indexed) images. Rejected, with a {@link BadInputException} naming what
  * was found: empty files, other formats, corrupt or truncated data (a decoder warning counts as
  * corruption, because ImageIO returns a half-grey picture for a truncated JPEG and only warns),
- * 16-bit samples, alpha channels and other channel counts, and images above {@link #MAX_PIXELS}.
+ * 16-bit samples, alpha channels, CMYK and YCCK JPEG and other channel counts, images with an
+ * EXIF orientation other than 1, and images whose decoded raster would exceed a byte limit.
+ *
+ * <p>Everything that can be refused from the header is refused before the decoder allocates the
+ * raster ({@link #checkHeader}): the decoded size (width x height x channels x bytes per sample, as
+ * the header and ImageIO's image type give them) is compared with {@code maxDecodedBytes}, so a
+ * small file that claims a huge image (a decompression bomb) costs a header read, not the heap.
+ *
+ * <p>EXIF orientation is refused rather than applied: a label drawn by a tool that ignored the tag
+ * follows the stored pixels, one drawn by a tool that applied it follows the rotated ones, and for
+ * half of the orientations (mirrors, 180 degrees) both fit the label's size, so applying the tag
+ * could silently misalign image and label. Storing the pixels upright resolves it either way.
  * Stateless and thread-safe.
  */
 public final class ImageCodec {
 
-    /** Upper bound on decoded pixels: rejects decompression bombs before allocating. */
-    public static final long MAX_PIXELS = 100_000_000L;
+    /**
+     * Default upper bound on the decoded raster, 256 MiB: about 89 megapixels of 8-bit RGB, far
+     * above camera images, well below what one executor core can hold. Decoding one sample peaks at
+     * a small multiple of it (the raster, its interleaved copy, resize buffers).
+     */
+    public static final long DEFAULT_MAX_DECODED_BYTES = 256L << 20;
+
+    /** Largest usable {@code maxDecodedBytes}: a decoded raster is one Java array. */
+    public static final long MAX_DECODED_BYTES_LIMIT = Integer.MAX_VALUE - 8;
 
     private static final byte[] PNG_MAGIC = {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A};
     private static final ImageReaderSpi PNG_READER = readerSpi("png");
@@ -81,7 +102,12 @@ public final class ImageCodec {
      * or grey when every palette entry is grey.
      */
     public static RasterImage decodeImage(byte[] bytes) throws BadInputException {
-        BufferedImage img = read(bytes);
+        return decodeImage(bytes, DEFAULT_MAX_DECODED_BYTES);
+    }
+
+    /** {@link #decodeImage(byte[])}, refusing images whose decoded raster exceeds {@code maxDecodedBytes}. */
+    public static RasterImage decodeImage(byte[] bytes, long maxDecodedBytes) throws BadInputException {
+        BufferedImage img = read(bytes, maxDecodedBytes);
         int w = img.getWidth();
         int h = img.getHeight();
         Raster raster = img.getRaster();
@@ -99,7 +125,12 @@ public final class ImageCodec {
      * callers that keep the encoded bytes and only need to know the image is valid.
      */
     public static ImageInfo checkImage(byte[] bytes) throws BadInputException {
-        BufferedImage img = read(bytes);
+        return checkImage(bytes, DEFAULT_MAX_DECODED_BYTES);
+    }
+
+    /** {@link #checkImage(byte[])}, refusing images whose decoded raster exceeds {@code maxDecodedBytes}. */
+    public static ImageInfo checkImage(byte[] bytes, long maxDecodedBytes) throws BadInputException {
+        BufferedImage img = read(bytes, maxDecodedBytes);
         if (img.getColorModel() instanceof IndexColorModel icm) {
             // Palette indices are checked against the palette while expanding it.
             return expandPalette(icm, img.getRaster(), img.getWidth(), img.getHeight()).info();
@@ -110,7 +141,12 @@ public final class ImageCodec {
 
     /** Decodes a label image keeping what its values mean: grey values, palette indices, or RGB colours. */
     public static LabelRaster decodeLabel(byte[] bytes) throws BadInputException {
-        BufferedImage img = read(bytes);
+        return decodeLabel(bytes, DEFAULT_MAX_DECODED_BYTES);
+    }
+
+    /** {@link #decodeLabel(byte[])}, refusing labels whose decoded raster exceeds {@code maxDecodedBytes}. */
+    public static LabelRaster decodeLabel(byte[] bytes, long maxDecodedBytes) throws BadInputException {
+        BufferedImage img = read(bytes, maxDecodedBytes);
         int w = img.getWidth();
         int h = img.getHeight();
         Raster raster = img.getRaster();
@@ -170,7 +206,7 @@ public final class ImageCodec {
         return bytes.toByteArray();
     }
 
-    private static BufferedImage read(byte[] bytes) throws BadInputException {
+    private static BufferedImage read(byte[] bytes, long maxDecodedBytes) throws BadInputException {
         Format format = sniff(bytes);
         ImageReader reader;
         try {
@@ -182,24 +218,88 @@ public final class ImageCodec {
         reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
             reader.setInput(in, true, true);
-            long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
-            if (pixels > MAX_PIXELS) {
-                throw new BadInputException(format + " is " + reader.getWidth(0) + "x" + reader.getHeight(0)
-                        + ", above the limit of " + MAX_PIXELS + " pixels");
-            }
-            BufferedImage img = reader.read(0);
+            checkHeader(format, reader, bytes, maxDecodedBytes);
+            BufferedImage img = decodePixels(reader);
             if (!warnings.isEmpty()) {
                 throw new BadInputException("corrupt " + format + ": " + warnings.get(0));
             }
             return img;
         } catch (IOException e) {
-            throw new BadInputException("corrupt " + format + ": " + rootMessage(e), e);
+            throw new BadInputException("corrupt " + format + ": " + Errors.messageWithCauses(e), e);
         } catch (RuntimeException e) {
             // ImageIO's decoders throw assorted runtime exceptions on malformed data (array bounds,
             // negative sizes); for us these are bad files, kept with their cause.
-            throw new BadInputException("corrupt " + format + ": " + rootMessage(e), e);
+            throw new BadInputException("corrupt " + format + ": " + Errors.messageWithCauses(e), e);
         } finally {
             reader.dispose();
+        }
+    }
+
+    /**
+     * Refuses, from the header alone and before any pixel is decoded: a decoded raster above
+     * {@code maxDecodedBytes}, CMYK and YCCK JPEG, unsupported depth, alpha or channel count
+     * ({@link #checkComponents} on the image type the decoder would produce), and EXIF orientation.
+     */
+    private static void checkHeader(Format format, ImageReader reader, byte[] bytes, long maxDecodedBytes)
+            throws IOException, BadInputException {
+        int w = reader.getWidth(0);
+        int h = reader.getHeight(0);
+        Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0);
+        if (!types.hasNext()) {
+            throw new BadInputException(format + " of a kind ImageIO cannot decode (it offers no image type)");
+        }
+        ImageTypeSpecifier type = types.next();
+        int bands = type.getNumBands();
+        int bits = 0;
+        for (int b = 0; b < bands; b++) {
+            bits = Math.max(bits, type.getBitsPerBand(b));
+        }
+        long decoded = saturatedProduct(w, h, bands, (bits + 7) / 8);
+        if (decoded > maxDecodedBytes) {
+            throw new BadInputException(format + " header says " + w + "x" + h + " with " + bands + " channel"
+                    + (bands == 1 ? "" : "s") + " of " + bits + " bits: " + decoded + " bytes decoded, above maxDecodedBytes "
+                    + maxDecodedBytes);
+        }
+        HeaderScan scan = HeaderScan.of(format, bytes);
+        ColorModel cm = type.getColorModel();
+        if (cm.getColorSpace().getType() == ColorSpace.TYPE_CMYK) {
+            throw new BadInputException((scan.adobeTransform() == HeaderScan.ADOBE_YCCK ? "YCCK" : "CMYK")
+                    + " JPEG (4 channels) is not supported (only 8-bit grey, RGB or palette): convert it to RGB");
+        }
+        if (!(cm instanceof IndexColorModel)) {
+            checkComponents(cm, type.getSampleModel());
+        }
+        if (scan.reoriented()) {
+            throw new BadInputException("EXIF orientation " + scan.orientation() + " (viewers show it "
+                    + HeaderScan.describe(scan.orientation()) + ") is not applied: the label may follow the stored or"
+                    + " the displayed pixels; store the pixels upright (e.g. exiftran -ai) or remove the tag");
+        }
+    }
+
+    /**
+     * The decoder's {@code read(0)}. The PNG reader wraps any Throwable, an OutOfMemoryError too, in
+     * an IIOException ("Caught exception during read"); such an error is thrown as itself, so that
+     * callers learn the heap ran out instead of reading the file as corrupt.
+     */
+    private static BufferedImage decodePixels(ImageReader reader) throws IOException {
+        try {
+            return reader.read(0);
+        } catch (IOException e) {
+            for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
+                if (t instanceof OutOfMemoryError oom) {
+                    throw oom;
+                }
+            }
+            throw e;
+        }
+    }
+
+    /** {@code a * b * c * d}, or Long.MAX_VALUE when that overflows (a header may claim 2^31 x 2^31). */
+    private static long saturatedProduct(long a, long b, long c, long d) {
+        try {
+            return Math.multiplyExact(Math.multiplyExact(Math.multiplyExact(a, b), c), d);
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
         }
     }
 
@@ -324,15 +424,5 @@ public final class ImageCodec {
             }
         }
         return true;
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        StringBuilder msg = new StringBuilder(String.valueOf(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-            msg.append(" (").append(t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage()).append(')');
-        }
-        return msg.toString();
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonPOJOBuilder;
 import io.segpipe.prep.Checks;
 import io.segpipe.prep.Json;
+import io.segpipe.prep.codec.ImageCodec;
 import io.segpipe.prep.layout.InputSpec;
 import io.segpipe.prep.schema.ClassTable;
 
@@ -32,14 +33,25 @@ import java.util.Set;
  * @param compression    Parquet codec: none (default), snappy, gzip, lz4, zstd. Image and label bytes are
  *                       already PNG/JPEG-compressed: a codec spends CPU on them for almost no gain
  * @param maxBadFraction fail the job when more than this fraction of input files is quarantined (default 0.01)
+ * @param maxFileBytes   input files longer than this are quarantined from the length the listing reports, before
+ *                       they are read (default 64 MiB, in [1 KiB, 2 GiB - 9]). A file is held whole in memory while
+ *                       its pair is processed and stored whole in one Parquet row
+ * @param maxDecodedBytes images and labels whose decoded raster, width x height x channels x bytes per sample as
+ *                       their header declares it, exceeds this are quarantined before decoding (default 256 MiB, about
+ *                       89 megapixels of 8-bit RGB, in [1 KiB, 2 GiB - 9]: a raster is one Java array). This is what
+ *                       keeps a decompression bomb from exhausting an executor: one sample's decode peaks at a few
+ *                       times this, so executor heap should cover that times its cores
  * @param overwrite      replace an existing output (default false: an existing output is an error)
  */
 @JsonDeserialize(builder = PrepConfig.Builder.class)
 public record PrepConfig(InputSpec input, String output, ClassTable classes, LabelFormat labelFormat,
                          Map<Integer, Integer> labelValueMap, SplitSpec split, ResizeSpec resize, int shardCount,
-                         long rowGroupBytes, String compression, double maxBadFraction, boolean overwrite) {
+                         long rowGroupBytes, String compression, double maxBadFraction, long maxFileBytes,
+                         long maxDecodedBytes, boolean overwrite) {
 
     private static final Set<String> CODECS = Set.of("none", "uncompressed", "snappy", "gzip", "lz4", "zstd");
+    /** Smallest byte limit accepted: below it a limit is almost certainly a unit mistake (MiB meant). */
+    private static final long MIN_LIMIT_BYTES = 1024;
 
     public PrepConfig {
         Checks.notNull("input", input);
@@ -72,6 +84,8 @@ public record PrepConfig(InputSpec input, String output, ClassTable classes, Lab
             throw new IllegalArgumentException("compression must be one of " + CODECS + ", found " + compression);
         }
         Checks.inRange("maxBadFraction", maxBadFraction, 0, 1);
+        Checks.inRange("maxFileBytes", maxFileBytes, MIN_LIMIT_BYTES, ImageCodec.MAX_DECODED_BYTES_LIMIT);
+        Checks.inRange("maxDecodedBytes", maxDecodedBytes, MIN_LIMIT_BYTES, ImageCodec.MAX_DECODED_BYTES_LIMIT);
     }
 
     public static Builder builder() {
@@ -82,7 +96,8 @@ public record PrepConfig(InputSpec input, String output, ClassTable classes, Lab
     public Builder toBuilder() {
         return new Builder().input(input).output(output).classes(classes).labelFormat(labelFormat)
                 .labelValueMap(labelValueMap).split(split).resize(resize).shardCount(shardCount)
-                .rowGroupBytes(rowGroupBytes).compression(compression).maxBadFraction(maxBadFraction).overwrite(overwrite);
+                .rowGroupBytes(rowGroupBytes).compression(compression).maxBadFraction(maxBadFraction).maxFileBytes(maxFileBytes)
+                .maxDecodedBytes(maxDecodedBytes).overwrite(overwrite);
     }
 
     public String toJson() {
@@ -107,6 +122,8 @@ public record PrepConfig(InputSpec input, String output, ClassTable classes, Lab
         private long rowGroupBytes = 32L << 20;
         private String compression = "none";
         private double maxBadFraction = 0.01;
+        private long maxFileBytes = 64L << 20;
+        private long maxDecodedBytes = ImageCodec.DEFAULT_MAX_DECODED_BYTES;
         private boolean overwrite;
 
         public Builder input(InputSpec v) {
@@ -164,6 +181,16 @@ public record PrepConfig(InputSpec input, String output, ClassTable classes, Lab
             return this;
         }
 
+        public Builder maxFileBytes(long v) {
+            maxFileBytes = v;
+            return this;
+        }
+
+        public Builder maxDecodedBytes(long v) {
+            maxDecodedBytes = v;
+            return this;
+        }
+
         public Builder overwrite(boolean v) {
             overwrite = v;
             return this;
@@ -171,7 +198,7 @@ public record PrepConfig(InputSpec input, String output, ClassTable classes, Lab
 
         public PrepConfig build() {
             return new PrepConfig(input, output, classes, labelFormat, labelValueMap, split, resize, shardCount,
-                    rowGroupBytes, compression, maxBadFraction, overwrite);
+                    rowGroupBytes, compression, maxBadFraction, maxFileBytes, maxDecodedBytes, overwrite);
         }
     }
 }

@@ -11,6 +11,7 @@ import io.segpipe.prep.layout.SourcePair;
 import io.segpipe.prep.schema.ClassWeights;
 import io.segpipe.prep.schema.DatasetManifest;
 import io.segpipe.prep.schema.QuarantineEntry;
+import io.segpipe.prep.schema.ShardFile;
 import io.segpipe.prep.schema.ShardSchema;
 import io.segpipe.prep.schema.SplitStats;
 import org.apache.hadoop.conf.Configuration;
@@ -30,11 +31,13 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -50,8 +53,9 @@ import java.util.stream.Collectors;
  * the output; split and class statistics of the written rows, and the rejected files, go to
  * accumulators;</li>
  * <li>fail if the bad fraction is above {@code maxBadFraction}, naming the first bad files;</li>
- * <li>write the quarantine listing, then the manifest (the completion marker), then move the
- * directory into place atomically ({@link AtomicFs#publishDirectory}).</li>
+ * <li>write the quarantine listing, then the manifest (the completion marker, listing every shard
+ * with its rows, length and CRC32C), then move the directory into place atomically
+ * ({@link AtomicFs#publishDirectory}).</li>
  * </ol>
  * Re-running on the same input gives the same ids, splits, rows and content hashes.
  */
@@ -114,7 +118,7 @@ public final class PrepJob {
             t = System.nanoTime();
             List<QuarantineEntry> quarantineList = new ArrayList<>(quarantine);
             writeQuarantine(outFs, new Path(staging, DatasetManifest.QUARANTINE_FILE), quarantineList);
-            DatasetManifest manifest = manifest(config, splits, samples, quarantineList.size());
+            DatasetManifest manifest = manifest(config, splits, samples, quarantineList.size(), written.shards());
             manifest.write(outFs, staging, false);
             AtomicFs.publishDirectory(outFs, staging, output, config.overwrite());
             published = true;
@@ -154,7 +158,9 @@ public final class PrepJob {
     /**
      * One Spark job writes every split to {@code data/split=<name>/part-<shard>.parquet} and gathers
      * the statistics of what it writes. Each task holds the pairs of one split only and writes them
-     * as one shard file ({@link ShardWriter}); a task whose pairs are all rejected writes none.
+     * as one shard file ({@link ShardWriter}); a task whose pairs are all rejected writes none. The
+     * tasks return their shards' manifest entries (collected: one result per partition, from the
+     * attempt that succeeded), which must account for exactly the rows the statistics counted.
      */
     private static Written writeShards(PrepConfig config, SparkSession spark, List<SourcePair> pairs, Path data) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -165,14 +171,38 @@ public final class PrepJob {
         ShardTask task = new ShardTask(new SampleProcessor(config, hadoopConf), rejected, stats, hadoopConf, data.toString(),
                 config.compression(), config.rowGroupBytes());
         jsc.setJobDescription("segpipe prep: decode, validate and write " + pairs.size() + " pairs");
+        List<SplitShard> written;
         try {
-            splitSlices(jsc, pairs, config.shardCount()).foreachPartition(task::write);
+            written = splitSlices(jsc, pairs, config.shardCount()).mapPartitions(task::write).collect();
         } finally {
             jsc.setJobDescription(null);
         }
         Map<String, SplitStats> splits = new TreeMap<>();
         stats.value().forEach((split, acc) -> splits.put(split, acc.toStats()));
-        return new Written(splits, new ArrayList<>(rejected.value()));
+        Map<String, List<ShardFile>> shards = new TreeMap<>();
+        for (SplitShard s : written) {
+            shards.computeIfAbsent(s.split(), k -> new ArrayList<>()).add(s.file());
+        }
+        requireShardsMatchStatistics(shards, splits);
+        return new Written(splits, new ArrayList<>(rejected.value()), shards);
+    }
+
+    /** The shards of each split hold exactly the rows its statistics counted (else an accumulator double-counted). */
+    private static void requireShardsMatchStatistics(Map<String, List<ShardFile>> shards, Map<String, SplitStats> splits) {
+        for (String split : union(shards.keySet(), splits.keySet())) {
+            long rows = shards.getOrDefault(split, List.of()).stream().mapToLong(ShardFile::rows).sum();
+            long counted = splits.containsKey(split) ? splits.get(split).samples() : 0;
+            if (rows != counted) {
+                throw new IllegalStateException("split " + split + ": the shards written hold " + rows
+                        + " rows but the statistics counted " + counted + "; not publishing an inconsistent dataset");
+            }
+        }
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new TreeSet<>(a);
+        all.addAll(b);
+        return all;
     }
 
     /**
@@ -184,8 +214,10 @@ public final class PrepJob {
                              SplitStatsAccumulator stats, SerializableHadoopConf conf, String dataDir, String compression,
                              long rowGroupBytes) implements java.io.Serializable {
 
-        void write(Iterator<SourcePair> pairs) throws IOException {
+        /** Writes the task's shard and returns its manifest entry, or nothing when every pair was rejected. */
+        Iterator<SplitShard> write(Iterator<SourcePair> pairs) throws IOException {
             ShardWriter writer = null;
+            String split = null;
             try {
                 while (pairs.hasNext()) {
                     SampleProcessor.Outcome o = processor.process(pairs.next());
@@ -194,15 +226,15 @@ public final class PrepJob {
                         continue;
                     }
                     if (writer == null) {
-                        Path shard = ShardWriter.shardPath(new Path(dataDir), o.sample().split(), TaskContext.getPartitionId());
+                        split = o.sample().split();
+                        Path shard = ShardWriter.shardPath(new Path(dataDir), split, TaskContext.getPartitionId());
                         writer = ShardWriter.open(shard, conf.get(), compression, rowGroupBytes);
                     }
                     writer.write(o.sample());
                     stats.add(o.sample());
                 }
-                if (writer != null) {
-                    writer.commit();
-                }
+                return writer == null ? Collections.emptyIterator()
+                        : List.of(new SplitShard(split, writer.commit())).iterator();
             } finally {
                 if (writer != null) {
                     writer.close();
@@ -211,8 +243,13 @@ public final class PrepJob {
         }
     }
 
-    /** What {@link #writeShards} wrote: statistics per split, and the rejected pairs. */
-    private record Written(Map<String, SplitStats> splits, List<QuarantineEntry> rejected) {
+    /** What {@link #writeShards} wrote: statistics per split, the rejected pairs, and the shards per split. */
+    private record Written(Map<String, SplitStats> splits, List<QuarantineEntry> rejected,
+                           Map<String, List<ShardFile>> shards) {
+    }
+
+    /** A shard a task wrote, with its split. */
+    private record SplitShard(String split, ShardFile file) implements java.io.Serializable {
     }
 
     /**
@@ -240,14 +277,15 @@ public final class PrepJob {
         }
     }
 
-    private static DatasetManifest manifest(PrepConfig config, Map<String, SplitStats> splits, long samples, long quarantined) {
+    private static DatasetManifest manifest(PrepConfig config, Map<String, SplitStats> splits, long samples, long quarantined,
+                                            Map<String, List<ShardFile>> shards) {
         int k = config.classes().numClasses();
         ClassWeights weights = splits.containsKey("train")
                 ? ClassWeights.compute("train", splits.get("train"))
                 : ClassWeights.compute("all", SplitStats.sum(new ArrayList<>(splits.values()), k));
         return new DatasetManifest(DatasetManifest.FORMAT, ShardSchema.VERSION, Instant.now().toString(),
                 config.input().describe(), DatasetManifest.DATA_DIR, DatasetManifest.QUARANTINE_FILE, samples, quarantined,
-                splits, config.classes(), weights, Json.mapper().valueToTree(config));
+                splits, config.classes(), weights, Json.mapper().valueToTree(config), shards);
     }
 
     /** JSON lines, one {@link QuarantineEntry} per line (empty file when nothing was rejected). */

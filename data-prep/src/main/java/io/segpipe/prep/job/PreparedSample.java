@@ -1,8 +1,9 @@
 package io.segpipe.prep.job;
 
+import io.segpipe.prep.Hashes;
+
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /** One valid sample, ready to become a shard row ({@link ShardWriter}). */
@@ -11,15 +12,11 @@ record PreparedSample(String id, String split, byte[] image, byte[] label, int h
 
     /** SHA-256 hex of the stored image bytes then the stored label bytes, each preceded by its length. */
     static String contentHash(byte[] image, byte[] label) {
-        try {
-            MessageDigest d = MessageDigest.getInstance("SHA-256");
-            d.update(ByteBuffer.allocate(8).putLong(image.length).array());
-            d.update(image);
-            d.update(ByteBuffer.allocate(8).putLong(label.length).array());
-            d.update(label);
-            return HexFormat.of().formatHex(d.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every JRE", e);
-        }
+        MessageDigest d = Hashes.sha256();
+        d.update(ByteBuffer.allocate(8).putLong(image.length).array());
+        d.update(image);
+        d.update(ByteBuffer.allocate(8).putLong(label.length).array());
+        d.update(label);
+        return HexFormat.of().formatHex(d.digest());
     }
 }

@@ -1,6 +1,7 @@
 package io.segpipe.prep.job;
 
 import io.segpipe.prep.fs.AtomicFs;
+import io.segpipe.prep.schema.ShardFile;
 import io.segpipe.prep.schema.ShardSchema;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -11,6 +12,7 @@ import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.example.ExampleParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.hadoop.util.HadoopOutputFile;
 import org.apache.parquet.io.api.Binary;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +25,8 @@ import java.util.Locale;
  * Writes one shard, the samples of one prep task, as one Parquet file ({@link ShardSchema#PARQUET})
  * with parquet-hadoop. The file is written under a hidden temporary name and renamed into place by
  * {@link #commit}; {@link #close} without a commit deletes it, so a failed task attempt leaves no
- * file that readers would take, and a retried one replaces an earlier attempt's file.
+ * file that readers would take, and a retried one replaces an earlier attempt's file. The commit
+ * returns the shard's manifest entry: rows, length and the CRC32C of the bytes as they were written.
  *
  * <p>Writing Parquet directly instead of through a Spark SQL {@code DataFrameWriter} skips the
  * conversion of every row to Spark's internal format and the three copies of each image it makes
@@ -36,14 +39,17 @@ final class ShardWriter implements Closeable {
     private final FileSystem fs;
     private final Path target;
     private final Path tmp;
+    private final ChecksummingOutputFile file;
     private final ParquetWriter<Group> writer;
     private final SimpleGroupFactory rows = new SimpleGroupFactory(ShardSchema.PARQUET);
+    private long rowCount;
     private boolean committed;
 
-    private ShardWriter(FileSystem fs, Path target, Path tmp, ParquetWriter<Group> writer) {
+    private ShardWriter(FileSystem fs, Path target, Path tmp, ChecksummingOutputFile file, ParquetWriter<Group> writer) {
         this.fs = fs;
         this.target = target;
         this.tmp = tmp;
+        this.file = file;
         this.writer = writer;
     }
 
@@ -55,7 +61,8 @@ final class ShardWriter implements Closeable {
     static ShardWriter open(Path target, Configuration conf, String compression, long rowGroupBytes) throws IOException {
         FileSystem fs = target.getFileSystem(conf);
         Path tmp = AtomicFs.tempSibling(target);
-        ParquetWriter<Group> writer = ExampleParquetWriter.builder(tmp)
+        ChecksummingOutputFile file = new ChecksummingOutputFile(HadoopOutputFile.fromPath(tmp, conf));
+        ParquetWriter<Group> writer = ExampleParquetWriter.builder(file)
                 .withConf(conf)
                 .withType(ShardSchema.PARQUET)
                 .withCompressionCodec(codec(compression))
@@ -66,7 +73,7 @@ final class ShardWriter implements Closeable {
                 .withDictionaryEncoding(ShardSchema.LABEL, false)
                 .withWriteMode(ParquetFileWriter.Mode.CREATE)
                 .build();
-        return new ShardWriter(fs, target, tmp, writer);
+        return new ShardWriter(fs, target, tmp, file, writer);
     }
 
     /** Parquet's codec for a {@link PrepConfig#compression()} name. */
@@ -91,13 +98,15 @@ final class ShardWriter implements Closeable {
                 .append(ShardSchema.LABEL_PATH, s.labelPath())
                 .append(ShardSchema.CONTENT_HASH, PreparedSample.contentHash(s.image(), s.label()));
         writer.write(row);
+        rowCount++;
     }
 
-    /** Completes the file and moves it to its final name. */
-    void commit() throws IOException {
+    /** Completes the file, moves it to its final name, and returns its manifest entry. */
+    ShardFile commit() throws IOException {
         writer.close();
         AtomicFs.publishFile(fs, tmp, target);
         committed = true;
+        return new ShardFile(target.getName(), rowCount, file.bytes(), ShardFile.hex(file.crc()));
     }
 
     @Override

@@ -1,10 +1,9 @@
 package io.segpipe.prep.job;
 
+import io.segpipe.prep.Hashes;
 import io.segpipe.prep.layout.Splits;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -63,15 +62,11 @@ public record SplitSpec(Map<String, Double> fractions, long seed) {
 
     /** A uniform value in [0, 1) from the first 53 bits of SHA-256({@code seed:id}). */
     static double unitHash(long seed, String id) {
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest((seed + ":" + id).getBytes(StandardCharsets.UTF_8));
-            long bits = 0;
-            for (int i = 0; i < 8; i++) {
-                bits = (bits << 8) | (d[i] & 0xFF);
-            }
-            return (bits >>> 11) * 0x1.0p-53;
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every JRE", e);
+        byte[] d = Hashes.sha256().digest((seed + ":" + id).getBytes(StandardCharsets.UTF_8));
+        long bits = 0;
+        for (int i = 0; i < 8; i++) {
+            bits = (bits << 8) | (d[i] & 0xFF);
         }
+        return (bits >>> 11) * 0x1.0p-53;
     }
 }

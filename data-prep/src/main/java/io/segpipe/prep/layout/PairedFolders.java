@@ -81,7 +81,8 @@ public record PairedFolders(String root, List<FolderPair> folders) implements In
                     throw new IllegalArgumentException("duplicate sample id " + id + ": " + previous + " and " + imagePath
                             + "; ids are file stems and must be unique across input.folders");
                 }
-                pairs.add(new SourcePair(id, fp.split(), imagePath, Listings.qualified(fs, label.getPath())));
+                pairs.add(new SourcePair(id, fp.split(), imagePath, Listings.qualified(fs, label.getPath()),
+                        e.getValue().getLen(), label.getLen()));
             }
             for (Map.Entry<String, FileStatus> e : labels.entrySet()) {
                 if (!images.containsKey(e.getKey())) {
@@ -93,10 +94,13 @@ public record PairedFolders(String root, List<FolderPair> folders) implements In
         return new Listing(pairs, unpaired);
     }
 
-    /** Files of a folder by stem; stems shared by several files cannot be paired and are quarantined. */
+    /**
+     * Files of a folder by stem; stems shared by several files cannot be paired and are quarantined,
+     * as are entries the listing cannot use ({@link Listings#files}).
+     */
     private static Map<String, FileStatus> byStem(FileSystem fs, Path dir, String role, List<QuarantineEntry> unpaired)
             throws IOException {
-        Map<String, List<FileStatus>> groups = Listings.files(fs, dir, role).stream()
+        Map<String, List<FileStatus>> groups = Listings.files(fs, dir, role, unpaired).stream()
                 .collect(Collectors.groupingBy(s -> Listings.stem(s.getPath().getName()), LinkedHashMap::new,
                         Collectors.toList()));
         Map<String, FileStatus> unique = new LinkedHashMap<>();

@@ -15,10 +15,8 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Pascal VOC segmentation layout under {@code root}: {@code JPEGImages/<id>.jpg},
@@ -46,10 +44,10 @@ public record PascalVoc(String root, List<String> splits) implements InputSpec {
         FileSystem fs = rootPath.getFileSystem(conf);
         Path imageDir = new Path(rootPath, "JPEGImages");
         Path labelDir = new Path(rootPath, "SegmentationClass");
-        Set<String> images = names(fs, imageDir, "image");
-        Set<String> labels = names(fs, labelDir, "label");
         List<SourcePair> pairs = new ArrayList<>();
         List<QuarantineEntry> unpaired = new ArrayList<>();
+        Map<String, FileStatus> images = byName(fs, imageDir, "image", unpaired);
+        Map<String, FileStatus> labels = byName(fs, labelDir, "label", unpaired);
         Map<String, String> splitOf = new HashMap<>();
         for (String split : splits) {
             Path list = new Path(rootPath, "ImageSets/Segmentation/" + split + ".txt");
@@ -61,10 +59,13 @@ public record PascalVoc(String root, List<String> splits) implements InputSpec {
                 }
                 Path image = new Path(imageDir, id + ".jpg");
                 Path label = new Path(labelDir, id + ".png");
-                boolean hasImage = images.contains(id + ".jpg");
-                boolean hasLabel = labels.contains(id + ".png");
+                FileStatus imageStatus = images.get(id + ".jpg");
+                FileStatus labelStatus = labels.get(id + ".png");
+                boolean hasImage = imageStatus != null;
+                boolean hasLabel = labelStatus != null;
                 if (hasImage && hasLabel) {
-                    pairs.add(new SourcePair(id, split, Listings.qualified(fs, image), Listings.qualified(fs, label)));
+                    pairs.add(new SourcePair(id, split, Listings.qualified(fs, image), Listings.qualified(fs, label),
+                            imageStatus.getLen(), labelStatus.getLen()));
                 } else if (hasImage) {
                     unpaired.add(new QuarantineEntry(Listings.qualified(fs, image),
                             "image without label: " + Listings.qualified(fs, label) + " does not exist (listed in " + split + ".txt)"));
@@ -80,12 +81,14 @@ public record PascalVoc(String root, List<String> splits) implements InputSpec {
         return new Listing(pairs, unpaired);
     }
 
-    private static Set<String> names(FileSystem fs, Path dir, String role) throws IOException {
-        Set<String> names = new HashSet<>();
-        for (FileStatus s : Listings.files(fs, dir, role)) {
-            names.add(s.getPath().getName());
+    /** Files of a folder by name; entries the listing cannot use go to {@code unusable} ({@link Listings#files}). */
+    private static Map<String, FileStatus> byName(FileSystem fs, Path dir, String role, List<QuarantineEntry> unusable)
+            throws IOException {
+        Map<String, FileStatus> files = new HashMap<>();
+        for (FileStatus s : Listings.files(fs, dir, role, unusable)) {
+            files.put(s.getPath().getName(), s);
         }
-        return names;
+        return files;
     }
 
     private static List<String> readIds(FileSystem fs, Path list) throws IOException {

@@ -2,6 +2,7 @@ package io.segpipe.prep.reader;
 
 import io.segpipe.prep.schema.DatasetManifest;
 import io.segpipe.prep.schema.ShardSchema;
+import io.segpipe.prep.schema.SplitStats;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
@@ -11,7 +12,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 
 import java.io.IOException;
-import java.util.Arrays;
+import java.util.Collection;
 
 /**
  * A prepared dataset, opened for reading. {@link #open} accepts only complete datasets (the
@@ -19,7 +20,7 @@ import java.util.Arrays;
  * schema before any work.
  *
  * <pre>{@code
- * PreppedDataset ds = PreppedDataset.open(spark, "hdfs:///data/camvid-prep", 11);
+ * PreppedDataset ds = PreppedDataset.open(spark, "hdfs:///data/camvid-prep");
  * JavaRDD<TensorSample> train = ds.samples("train", Normalization.UNIT);
  * }</pre>
  */
@@ -36,9 +37,13 @@ public final class PreppedDataset {
     }
 
     /**
-     * Opens the dataset at {@code path}.
+     * Opens the dataset at {@code path} and checks that its data is complete: the shard files are
+     * exactly those the manifest lists, with their lengths and Parquet footer row counts (a listing
+     * and one footer read per shard; a dataset prepared before manifests listed shards opens with a
+     * warning instead).
      *
-     * @throws IOException              when there is no complete dataset at {@code path}
+     * @throws IOException              when there is no complete dataset at {@code path}, or a shard is
+     *                                  missing, unlisted, or differs from the manifest (the message names each)
      * @throws IllegalArgumentException when its schema version is not {@link ShardSchema#VERSION}
      */
     public static PreppedDataset open(SparkSession spark, String path) throws IOException {
@@ -50,26 +55,24 @@ public final class PreppedDataset {
             throw new IllegalArgumentException("dataset at " + root + " has schema version " + manifest.schemaVersion()
                     + " but this build reads version " + ShardSchema.VERSION + "; prepare it again with this version");
         }
+        ShardCheck.verify(fs, root, manifest, spark.sparkContext().hadoopConfiguration());
         return new PreppedDataset(spark, root, manifest);
-    }
-
-    /** Opens the dataset and checks it has {@code expectedNumClasses} classes (e.g. the model's output count). */
-    public static PreppedDataset open(SparkSession spark, String path, int expectedNumClasses) throws IOException {
-        return open(spark, path).requireNumClasses(expectedNumClasses);
-    }
-
-    /** Fails unless the dataset has {@code expected} classes, naming both counts and the classes. */
-    public PreppedDataset requireNumClasses(int expected) {
-        int actual = manifest.classTable().numClasses();
-        if (actual != expected) {
-            throw new IllegalArgumentException("dataset at " + root + " has " + actual + " classes "
-                    + Arrays.toString(manifest.classTable().names()) + " but " + expected + " are expected");
-        }
-        return this;
     }
 
     public DatasetManifest manifest() {
         return manifest;
+    }
+
+    /**
+     * Reads every shard whole, on the driver, and compares its CRC32C with the manifest: the full
+     * check after copying a dataset or on suspicion of bit rot, which {@link #open}'s cheap checks
+     * cannot see (a changed byte leaves length and footer as they were). Costs a read of the data.
+     *
+     * @throws IOException           naming each shard whose bytes differ from what prep wrote
+     * @throws IllegalStateException for a dataset prepared before manifests listed shards
+     */
+    public void verifyChecksums() throws IOException {
+        ShardCheck.verifyChecksums(root.getFileSystem(spark.sparkContext().hadoopConfiguration()), root, manifest);
     }
 
     /** Qualified dataset directory. */
@@ -95,6 +98,17 @@ public final class PreppedDataset {
                     + manifest.splits().keySet());
         }
         return rows().where(functions.col(ShardSchema.SPLIT).equalTo(split));
+    }
+
+    /**
+     * Fails when the rows a reader skipped as corrupt in {@code split} (their ids, counted once
+     * each) are more than {@code limit} allows of the split's rows as the manifest counts them.
+     *
+     * @throws IllegalStateException naming the split, the counts, the limit and the first ids
+     */
+    public void checkCorruptRows(String split, Collection<String> corruptIds, CorruptRowLimit limit) {
+        SplitStats stats = manifest.splits().get(split);
+        limit.check("split " + split + " of " + root, corruptIds, stats == null ? 0 : stats.samples());
     }
 
     /** A decoder for this dataset's class table. */

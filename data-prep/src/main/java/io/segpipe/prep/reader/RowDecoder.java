@@ -63,10 +63,13 @@ public final class RowDecoder implements Serializable {
         RasterImage image;
         LabelRaster label;
         try {
-            image = ImageCodec.decodeImage((byte[]) row.get(row.fieldIndex(ShardSchema.IMAGE)));
-            label = ImageCodec.decodeLabel((byte[]) row.get(row.fieldIndex(ShardSchema.LABEL)));
+            // The row's size columns bound the decode: stored bytes whose header claims more are refused unread.
+            image = ImageCodec.decodeImage((byte[]) row.get(row.fieldIndex(ShardSchema.IMAGE)),
+                    decodedBound(width, height, channels));
+            label = ImageCodec.decodeLabel((byte[]) row.get(row.fieldIndex(ShardSchema.LABEL)), decodedBound(width, height, 1));
         } catch (BadInputException e) {
-            throw new IllegalStateException("sample " + id + ": stored bytes do not decode: " + e.reason(), e);
+            throw new IllegalStateException("sample " + id + ": stored bytes do not decode as the row's " + width + "x" + height
+                    + "x" + channels + ": " + e.reason(), e);
         }
         if (image.width() != width || image.height() != height || image.channels() != channels
                 || label.width() != width || label.height() != height || label.kind() != LabelRaster.Kind.GREY) {
@@ -89,5 +92,14 @@ public final class RowDecoder implements Serializable {
         String split = row.schema().getFieldIndex(ShardSchema.SPLIT).isDefined()
                 ? row.getString(row.fieldIndex(ShardSchema.SPLIT)) : null;
         return new TensorSample(id, split, channels, height, width, chw, ids);
+    }
+
+    /**
+     * Decoded bytes a stored image of the row's size may take: prep stores 8-bit samples, and a
+     * palette image's raster (one index per pixel) is smaller than its RGB expansion.
+     */
+    private static long decodedBound(int width, int height, int channels) {
+        long bytes = (long) Math.max(width, 0) * Math.max(height, 0) * Math.max(channels, 0);
+        return Math.min(bytes, ImageCodec.MAX_DECODED_BYTES_LIMIT);
     }
 }

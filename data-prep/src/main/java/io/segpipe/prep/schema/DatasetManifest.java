@@ -1,15 +1,19 @@
 package io.segpipe.prep.schema;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.segpipe.prep.Hashes;
 import io.segpipe.prep.Json;
 import io.segpipe.prep.fs.AtomicFs;
-import org.apache.hadoop.fs.FSDataInputStream;
+import io.segpipe.prep.fs.HadoopFiles;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -29,18 +33,48 @@ import java.util.TreeMap;
  * @param classTable      classes, colours and ignore label the labels use
  * @param classWeights    loss weights from the train split (all splits if there is none)
  * @param prepConfig      the job configuration that produced the dataset, as JSON
+ * @param shards          per split, every shard file of {@code dataDir/split=<name>} in name order, with its rows,
+ *                        length and CRC32C ({@link ShardFile}): readers check the data against it before any work.
+ *                        Null in manifests written before shards were listed; such datasets open without the check
  */
 public record DatasetManifest(String format, int schemaVersion, String createdAt, String source, String dataDir,
                               String quarantineFile, long samples, long quarantined, Map<String, SplitStats> splits,
-                              ClassTable classTable, ClassWeights classWeights, JsonNode prepConfig) {
+                              ClassTable classTable, ClassWeights classWeights, JsonNode prepConfig,
+                              Map<String, List<ShardFile>> shards) {
 
     public static final String FORMAT = "segpipe-dataset";
     public static final String FILE_NAME = "manifest.json";
     public static final String DATA_DIR = "data";
     public static final String QUARANTINE_FILE = "quarantine.jsonl";
 
+    @JsonCreator
     public DatasetManifest {
         splits = new TreeMap<>(splits);
+        if (shards != null) {
+            Map<String, List<ShardFile>> sorted = new TreeMap<>();
+            shards.forEach((split, files) -> sorted.put(split, files.stream()
+                    .sorted(Comparator.comparing(ShardFile::file)).toList()));
+            shards = Collections.unmodifiableMap(sorted);
+        }
+    }
+
+    /** A manifest without a shard list, as written before shards were listed. */
+    public DatasetManifest(String format, int schemaVersion, String createdAt, String source, String dataDir,
+                           String quarantineFile, long samples, long quarantined, Map<String, SplitStats> splits,
+                           ClassTable classTable, ClassWeights classWeights, JsonNode prepConfig) {
+        this(format, schemaVersion, createdAt, source, dataDir, quarantineFile, samples, quarantined, splits, classTable,
+                classWeights, prepConfig, null);
+    }
+
+    /**
+     * The hash that identifies a dataset in provenance and the model registry: SHA-256 (lower-case
+     * hex) of its {@code manifest.json} text as UTF-8. The manifest is written last and records the
+     * prep run that produced the dataset (time, source, configuration, counts, class statistics),
+     * so each prep run's output has its own hash. Hash the text as read, never a re-serialised
+     * manifest.
+     */
+    public static String sha256(String manifestJson) {
+        return Hashes.sha256Hex(manifestJson);
     }
 
     /** Writes {@code dir/manifest.json} atomically. */
@@ -55,14 +89,14 @@ public record DatasetManifest(String format, int schemaVersion, String createdAt
      */
     public static DatasetManifest read(FileSystem fs, Path dir) throws IOException {
         Path file = new Path(dir, FILE_NAME);
-        byte[] bytes;
-        try (FSDataInputStream in = fs.open(file)) {
-            bytes = in.readAllBytes();
+        String json;
+        try {
+            json = HadoopFiles.readString(fs, file);
         } catch (FileNotFoundException e) {
             throw new FileNotFoundException("no complete segpipe dataset at " + fs.makeQualified(dir) + ": " + FILE_NAME
                     + " is missing (wrong path, or the prep job did not finish)");
         }
-        DatasetManifest m = Json.read(new String(bytes, StandardCharsets.UTF_8), DatasetManifest.class);
+        DatasetManifest m = Json.read(json, DatasetManifest.class);
         if (!FORMAT.equals(m.format())) {
             throw new IOException(fs.makeQualified(file) + " is not a segpipe dataset manifest (format " + m.format() + ")");
         }

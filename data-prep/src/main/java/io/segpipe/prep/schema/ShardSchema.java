@@ -97,11 +97,6 @@ public final class ShardSchema {
         return DataTypes.createStructField(name, type, false);
     }
 
-    /** Index of a column in {@link #SCHEMA}. */
-    public static int index(String column) {
-        return SCHEMA.fieldIndex(column);
-    }
-
     /** Checks {@code data} has every shard column with the right type; see {@link #require(StructType)}. */
     public static void require(Dataset<Row> data) {
         require(data.schema());

@@ -1,6 +1,7 @@
 package io.segpipe.prep.codec;
 
 import io.segpipe.prep.testkit.TinyDatasets;
+import io.segpipe.prep.testkit.ZeroPng;
 import org.junit.jupiter.api.Test;
 
 import javax.imageio.ImageIO;
@@ -105,5 +106,91 @@ class ImageCodecTest {
             png[i] ^= 0x5A;
         }
         assertTrue(reason(png).startsWith("corrupt PNG: "), reason(png));
+    }
+
+    @Test
+    void aHeaderClaimingAHugeImageIsRefusedBeforeDecoding() {
+        // One row of data: decoding would fail as corrupt, so this reason proves nothing was decoded.
+        byte[] claims = ZeroPng.of(100_000, 100_000, 8, ZeroPng.Colour.RGB, 1);
+        assertEquals("PNG header says 100000x100000 with 3 channels of 8 bits: 30000000000 bytes decoded, above"
+                + " maxDecodedBytes 268435456", reason(claims));
+        assertEquals("PNG header says 100000x100000 with 3 channels of 8 bits: 30000000000 bytes decoded, above"
+                + " maxDecodedBytes 268435456", assertThrows(BadInputException.class, () -> ImageCodec.decodeLabel(claims)).reason());
+    }
+
+    @Test
+    void theDecodedSizeCountsChannelsAndBytesPerSample() {
+        byte[] deep = ZeroPng.of(9000, 9000, 16, ZeroPng.Colour.RGBA, 1);
+        assertEquals("PNG header says 9000x9000 with 4 channels of 16 bits: 648000000 bytes decoded, above"
+                + " maxDecodedBytes 268435456", reason(deep));
+    }
+
+    @Test
+    void theLimitIsInclusiveAndConfigurable() throws Exception {
+        byte[] png = ZeroPng.of(64, 32, 8, ZeroPng.Colour.RGB);
+        long exact = 64 * 32 * 3;
+        assertEquals(new ImageInfo(64, 32, 3), ImageCodec.checkImage(png, exact));
+        assertEquals(64, ImageCodec.decodeImage(png, exact).width());
+        assertEquals("PNG header says 64x32 with 3 channels of 8 bits: 6144 bytes decoded, above maxDecodedBytes 6143",
+                assertThrows(BadInputException.class, () -> ImageCodec.checkImage(png, exact - 1)).reason());
+        assertEquals("PNG header says 64x32 with 3 channels of 8 bits: 6144 bytes decoded, above maxDecodedBytes 6143",
+                assertThrows(BadInputException.class, () -> ImageCodec.decodeLabel(png, exact - 1)).reason());
+    }
+
+    @Test
+    void depthAndAlphaAreRefusedFromTheHeader() {
+        // Truncated data again: the reason must come from the header, not from a failed decode.
+        assertEquals("16-bit samples are not supported (only 8-bit grey, RGB or palette)",
+                reason(ZeroPng.of(32, 32, 16, ZeroPng.Colour.GREY, 1)));
+        assertEquals("RGBA (4 channels) is not supported: an alpha channel is not image data (only 8-bit grey, RGB or"
+                + " palette)", reason(ZeroPng.of(32, 32, 8, ZeroPng.Colour.RGBA, 1)));
+        assertEquals("grey+alpha (2 channels) is not supported: an alpha channel is not image data (only 8-bit grey, RGB"
+                + " or palette)", reason(ZeroPng.of(32, 32, 8, ZeroPng.Colour.GREY_ALPHA, 1)));
+        assertTrue(reason(ZeroPng.of(32, 32, 8, ZeroPng.Colour.RGB, 1)).startsWith("corrupt PNG: "),
+                "a supported header with truncated data is still corrupt");
+    }
+
+    @Test
+    void cmykAndYcckJpegAreNamed() {
+        String cmyk = "CMYK JPEG (4 channels) is not supported (only 8-bit grey, RGB or palette): convert it to RGB";
+        assertEquals(cmyk, reason(TinyDatasets.fourChannelJpeg(16, 16, -1)));
+        assertEquals(cmyk, reason(TinyDatasets.fourChannelJpeg(16, 16, 0)));
+        assertEquals("YCCK JPEG (4 channels) is not supported (only 8-bit grey, RGB or palette): convert it to RGB",
+                reason(TinyDatasets.fourChannelJpeg(16, 16, 2)));
+        assertEquals(cmyk, assertThrows(BadInputException.class,
+                () -> ImageCodec.decodeLabel(TinyDatasets.fourChannelJpeg(16, 16, -1))).reason());
+    }
+
+    @Test
+    void exifOrientationOtherThanOneIsRefusedInBothByteOrders() throws Exception {
+        byte[] jpeg = TinyDatasets.jpeg(16, 8);
+        assertEquals("EXIF orientation 6 (viewers show it rotated 90 degrees clockwise) is not applied: the label may"
+                + " follow the stored or the displayed pixels; store the pixels upright (e.g. exiftran -ai) or remove the tag",
+                reason(TinyDatasets.withExifOrientation(jpeg, 6, true)));
+        assertEquals("EXIF orientation 3 (viewers show it rotated 180 degrees) is not applied: the label may follow the"
+                + " stored or the displayed pixels; store the pixels upright (e.g. exiftran -ai) or remove the tag",
+                reason(TinyDatasets.withExifOrientation(jpeg, 3, false)));
+        for (int upright : new int[]{1, 0, 9}) {
+            // 1 is upright; 0 and 9 are invalid tags, which viewers ignore too.
+            RasterImage img = ImageCodec.decodeImage(TinyDatasets.withExifOrientation(jpeg, upright, upright != 0));
+            assertArrayEquals(ImageCodec.decodeImage(jpeg).pixels(), img.pixels(), "orientation " + upright);
+        }
+        byte[] png = ZeroPng.withExif(ZeroPng.of(8, 4, 8, ZeroPng.Colour.RGB), TinyDatasets.exifTiff(8, false));
+        assertEquals("EXIF orientation 8 (viewers show it rotated 90 degrees counter-clockwise) is not applied: the label"
+                + " may follow the stored or the displayed pixels; store the pixels upright (e.g. exiftran -ai) or remove"
+                + " the tag", assertThrows(BadInputException.class, () -> ImageCodec.decodeLabel(png)).reason());
+        byte[] uprightPng = ZeroPng.withExif(ZeroPng.of(8, 4, 8, ZeroPng.Colour.RGB), TinyDatasets.exifTiff(1, true));
+        assertEquals(new ImageInfo(8, 4, 3), ImageCodec.checkImage(uprightPng));
+    }
+
+    @Test
+    void aMalformedExifBlockCountsAsAbsent() throws Exception {
+        byte[] tiff = TinyDatasets.exifTiff(6, true);
+        tiff[7] = 100; // IFD offset beyond the block
+        byte[] png = ZeroPng.withExif(ZeroPng.of(8, 4, 8, ZeroPng.Colour.RGB), tiff);
+        assertEquals(new ImageInfo(8, 4, 3), ImageCodec.checkImage(png));
+        byte[] jpeg = TinyDatasets.withExifOrientation(TinyDatasets.jpeg(8, 8), 6, true);
+        jpeg[2 + 4 + 6 + 2] = 43; // TIFF magic 42 broken
+        assertEquals(new ImageInfo(8, 8, 3), ImageCodec.checkImage(jpeg));
     }
 }

@@ -31,9 +31,7 @@ class AtomicFsTest {
     }
 
     private String read(Path p) throws IOException {
-        try (var in = fs.open(p)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
+        return HadoopFiles.readString(fs, p);
     }
 
     private List<String> visibleAndHidden() throws IOException {
@@ -109,8 +107,8 @@ class AtomicFsTest {
         java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
         Thread reader = new Thread(() -> {
             while (writing.get() && failure.get() == null) {
-                try (var in = fs.open(target)) {
-                    String content = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                try {
+                    String content = HadoopFiles.readString(fs, target);
                     if (!content.matches("version-\\d+")) {
                         failure.set(new AssertionError("partial content: " + content));
                     }
@@ -130,8 +128,6 @@ class AtomicFsTest {
             throw new AssertionError("a reader failed after " + reads.get() + " reads", failure.get());
         }
         assertTrue(reads.get() > 0);
-        try (var in = fs.open(target)) {
-            assertEquals("version-300", new String(in.readAllBytes(), StandardCharsets.UTF_8));
-        }
+        assertEquals("version-300", read(target));
     }
 }

@@ -32,7 +32,8 @@ class PrepConfigTest {
                 base().input(new PairedFolders("hdfs:///camvid", List.of(new PairedFolders.FolderPair("train", "trainannot", "train"),
                         new PairedFolders.FolderPair("val", "valannot", "val")))).classes(ClassTable.camvid())
                         .labelFormat(LabelFormat.COLOURS).resize(new ResizeSpec(176, 240, ResizeSpec.Fit.CROP))
-                        .shardCount(16).rowGroupBytes(64L << 20).compression("zstd").maxBadFraction(0.1).overwrite(true).build(),
+                        .shardCount(16).rowGroupBytes(64L << 20).compression("zstd").maxBadFraction(0.1).maxFileBytes(100L << 20)
+                        .maxDecodedBytes(1L << 30).overwrite(true).build(),
                 base().input(new PascalVoc("/voc", List.of("train", "val"))).classes(ClassTable.pascalVoc())
                         .split(new SplitSpec(fractions, 9)).build(),
                 base().input(new ManifestCsv("s3a://bucket/pairs.csv")).build());
@@ -51,6 +52,8 @@ class PrepConfigTest {
         assertEquals(32L << 20, c.rowGroupBytes());
         assertEquals("none", c.compression());
         assertEquals(0.01, c.maxBadFraction());
+        assertEquals(64L << 20, c.maxFileBytes());
+        assertEquals(256L << 20, c.maxDecodedBytes());
         assertEquals(false, c.overwrite());
         assertEquals(SplitSpec.DEFAULT, c.split());
         assertEquals(LabelFormat.IDS, c.labelFormat());
@@ -63,6 +66,10 @@ class PrepConfigTest {
                 assertThrows(IllegalArgumentException.class, () -> base().shardCount(0).build()).getMessage());
         assertEquals("maxBadFraction must be in [0.0, 1.0], found 1.5",
                 assertThrows(IllegalArgumentException.class, () -> base().maxBadFraction(1.5).build()).getMessage());
+        assertEquals("maxFileBytes must be in [1024, 2147483639], found 64",
+                assertThrows(IllegalArgumentException.class, () -> base().maxFileBytes(64).build()).getMessage());
+        assertEquals("maxDecodedBytes must be in [1024, 2147483639], found 4294967296",
+                assertThrows(IllegalArgumentException.class, () -> base().maxDecodedBytes(4L << 30).build()).getMessage());
         assertEquals("output must be a non-empty string, found \"\"",
                 assertThrows(IllegalArgumentException.class, () -> base().output("").build()).getMessage());
         assertEquals("labelValueMap.255 must be a class id or the ignore label (class ids 0..1, no ignore label), found 7",

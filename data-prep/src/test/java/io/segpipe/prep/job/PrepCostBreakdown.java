@@ -21,16 +21,24 @@ import java.util.Locale;
  * alone (the prep benchmark's baseline), of {@link SampleProcessor#process} (read, decode, validate,
  * map the label), of the content hash and of writing the samples with {@link ShardWriter}. The sum
  * of the last three is the least prep can cost per pair whatever Spark adds. A main, not a test:
- * {@code java -cp <data-prep test class path> io.segpipe.prep.job.PrepCostBreakdown ../shared/datasets/camvid [rounds]}
+ * {@code java -cp <data-prep test class path> io.segpipe.prep.job.PrepCostBreakdown CAMVID_DIR [rounds]}
  * (docs/benchmarks.md, "Prep throughput").
  */
 public final class PrepCostBreakdown {
+
+    static final String USAGE = "usage: PrepCostBreakdown CAMVID_DIR [ROUNDS]\n"
+            + "  CAMVID_DIR  CamVid root with train/ trainannot/ val/ valannot/\n"
+            + "  ROUNDS      measurement rounds, the first ones warming up the JIT (default 6)";
 
     private PrepCostBreakdown() {
     }
 
     public static void main(String[] args) throws Exception {
-        String camvid = args.length > 0 ? args[0] : "../shared/datasets/camvid";
+        if (args.length < 1 || args.length > 2) {
+            System.err.println(USAGE);
+            System.exit(2);
+        }
+        String camvid = args[0];
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 6;
         Configuration conf = new Configuration();
         InputSpec input = PrepBenchmark.camvidInput(camvid);

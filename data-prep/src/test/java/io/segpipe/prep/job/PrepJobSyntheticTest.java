@@ -146,7 +146,8 @@ class PrepJobSyntheticTest {
 
     @Test
     void readerDecodesNormalisedChwAndLabelIds() throws Exception {
-        PreppedDataset ds = PreppedDataset.open(LocalSpark.session(), first.output(), 4);
+        PreppedDataset ds = PreppedDataset.open(LocalSpark.session(), first.output());
+        assertEquals(4, ds.manifest().classTable().numClasses());
         Normalization norm = new Normalization(1.0 / 255, List.of(0.5), List.of(0.25));
         String split = ds.manifest().splits().keySet().iterator().next();
         List<TensorSample> samples = ds.samples(split, norm).collect();

@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Prep on the real datasets in ../shared/datasets; expected values are recomputed here with plain ImageIO. */
+/** Prep on the real datasets ({@link SharedData}); expected values are recomputed here with plain ImageIO. */
 @ExtendWith(LocalSpark.class)
 class RealDataTest {
 
@@ -62,7 +62,9 @@ class RealDataTest {
         assertEquals(List.of(expected[0], expected[1]), all.classPixels());
         assertEquals(0, all.ignorePixels());
 
-        List<Row> rows = PreppedDataset.open(LocalSpark.session(), r.output(), 2).rows()
+        PreppedDataset prepared = PreppedDataset.open(LocalSpark.session(), r.output());
+        assertEquals(2, prepared.manifest().classTable().numClasses());
+        List<Row> rows = prepared.rows()
                 .select(ShardSchema.ID, ShardSchema.SPLIT, ShardSchema.IMAGE, ShardSchema.LABEL, ShardSchema.CHANNELS)
                 .collectAsList();
         Map<String, Long> perSplit = new java.util.TreeMap<>();
@@ -110,7 +112,9 @@ class RealDataTest {
         assertEquals(101L * 480 * 360, val.pixels());
         assertEquals("all", r.manifest().classWeights().basis());
 
-        for (Row row : PreppedDataset.open(LocalSpark.session(), r.output(), 11).rows("val")
+        PreppedDataset prepared = PreppedDataset.open(LocalSpark.session(), r.output());
+        assertEquals(11, prepared.manifest().classTable().numClasses());
+        for (Row row : prepared.rows("val")
                 .select(ShardSchema.ID, ShardSchema.IMAGE, ShardSchema.LABEL, ShardSchema.HEIGHT, ShardSchema.WIDTH)
                 .collectAsList()) {
             String id = row.getString(0);

@@ -7,9 +7,15 @@ import io.segpipe.prep.synth.SyntheticConfig;
 import io.segpipe.prep.synth.SyntheticDatasetGenerator;
 import org.apache.hadoop.conf.Configuration;
 
+import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBuffer;
 import java.awt.image.IndexColorModel;
+import java.awt.image.Raster;
+import java.awt.image.WritableRaster;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -100,6 +106,64 @@ public final class TinyDatasets {
             }
         }
         return write(img, "jpeg");
+    }
+
+    /**
+     * A 4-component JPEG, which ImageIO reads as CMYK; with {@code adobeTransform} 2 its Adobe APP14
+     * segment marks it YCCK, with 0 plain CMYK (Photoshop writes both), with -1 it has none.
+     */
+    public static byte[] fourChannelJpeg(int w, int h, int adobeTransform) {
+        WritableRaster raster = Raster.createInterleavedRaster(DataBuffer.TYPE_BYTE, w, h, 4, null);
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
+            writer.setOutput(ios);
+            writer.write(null, new IIOImage(raster, null, null), null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            writer.dispose();
+        }
+        if (adobeTransform < 0) {
+            return out.toByteArray();
+        }
+        byte[] app14 = {(byte) 0xFF, (byte) 0xEE, 0, 14, 'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0, (byte) adobeTransform};
+        return insertAfterSoi(out.toByteArray(), app14);
+    }
+
+    /**
+     * {@code jpeg} with an EXIF APP1 segment whose first IFD holds the orientation tag, in
+     * big-endian ({@code MM}) or little-endian ({@code II}) TIFF byte order.
+     */
+    public static byte[] withExifOrientation(byte[] jpeg, int orientation, boolean bigEndian) {
+        byte[] tiff = exifTiff(orientation, bigEndian);
+        byte[] app1 = new byte[4 + 6 + tiff.length];
+        app1[0] = (byte) 0xFF;
+        app1[1] = (byte) 0xE1;
+        app1[2] = (byte) ((app1.length - 2) >> 8);
+        app1[3] = (byte) (app1.length - 2);
+        System.arraycopy(new byte[]{'E', 'x', 'i', 'f', 0, 0}, 0, app1, 4, 6);
+        System.arraycopy(tiff, 0, app1, 10, tiff.length);
+        return insertAfterSoi(jpeg, app1);
+    }
+
+    /** A TIFF structure (as EXIF blocks hold) with one IFD holding the orientation tag 0x0112. */
+    public static byte[] exifTiff(int orientation, boolean bigEndian) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(26)
+                .order(bigEndian ? java.nio.ByteOrder.BIG_ENDIAN : java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put(bigEndian ? (byte) 'M' : (byte) 'I').put(bigEndian ? (byte) 'M' : (byte) 'I').putShort((short) 42).putInt(8);
+        b.putShort((short) 1); // one IFD entry
+        b.putShort((short) 0x0112).putShort((short) 3).putInt(1).putShort((short) orientation).putShort((short) 0);
+        b.putInt(0); // no next IFD
+        return b.array();
+    }
+
+    private static byte[] insertAfterSoi(byte[] jpeg, byte[] segment) {
+        byte[] out = new byte[jpeg.length + segment.length];
+        System.arraycopy(jpeg, 0, out, 0, 2);
+        System.arraycopy(segment, 0, out, 2, segment.length);
+        System.arraycopy(jpeg, 2, out, 2 + segment.length, jpeg.length - 2);
+        return out;
     }
 
     /** The first {@code fraction} of {@code bytes}. */

@@ -1,7 +1,7 @@
 /**
  * Test fixtures shipped in the data-prep test-jar for spark-jobs and integration-tests: a shared
  * local Spark session ({@link io.segpipe.prep.testkit.LocalSpark}), tiny synthetic and hand-made
- * bad datasets ({@link io.segpipe.prep.testkit.TinyDatasets}) and access to the real datasets in
- * ../shared ({@link io.segpipe.prep.testkit.SharedData}).
+ * bad datasets ({@link io.segpipe.prep.testkit.TinyDatasets}) and the location of the real
+ * datasets ({@link io.segpipe.prep.testkit.SharedData}).
  */
 package io.segpipe.prep.testkit;

@@ -30,9 +30,9 @@ import io.segpipe.model.spec.SegmentationSpec;
  * convolutions to 256 (batch norm, ReLU), the class scores, and bilinear up-sampling to the input
  * size. Plain (not depth-wise separable) convolutions, the paper's choice for the ResNet backbone.
  *
- * <p>All up-sampling is the layers engineer's bilinear resize to the size of a reference input
- * ({@code align_corners=True}, as the TensorFlow reference), so any input size works. Batch norm
- * is always on (the spec's {@code batchNorm} is ignored).
+ * <p>All up-sampling is a bilinear resize to the size of a reference input
+ * ({@link Blocks#resizeToMatch}, {@code align_corners=True} as the TensorFlow reference), so any
+ * input size works. Batch norm is always on (the spec's {@code batchNorm} is ignored).
  */
 public final class DeepLab {
     /** ASPP rates at output stride 16 (doubled at 8). */

@@ -20,9 +20,8 @@ import io.segpipe.model.spec.SegmentationSpec;
  * {@code replace_stride_with_dilation} for DeepLab: to reach output stride 16 the last stage keeps
  * stride 1 and dilates its 3x3 convolutions by 2; for output stride 8 the last two stages dilate
  * by 2 and 4. As in torchvision, the first unit of a dilated stage still uses the previous
- * stage's rate and later units the new one. Dilated convolutions go through the layers engineer's
- * {@link Atrous} helper (space-to-batch, ordinary convolution, batch-to-space), which keeps them on
- * the oneDNN path.
+ * stage's rate and later units the new one. Dilated convolutions go through {@link Atrous}
+ * (space-to-batch, ordinary convolution, batch-to-space), which keeps them on the oneDNN path.
  *
  * <p>Depths: 18 and 34 use basic units (two 3x3 convolutions), 50 and 101 bottlenecks (1x1, 3x3,
  * 1x1 with 4x expansion). Every convolution is followed by batch norm and has no bias.

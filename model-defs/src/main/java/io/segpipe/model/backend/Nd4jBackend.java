@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * cannot. Call {@link #init()} before the first ND4J or DL4J use, on the driver and in every
  * Spark task (it is idempotent and cheap after the first call).
  *
- * <p>What it fixes (see ../shared/STACK.md): DL4J M2.1 never creates its oneDNN layer helpers
+ * <p>What it fixes (see docs/stack.md, "oneDNN helpers"): DL4J M2.1 never creates its oneDNN layer helpers
  * because {@code org.eclipse.deeplearning4j.helpers.disable} defaults to {@code true}; this class
  * sets it to {@code false} unless the user set it. The second half of the fix, the class DL4J's
  * support check looks for, is {@link org.nd4j.nativeblas.Nd4jCpu}. It also selects the native
@@ -78,7 +78,7 @@ public final class Nd4jBackend {
     /**
      * Sets the threads ND4J, OpenMP (oneDNN) and OpenBLAS use in this JVM. In Spark, call it with
      * {@code spark.task.cpus} at the start of each task: with several task slots per executor,
-     * one thread per task core beats one multi-threaded task (../shared/STACK.md).
+     * one thread per task core beats one multi-threaded task (docs/stack.md, "Threads").
      */
     public static void setThreads(int threads) {
         if (threads < 1) {
@@ -228,6 +228,7 @@ public final class Nd4jBackend {
         }
     }
 
+    /** The root cause as "Class: message", like data-prep's {@code Errors.rootCauseMessage}, which model-defs cannot see. */
     private static String rootMessage(Throwable t) {
         Throwable root = t;
         while (root.getCause() != null && root.getCause() != root) {

@@ -21,7 +21,7 @@ import io.segpipe.model.spec.Architecture;
 import io.segpipe.model.spec.SegmentationSpec;
 
 /**
- * The architecture benchmark of issue 4: every architecture in its canonical configuration
+ * The architecture benchmark: every architecture in its canonical configuration
  * trained and run at CamVid's size (3x360x480), batch 2, Adam, in this JVM on the backend
  * {@link Nd4jBackend} loads (oneDNN helpers engaged on CPU). For each it reports img/s, the
  * achieved GFLOP/s against the SGEMM rate measured in the same run (the practical ceiling of a
@@ -33,8 +33,7 @@ import io.segpipe.model.spec.SegmentationSpec;
  * at depth 4 pads 360 to 368).
  *
  * <p>Run: {@code mvn -B -pl model-defs test -Pslow -Dtest=ArchitectureBenchmarkTest#camVidSizeBatch2}
- * (prints the table; about 10 minutes on 2 cores), or {@code segpipe bench models} once the CLI
- * renders {@link Result}.
+ * (prints the table; about 10 minutes on 2 cores). Figures: docs/benchmarks.md, "Architectures".
  */
 public final class ArchitectureBenchmark {
     private static final Logger LOG = LoggerFactory.getLogger(ArchitectureBenchmark.class);
@@ -114,10 +113,6 @@ public final class ArchitectureBenchmark {
      *     ceiling; the machine is shared, so the better one is the fairer yardstick)
      */
     public record Result(BackendInfo backend, Options options, double sgemmGflops, List<Row> rows) {
-        public boolean allMeetTarget() {
-            return rows.stream().allMatch(Row::meetsTarget);
-        }
-
         /** A plain-text table of the figures. */
         public String table() {
             StringBuilder s = new StringBuilder();

@@ -11,15 +11,15 @@ import io.segpipe.model.spec.Architecture;
 import io.segpipe.model.spec.SegmentationSpec;
 
 /**
- * The backend benchmark of issue 2: the reference network of ../shared/STACK.md (U-Net, 4 levels,
- * 32 base filters, no batch norm, 4 classes: 7,760,196 parameters) at 3x128x128, batch 8, Adam,
- * per-pixel softmax cross-entropy, trained and run in this JVM. Reports img/s, the achieved
- * GFLOP/s against the SGEMM rate measured in the same run, and the process's peak resident memory.
+ * The backend benchmark: the reference network (U-Net, 4 levels, 32 base filters, no batch norm,
+ * 4 classes: 7,760,196 parameters) at 3x128x128, batch 8, Adam, per-pixel softmax cross-entropy,
+ * trained and run in this JVM. Reports img/s, the achieved GFLOP/s against the SGEMM rate measured
+ * in the same run, and the process's peak resident memory. Figures: docs/benchmarks.md, "Backend".
  */
 public final class BackendBenchmark {
-    /** Issue 2's target: training at >= 80% of the SGEMM rate. */
+    /** Target: training at >= 80% of the SGEMM rate. */
     public static final double TARGET_TRAIN_FRACTION_OF_SGEMM = 0.80;
-    /** Issue 2's target: peak resident memory of the process <= 1.2 GB. */
+    /** Target: peak resident memory of the process <= 1.2 GB. */
     public static final long TARGET_PEAK_RSS_BYTES = 1_200_000_000L;
 
     private BackendBenchmark() {

@@ -51,11 +51,6 @@ public final class FlopCounter {
         return total / input.size(0);
     }
 
-    /** FLOPs of one training step (forward and backward) per image: 3x forward. */
-    public static long trainingFlopsPerImage(ComputationGraph net, INDArray input) {
-        return 3 * forwardFlopsPerImage(net, input);
-    }
-
     static long layerFlops(Layer layer, INDArray in, INDArray out) {
         if (layer instanceof Deconvolution2D deconv) {
             int[] k = deconv.getKernelSize();

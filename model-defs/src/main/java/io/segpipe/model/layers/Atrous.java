@@ -13,7 +13,7 @@ import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
  * CRFs", TPAMI 2018; "Rethinking Atrous Convolution", 2017).
  *
  * <p>Why: with the oneDNN natives a dilated {@code conv2d} fails inside libnd4j and DL4J falls back to
- * a ~4 GFLOP/s path (../shared/STACK.md). A stride-1 convolution with dilation {@code r} equals an
+ * a ~4 GFLOP/s path (docs/stack.md, "Dilated convolution fails"). A stride-1 convolution with dilation {@code r} equals an
  * ordinary convolution applied to each of the {@code r²} sub-images that take every r-th row and
  * column (the space-to-batch equivalence, TensorFlow's first atrous implementation): tap
  * {@code (u, v)} of the dilated kernel at pixel {@code (i·r + a, j·r + b)} reads pixel

@@ -23,7 +23,7 @@ import io.segpipe.model.spec.Architecture;
 import io.segpipe.model.spec.SegmentationSpec;
 
 /**
- * The same tests for every architecture (../shared/STYLE.md item 9), on the tiny specs of
+ * The same tests for every architecture, on the tiny specs of
  * {@link TinySpecs}: builds for 2 and 12 classes, output size equals input size at several
  * sizes, training lowers the loss, and the DL4J JSON, ModelSerializer and spec JSON round trips
  * are exact.

@@ -28,9 +28,9 @@ class UNetTest {
     }
 
     @Test
-    void referenceNetworkOfStackMdHasItsParameterCount() {
-        // ../shared/STACK.md: "U-Net (4 levels, 32 base filters, 7,760,196 parameters)", 3 input
-        // channels, no batch norm; 7,760,196 = 7,760,130 for 2 classes + 2 x 33 for 4 classes.
+    void referenceNetworkOfTheBackendBenchmarkHasItsParameterCount() {
+        // BackendBenchmark's U-Net: 4 levels, 32 base filters, 3 input channels, no batch norm,
+        // 4 classes; 7,760,196 = 7,760,130 for 2 classes + 2 x 33 for 4 classes.
         SegmentationSpec spec = SegmentationSpec.builder(Architecture.UNET, 4)
                 .widthMultiplier(0.5).batchNorm(false).build();
         ComputationGraph net = new ComputationGraph(UNet.build(spec));

@@ -33,7 +33,7 @@ import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
- * The oneDNN fast path (../shared/STACK.md): it must be engaged on the CPU backend, and a network
+ * The oneDNN fast path (docs/stack.md, "oneDNN helpers"): it must be engaged on the CPU backend, and a network
  * must compute the same outputs and gradients with and without it.
  */
 class OneDnnHelpersTest {
@@ -147,7 +147,7 @@ class OneDnnHelpersTest {
         return layer.getHelper();
     }
 
-    /** Relative L2 error below 1e-4, the tolerance of issue 2 for float arithmetic in another order. */
+    /** Relative L2 error below 1e-4: float arithmetic in another order, nothing more. */
     private static void assertClose(String what, INDArray expected, INDArray actual) {
         double norm = expected.norm2Number().doubleValue();
         double error = expected.sub(actual).norm2Number().doubleValue();

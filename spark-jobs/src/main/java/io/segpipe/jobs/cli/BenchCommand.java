@@ -19,7 +19,7 @@ final class BenchCommand {
 
     /** {@code segpipe bench backend}: the reference U-Net against the SGEMM ceiling. */
     @Command(name = "backend", mixinStandardHelpOptions = true,
-            description = "Train and run the reference U-Net of STACK.md (4 levels, 32 base filters, 3x128x128, "
+            description = "Train and run the reference U-Net (4 levels, 32 base filters, 3x128x128, "
                     + "batch 8) in this JVM: img/s, achieved GFLOP/s against the measured SGEMM rate, peak memory.")
     static final class Backend implements Callable<Integer> {
         @Option(names = "--batch", defaultValue = "8", description = "Images per step (default: ${DEFAULT-VALUE}).")
@@ -38,7 +38,7 @@ final class BenchCommand {
         public Integer call() {
             BackendBenchmark.Result result = BackendBenchmark.run(
                     new BackendBenchmark.Options(batch, size, warmup, steps, 1024));
-            System.out.println("Backend benchmark: U-Net (STACK.md reference) " + result.parameters() + " parameters, "
+            System.out.println("Backend benchmark: reference U-Net, " + result.parameters() + " parameters, "
                     + "3x" + size + "x" + size + ", batch " + batch);
             Reports.printRecord(System.out, result);
             System.out.printf(Locale.ROOT, "%ntraining %.1f GFLOP/s = %.0f%% of SGEMM %.1f GFLOP/s (target >= %.0f%%): %s%n",
@@ -58,8 +58,9 @@ final class BenchCommand {
             description = "Prep throughput on CamVid (train + val, 468 pairs) with local Spark, against a decode-only "
                     + "baseline of the same files with the same codec in one thread, per core.")
     static final class Prep implements Callable<Integer> {
-        @Option(names = "--camvid", defaultValue = "../shared/datasets/camvid", paramLabel = "DIR",
-                description = "CamVid root with train/ trainannot/ val/ valannot/ (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--camvid", required = true, paramLabel = "DIR",
+                description = "CamVid root with train/ trainannot/ val/ valannot/ (SegNet tutorial layout, "
+                        + "367 + 101 pairs); any Hadoop path.")
         String camvid;
         @Option(names = "--work", defaultValue = "target/bench/prep-work", paramLabel = "DIR",
                 description = "Scratch directory for the prepared output, replaced each run (default: ${DEFAULT-VALUE}).")

@@ -5,17 +5,15 @@ import java.io.PrintStream;
 import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 import io.segpipe.prep.Json;
 
 /**
- * Renders result records for people (aligned text tables) and for programs (JSON files). One
- * mechanism for every command: nested records are flattened to dotted names.
+ * Renders result records for people (an aligned "name value" table) and for programs (JSON
+ * files). One mechanism for every command: nested records are flattened to dotted names.
  */
 public final class Reports {
     private Reports() {
@@ -26,33 +24,6 @@ public final class Reports {
         Map<String, Object> fields = flatten(record);
         int width = fields.keySet().stream().mapToInt(String::length).max().orElse(0);
         fields.forEach((name, value) -> out.printf(Locale.ROOT, "  %-" + width + "s  %s%n", name, format(value)));
-    }
-
-    /** A table with one row per record and one column per (flattened) component. */
-    public static void printTable(PrintStream out, List<?> records) {
-        if (records.isEmpty()) {
-            return;
-        }
-        List<Map<String, Object>> rows = records.stream().map(Reports::flatten).toList();
-        List<String> columns = new ArrayList<>(rows.get(0).keySet());
-        int[] widths = columns.stream().mapToInt(String::length).toArray();
-        List<List<String>> cells = new ArrayList<>();
-        for (Map<String, Object> row : rows) {
-            List<String> line = new ArrayList<>();
-            for (int c = 0; c < columns.size(); c++) {
-                String cell = format(row.get(columns.get(c)));
-                widths[c] = Math.max(widths[c], cell.length());
-                line.add(cell);
-            }
-            cells.add(line);
-        }
-        printRow(out, columns, widths);
-        List<String> rule = new ArrayList<>();
-        for (int width : widths) {
-            rule.add("-".repeat(width));
-        }
-        printRow(out, rule, widths);
-        cells.forEach(line -> printRow(out, line, widths));
     }
 
     /** Writes {@code value} as indented JSON, creating parent folders. */
@@ -67,7 +38,7 @@ public final class Reports {
         }
     }
 
-    static Map<String, Object> flatten(Object record) {
+    private static Map<String, Object> flatten(Object record) {
         Map<String, Object> fields = new LinkedHashMap<>();
         flatten("", record, fields);
         return fields;
@@ -97,13 +68,5 @@ public final class Reports {
             return format((double) f);
         }
         return String.valueOf(value);
-    }
-
-    private static void printRow(PrintStream out, List<String> cells, int[] widths) {
-        StringBuilder line = new StringBuilder(" ");
-        for (int c = 0; c < cells.size(); c++) {
-            line.append(' ').append(String.format(Locale.ROOT, "%-" + widths[c] + "s", cells.get(c)));
-        }
-        out.println(line.toString().stripTrailing());
     }
 }

@@ -1,22 +1,19 @@
 package io.segpipe.jobs.infer;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.util.ModelSerializer;
 
-import io.segpipe.model.predict.Segmenter;
 import io.segpipe.jobs.model.ModelDirectory;
+import io.segpipe.model.io.ModelFile;
+import io.segpipe.model.io.ModelFileException;
+import io.segpipe.model.predict.Segmenter;
 import io.segpipe.model.spec.SegmentationSpec;
+import io.segpipe.prep.fs.HadoopFiles;
 
 /**
  * A model read on the driver, checked, and kept as the DL4J zip bytes that are broadcast to the
@@ -48,7 +45,7 @@ public record LoadedModel(String path, SegmentationSpec spec, byte[] bytes) {
         FileSystem fs = dir.getFileSystem(conf);
         dir = fs.makeQualified(dir);
         SegmentationSpec spec = ModelDirectory.readInfo(dir.toString(), conf).spec();
-        byte[] bytes = readAll(fs, new Path(dir, ModelDirectory.MODEL));
+        byte[] bytes = HadoopFiles.readBytes(fs, new Path(dir, ModelDirectory.MODEL));
         LoadedModel model = new LoadedModel(dir.toString(), spec, bytes);
         model.segmenter(); // fails here, on the driver, for a file that is not a DL4J model
         return model;
@@ -56,21 +53,17 @@ public record LoadedModel(String path, SegmentationSpec spec, byte[] bytes) {
 
     /** A model from a network in memory (tests, benchmarks, jobs that just trained it). */
     public static LoadedModel of(ComputationGraph net, SegmentationSpec spec, String description) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            ModelSerializer.writeModel(net, out, false);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot serialise the network", e);
-        }
-        LoadedModel model = new LoadedModel(description, spec, out.toByteArray());
+        LoadedModel model = new LoadedModel(description, spec, ModelFile.write(net, false));
         model.segmenter();
         return model;
     }
 
     /**
-     * A new network restored from the bytes, wrapped for prediction.
+     * A new network restored from the bytes ({@link ModelFile}: no code in the file runs), wrapped
+     * for prediction.
      *
-     * @throws IllegalArgumentException when the bytes are not a DL4J computation graph fitting the spec
+     * @throws IllegalArgumentException when the bytes are not a DL4J computation graph fitting the
+     *                                  spec, or hold something that could run code
      */
     public Segmenter segmenter() {
         return segmenter(path, spec, bytes);
@@ -79,13 +72,9 @@ public record LoadedModel(String path, SegmentationSpec spec, byte[] bytes) {
     static Segmenter segmenter(String path, SegmentationSpec spec, byte[] bytes) {
         ComputationGraph net;
         try {
-            net = ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(bytes), false);
-        } catch (Exception | LinkageError e) {
-            throw new IllegalArgumentException("model " + path + ": " + ModelDirectory.MODEL + " (" + bytes.length
-                    + " bytes) is not a DL4J model: " + describe(e), e);
-        }
-        if (net == null || net.getConfiguration() == null) {
-            throw new IllegalArgumentException("model " + path + ": " + ModelDirectory.MODEL + " is not a DL4J computation graph");
+            net = ModelFile.read(bytes, false, "model " + path + ": " + ModelDirectory.MODEL);
+        } catch (ModelFileException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
         Segmenter segmenter;
         try {
@@ -98,19 +87,5 @@ public record LoadedModel(String path, SegmentationSpec spec, byte[] bytes) {
             throw new IllegalArgumentException("model " + path + " has " + outputs + " outputs; a segmentation model has one");
         }
         return segmenter;
-    }
-
-    private static String describe(Throwable e) {
-        StringBuilder sb = new StringBuilder(e.getClass().getSimpleName());
-        if (e.getMessage() != null) {
-            sb.append(": ").append(e.getMessage());
-        }
-        return sb.toString();
-    }
-
-    private static byte[] readAll(FileSystem fs, Path p) throws IOException {
-        try (InputStream in = fs.open(p)) {
-            return in.readAllBytes();
-        }
     }
 }

@@ -45,11 +45,6 @@ public final class MetricsHistory {
         return new MetricsHistory(all);
     }
 
-    /** The history up to and including {@code epoch}. */
-    public MetricsHistory upTo(int epoch) {
-        return new MetricsHistory(epochs.stream().filter(e -> e.epoch() <= epoch).toList());
-    }
-
     /** The validated epoch with the highest val mIoU (the earliest on ties). */
     public Optional<EpochMetrics> best() {
         EpochMetrics best = null;

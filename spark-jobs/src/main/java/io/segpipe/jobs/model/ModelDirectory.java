@@ -5,14 +5,10 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -23,8 +19,10 @@ import org.slf4j.LoggerFactory;
 
 import io.segpipe.model.arch.Architectures;
 import io.segpipe.model.spec.SegmentationSpec;
+import io.segpipe.prep.Errors;
 import io.segpipe.prep.Json;
 import io.segpipe.prep.fs.AtomicFs;
+import io.segpipe.prep.fs.HadoopFiles;
 import io.segpipe.prep.schema.DatasetManifest;
 
 /**
@@ -198,27 +196,28 @@ public final class ModelDirectory {
         }
         SegmentationSpec spec;
         try {
-            spec = SegmentationSpec.fromJson(readString(fs, new Path(root, SPEC)));
+            spec = SegmentationSpec.fromJson(HadoopFiles.readString(fs, new Path(root, SPEC)));
         } catch (IllegalArgumentException e) {
             throw new IOException(new Path(root, SPEC) + ": " + e.getMessage(), e);
         }
-        String manifest = readString(fs, new Path(root, DATA_MANIFEST));
+        String manifest = HadoopFiles.readString(fs, new Path(root, DATA_MANIFEST));
         try {
             Json.read(manifest, DatasetManifest.class);
         } catch (IllegalArgumentException e) {
             throw new IOException(new Path(root, DATA_MANIFEST) + ": " + e.getMessage(), e);
         }
-        if (provenance.dataManifestSha256() != null && !provenance.dataManifestSha256().equals(sha256(manifest))) {
+        String manifestHash = provenance.data().dataManifestSha256();
+        if (manifestHash != null && !manifestHash.equals(DatasetManifest.sha256(manifest))) {
             throw new IOException(new Path(root, DATA_MANIFEST) + " does not match the hash recorded in " + PROVENANCE
                     + " (the directory was modified)");
         }
         MetricsHistory metrics;
         try {
-            metrics = MetricsHistory.fromJson(readString(fs, new Path(root, METRICS_JSON)));
+            metrics = MetricsHistory.fromJson(HadoopFiles.readString(fs, new Path(root, METRICS_JSON)));
         } catch (IllegalArgumentException e) {
             throw new IOException(new Path(root, METRICS_JSON) + ": " + e.getMessage(), e);
         }
-        return new Info(spec, readString(fs, new Path(root, TRAIN_CONFIG)), manifest, metrics, provenance);
+        return new Info(spec, HadoopFiles.readString(fs, new Path(root, TRAIN_CONFIG)), manifest, metrics, provenance);
     }
 
     /**
@@ -244,15 +243,15 @@ public final class ModelDirectory {
      */
     public static ComputationGraph readNetwork(FileSystem fs, Path zip, boolean loadUpdater) throws IOException {
         byte[] bytes;
-        try (FSDataInputStream in = fs.open(zip)) {
-            bytes = in.readAllBytes();
+        try {
+            bytes = HadoopFiles.readBytes(fs, zip);
         } catch (FileNotFoundException e) {
             throw new FileNotFoundException("no model file at " + zip);
         }
         try (InputStream in = new ByteArrayInputStream(bytes)) {
             return ModelSerializer.restoreComputationGraph(in, loadUpdater);
         } catch (Exception | LinkageError e) {
-            throw new IOException("not a DL4J model: " + zip + " (" + rootMessage(e) + ")", e);
+            throw new IOException("not a DL4J model: " + zip + " (" + Errors.rootCauseMessage(e) + ")", e);
         }
     }
 
@@ -278,39 +277,11 @@ public final class ModelDirectory {
         }
     }
 
-    /** SHA-256 of a string's UTF-8 bytes, lower-case hex. */
-    public static String sha256(String content) {
-        return sha256(content.getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** SHA-256 of bytes, lower-case hex. */
-    public static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is always available", e);
-        }
-    }
-
-    static String readString(FileSystem fs, Path file) throws IOException {
-        try (FSDataInputStream in = fs.open(file)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-    }
-
     private static <T> T parse(FileSystem fs, Path file, Class<T> type) throws IOException {
         try {
-            return Json.read(readString(fs, file), type);
+            return Json.read(HadoopFiles.readString(fs, file), type);
         } catch (IllegalArgumentException e) {
             throw new IOException(file + ": " + e.getMessage(), e);
         }
-    }
-
-    private static String rootMessage(Throwable t) {
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
     }
 }

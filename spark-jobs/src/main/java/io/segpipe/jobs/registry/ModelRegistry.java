@@ -312,11 +312,6 @@ public final class ModelRegistry {
         }
     }
 
-    /** The qualified directory of the production version, or empty before the first promotion. */
-    public Optional<String> productionPath() throws IOException {
-        return production().map(p -> versionPath(p.version()));
-    }
-
     /**
      * Points production at the registered {@code version}, replacing {@value #POINTER} with one
      * atomic rename.

@@ -11,7 +11,6 @@ import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 
 import org.apache.hadoop.fs.ChecksumFileSystem;
-import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Options;
@@ -20,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.segpipe.prep.fs.AtomicFs;
+import io.segpipe.prep.fs.HadoopFiles;
 
 /**
  * File operations of the registry that {@link AtomicFs} does not provide with the guarantee the
@@ -162,8 +162,8 @@ final class RegistryFs {
     static Optional<String> read(FileSystem fs, Path file) throws IOException {
         // Raw: on the local file system a replace renames the data file and then its .crc, so a
         // reader in between would fail the check; registry files are validated by parsing instead.
-        try (FSDataInputStream in = raw(fs).open(file)) {
-            return Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        try {
+            return Optional.of(HadoopFiles.readString(raw(fs), file));
         } catch (FileNotFoundException e) {
             return Optional.empty();
         }

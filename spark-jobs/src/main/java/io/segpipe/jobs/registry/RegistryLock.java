@@ -14,7 +14,7 @@ import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.segpipe.jobs.model.ModelDirectory;
+import io.segpipe.prep.Hashes;
 
 /**
  * The exclusive right of one run to change a registry: a {@code lock} file created only if absent,
@@ -145,7 +145,7 @@ public final class RegistryLock implements AutoCloseable {
     /** The heartbeat file of the lock whose content is {@code lockContent}: the holder's own file. */
     static Path heartbeatFile(Path lockFile, String lockContent) {
         return new Path(lockFile.getParent(), "." + lockFile.getName() + ".heartbeat-"
-                + ModelDirectory.sha256(lockContent).substring(0, 16));
+                + Hashes.sha256Hex(lockContent).substring(0, 16));
     }
 
     /**
@@ -160,7 +160,7 @@ public final class RegistryLock implements AutoCloseable {
     private static boolean breakStale(FileSystem fs, Path file, String judged, long judgedLastSign)
             throws IOException {
         Path aside = new Path(file.getParent(), "." + file.getName() + ".stale-"
-                + ModelDirectory.sha256(judged).substring(0, 16));
+                + Hashes.sha256Hex(judged).substring(0, 16));
         if (!RegistryFs.renameExclusive(fs, file, aside)) {
             return false; // another run is breaking the same lock, or it was released
         }
@@ -261,11 +261,6 @@ public final class RegistryLock implements AutoCloseable {
 
     public LockSettings settings() {
         return settings;
-    }
-
-    /** Whether the lock is neither released nor known to be lost (does not touch the file system). */
-    public boolean isHeld() {
-        return !released && lost == null;
     }
 
     /**

@@ -9,7 +9,6 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
@@ -19,7 +18,6 @@ import org.slf4j.LoggerFactory;
 import io.segpipe.jobs.eval.EvalConfig;
 import io.segpipe.jobs.eval.EvalJob;
 import io.segpipe.jobs.eval.EvalResult;
-import io.segpipe.jobs.model.ModelDirectory;
 import io.segpipe.jobs.registry.HistoryRecord;
 import io.segpipe.jobs.registry.LockInfo;
 import io.segpipe.jobs.registry.LockSettings;
@@ -30,6 +28,7 @@ import io.segpipe.jobs.registry.RunOutcome;
 import io.segpipe.jobs.registry.VersionInfo;
 import io.segpipe.jobs.train.TrainConfig;
 import io.segpipe.jobs.train.TrainJob;
+import io.segpipe.prep.fs.HadoopFiles;
 import io.segpipe.prep.reader.PreppedDataset;
 import io.segpipe.prep.schema.DatasetManifest;
 
@@ -224,9 +223,7 @@ public final class RetrainJob {
 
     private static String manifestSha256(String dataset, Configuration conf) throws IOException {
         Path file = new Path(dataset, DatasetManifest.FILE_NAME);
-        try (FSDataInputStream in = file.getFileSystem(conf).open(file)) {
-            return ModelDirectory.sha256(in.readAllBytes());
-        }
+        return DatasetManifest.sha256(HadoopFiles.readString(file.getFileSystem(conf), file));
     }
 
     private static double secondsSince(long nanos) {

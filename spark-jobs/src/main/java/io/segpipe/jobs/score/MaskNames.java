@@ -2,7 +2,7 @@ package io.segpipe.jobs.score;
 
 import java.util.Locale;
 
-import io.segpipe.jobs.model.ModelDirectory;
+import io.segpipe.prep.Hashes;
 
 /**
  * The file name of an image's mask inside the masks folder: a readable prefix of the id and a
@@ -41,7 +41,7 @@ final class MaskNames {
 
     /** The mask file name of {@code id}. */
     static String of(String id) {
-        return prefix(withoutImageExtension(id)) + "-" + ModelDirectory.sha256(id).substring(0, HASH_CHARS) + ".png";
+        return prefix(withoutImageExtension(id)) + "-" + Hashes.sha256Hex(id).substring(0, HASH_CHARS) + ".png";
     }
 
     private static String withoutImageExtension(String id) {

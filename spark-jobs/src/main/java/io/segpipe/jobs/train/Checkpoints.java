@@ -8,7 +8,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
-import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -22,6 +21,7 @@ import io.segpipe.jobs.model.ModelDirectory;
 import io.segpipe.model.spec.SegmentationSpec;
 import io.segpipe.prep.Json;
 import io.segpipe.prep.fs.AtomicFs;
+import io.segpipe.prep.fs.HadoopFiles;
 
 /**
  * Training checkpoints in one directory on any Hadoop file system:
@@ -161,8 +161,8 @@ final class Checkpoints {
             }
         }
         State state;
-        try (FSDataInputStream in = fs.open(new Path(checkpoint, STATE))) {
-            state = Json.read(new String(in.readAllBytes(), StandardCharsets.UTF_8), State.class);
+        try {
+            state = Json.read(HadoopFiles.readString(fs, new Path(checkpoint, STATE)), State.class);
         } catch (IllegalArgumentException | IOException e) {
             throw new IOException("checkpoint " + checkpoint + " is unreadable: " + STATE + ": " + e.getMessage() + hint, e);
         }

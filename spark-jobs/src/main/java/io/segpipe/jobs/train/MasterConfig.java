@@ -1,9 +1,11 @@
 package io.segpipe.jobs.train;
 
 import java.io.Serializable;
+import java.util.Arrays;
 import java.util.Locale;
-import java.util.Set;
+import java.util.TreeSet;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonPOJOBuilder;
 
@@ -17,7 +19,10 @@ import io.segpipe.prep.Checks;
  * parameters and updater state, then the driver averages parameters and updater state across
  * workers ({@code treeAggregate} of depth {@code aggregationDepth}) and broadcasts them again.
  * Higher frequencies cut the broadcast/aggregation cost per image but let workers drift apart;
- * 1 is equivalent to synchronous SGD with a {@code workers x batchSizePerWorker} batch.
+ * 1 is equivalent to synchronous SGD with a {@code workers x batchSizePerWorker} batch. The driver
+ * adds the workers' sums in the order their tasks finish: with up to 2 workers that order cannot
+ * change a float sum, so a run, resumed or not, repeats bit for bit on the same cluster; with more,
+ * the last bits can differ from run to run.
  *
  * <p>{@code SHARED_GRADIENTS} ({@code SharedTrainingMaster}, dl4j-spark-parameterserver):
  * workers exchange threshold-quantised updates (Strom 2015) over Aeron UDP while they train.
@@ -29,6 +34,10 @@ import io.segpipe.prep.Checks;
  * job calls {@code fit} once per epoch, and from the second call on the executor-side training
  * wrapper (a JVM-wide singleton in that module) no longer reports iterations to the listeners (the
  * epoch loss is NaN) and val mIoU stopped improving in our tests; use PARAMETER_AVERAGING for real runs.
+ *
+ * <p>{@code storageLevel}, {@code repartition} and {@code repartitionStrategy} are written in
+ * configuration by constant name, case-insensitive ({@code "disk_only"} is {@code DISK_ONLY});
+ * {@code mode} takes the exact name.
  *
  * @param mode               PARAMETER_AVERAGING (default) or SHARED_GRADIENTS
  * @param workers            data partitions = concurrent workers; 0 (default) = Spark's default parallelism
@@ -49,17 +58,43 @@ import io.segpipe.prep.Checks;
  */
 @JsonDeserialize(builder = MasterConfig.Builder.class)
 public record MasterConfig(Mode mode, int workers, int batchSizePerWorker, int averagingFrequency, int aggregationDepth,
-                           int prefetchBatches, String storageLevel, String repartition, String repartitionStrategy,
-                           int threadsPerTask, int unicastPort, String networkMask, String controllerAddress,
-                           double updatesThreshold) implements Serializable {
+                           int prefetchBatches, StorageLevel storageLevel, Repartition repartition,
+                           RepartitionStrategy repartitionStrategy, int threadsPerTask, int unicastPort,
+                           String networkMask, String controllerAddress, double updatesThreshold)
+        implements Serializable {
 
     /** The distribution scheme. */
     public enum Mode { PARAMETER_AVERAGING, SHARED_GRADIENTS }
 
-    static final Set<String> STORAGE_LEVELS = Set.of("NONE", "MEMORY_ONLY", "MEMORY_ONLY_SER", "MEMORY_AND_DISK",
-            "MEMORY_AND_DISK_SER", "DISK_ONLY");
-    static final Set<String> REPARTITIONS = Set.of("ALWAYS", "NEVER", "NUM_PARTITIONS_WORKERS_DIFFERS");
-    static final Set<String> STRATEGIES = Set.of("BALANCED", "APPROXIMATE_BALANCED", "SPARK_DEFAULT");
+    /** Spark's storage levels of the same names; {@code NONE} keeps nothing (recomputed per averaging round). */
+    public enum StorageLevel {
+        NONE, MEMORY_ONLY, MEMORY_ONLY_SER, MEMORY_AND_DISK, MEMORY_AND_DISK_SER, DISK_ONLY;
+
+        @JsonCreator
+        static StorageLevel parse(String value) {
+            return oneOf("master.storageLevel", value, StorageLevel.class);
+        }
+    }
+
+    /** When DL4J repartitions an epoch's minibatches across the workers (its {@code Repartition}). */
+    public enum Repartition {
+        ALWAYS, NEVER, NUM_PARTITIONS_WORKERS_DIFFERS;
+
+        @JsonCreator
+        static Repartition parse(String value) {
+            return oneOf("master.repartition", value, Repartition.class);
+        }
+    }
+
+    /** How DL4J repartitions them (its {@code RepartitionStrategy}). */
+    public enum RepartitionStrategy {
+        BALANCED, APPROXIMATE_BALANCED, SPARK_DEFAULT;
+
+        @JsonCreator
+        static RepartitionStrategy parse(String value) {
+            return oneOf("master.repartitionStrategy", value, RepartitionStrategy.class);
+        }
+    }
 
     public MasterConfig {
         Checks.notNull("master.mode", mode);
@@ -68,9 +103,9 @@ public record MasterConfig(Mode mode, int workers, int batchSizePerWorker, int a
         Checks.atLeast("master.averagingFrequency", averagingFrequency, 1);
         Checks.atLeast("master.aggregationDepth", aggregationDepth, 1);
         Checks.atLeast("master.prefetchBatches", prefetchBatches, 0);
-        storageLevel = oneOf("master.storageLevel", storageLevel, STORAGE_LEVELS);
-        repartition = oneOf("master.repartition", repartition, REPARTITIONS);
-        repartitionStrategy = oneOf("master.repartitionStrategy", repartitionStrategy, STRATEGIES);
+        Checks.notNull("master.storageLevel", storageLevel);
+        Checks.notNull("master.repartition", repartition);
+        Checks.notNull("master.repartitionStrategy", repartitionStrategy);
         Checks.atLeast("master.threadsPerTask", threadsPerTask, 0);
         if (unicastPort < 1 || unicastPort > 65535) {
             throw new IllegalArgumentException("master.unicastPort must be in [1, 65535], found " + unicastPort);
@@ -82,14 +117,16 @@ public record MasterConfig(Mode mode, int workers, int batchSizePerWorker, int a
         }
     }
 
-    private static String oneOf(String field, String value, Set<String> allowed) {
-        Checks.notNull(field, value);
-        String v = value.trim().toUpperCase(Locale.ROOT);
-        if (!allowed.contains(v)) {
-            throw new IllegalArgumentException(field + " must be one of " + new java.util.TreeSet<>(allowed) + ", found "
-                    + value);
-        }
-        return v;
+    /**
+     * The constant of {@code type} named {@code value}, ignoring case and surrounding blanks (how these
+     * options have always been read); a message naming the field and the allowed names otherwise.
+     */
+    private static <E extends Enum<E>> E oneOf(String field, String value, Class<E> type) {
+        String name = value.trim().toUpperCase(Locale.ROOT);
+        return Arrays.stream(type.getEnumConstants()).filter(c -> c.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(field + " must be one of "
+                        + new TreeSet<>(Arrays.stream(type.getEnumConstants()).map(Enum::name).toList()) + ", found "
+                        + value));
     }
 
     public static Builder builder() {
@@ -113,9 +150,9 @@ public record MasterConfig(Mode mode, int workers, int batchSizePerWorker, int a
         private int averagingFrequency = 5;
         private int aggregationDepth = 2;
         private int prefetchBatches = 2;
-        private String storageLevel = "MEMORY_AND_DISK_SER";
-        private String repartition = "NUM_PARTITIONS_WORKERS_DIFFERS";
-        private String repartitionStrategy = "BALANCED";
+        private StorageLevel storageLevel = StorageLevel.MEMORY_AND_DISK_SER;
+        private Repartition repartition = Repartition.NUM_PARTITIONS_WORKERS_DIFFERS;
+        private RepartitionStrategy repartitionStrategy = RepartitionStrategy.BALANCED;
         private int threadsPerTask;
         private int unicastPort = 40123;
         private String networkMask = "127.0.0.0/8";
@@ -128,9 +165,9 @@ public record MasterConfig(Mode mode, int workers, int batchSizePerWorker, int a
         public Builder averagingFrequency(int v) { averagingFrequency = v; return this; }
         public Builder aggregationDepth(int v) { aggregationDepth = v; return this; }
         public Builder prefetchBatches(int v) { prefetchBatches = v; return this; }
-        public Builder storageLevel(String v) { storageLevel = v; return this; }
-        public Builder repartition(String v) { repartition = v; return this; }
-        public Builder repartitionStrategy(String v) { repartitionStrategy = v; return this; }
+        public Builder storageLevel(StorageLevel v) { storageLevel = v; return this; }
+        public Builder repartition(Repartition v) { repartition = v; return this; }
+        public Builder repartitionStrategy(RepartitionStrategy v) { repartitionStrategy = v; return this; }
         public Builder threadsPerTask(int v) { threadsPerTask = v; return this; }
         public Builder unicastPort(int v) { unicastPort = v; return this; }
         public Builder networkMask(String v) { networkMask = v; return this; }

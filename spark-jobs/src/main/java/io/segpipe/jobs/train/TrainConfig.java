@@ -1,7 +1,5 @@
 package io.segpipe.jobs.train;
 
-import java.util.List;
-
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonPOJOBuilder;
 
@@ -215,10 +213,5 @@ public record TrainConfig(String dataset, String output, boolean overwrite, Segm
                     earlyStoppingMinDelta, valBatchSize, checkpointDir, checkpointEvery, keepCheckpoints, resume,
                     initialModel, statsFile, seed, maxMinutes);
         }
-    }
-
-    /** Names of the options, in declaration order (for documentation and CLI adapters). */
-    public static List<String> optionNames() {
-        return java.util.Arrays.stream(TrainConfig.class.getRecordComponents()).map(c -> c.getName()).toList();
     }
 }

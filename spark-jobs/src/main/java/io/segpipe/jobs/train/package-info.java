@@ -5,5 +5,10 @@
  * {@code SharedTrainingMaster} trains a {@code SparkComputationGraph} on minibatches augmented on the
  * executors; validation uses the evaluation module's confusion matrix; checkpoints are atomic and
  * resumable; the result is a {@link io.segpipe.jobs.model.ModelDirectory}.
+ *
+ * <p>The job checks its inputs ({@code TrainJob}), then a short epoch loop ({@code TrainingRun})
+ * asks small, separately tested pieces what to do: {@code BestModel}, {@code EarlyStopping} and
+ * {@code TimeBudget} decide, {@code SparkEpochs} does an epoch's Spark work with the masters
+ * {@code TrainingMasters} builds, {@code Checkpoints} stores what a resume needs.
  */
 package io.segpipe.jobs.train;

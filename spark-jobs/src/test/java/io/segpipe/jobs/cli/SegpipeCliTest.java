@@ -79,6 +79,14 @@ class SegpipeCliTest {
     }
 
     @Test
+    void benchPrepAsksForTheDatasetFolder() {
+        Run run = run("bench", "prep");
+        assertEquals(2, run.exitCode());
+        assertTrue(run.err().startsWith("Missing required option: '--camvid=DIR'"), run.err());
+        assertTrue(run.err().contains("Usage: segpipe bench prep"), run.err());
+    }
+
+    @Test
     void overridesApplyAfterTheFile() throws IOException {
         PrepConfig config = ConfigLoader.load(PrepConfig.class, prepConf(),
                 List.of("shardCount=3", "output=\"/elsewhere\"", "shardCount=5"));

@@ -43,10 +43,11 @@ public final class ModelFixtures {
                 .toList();
         EpochMetrics e2 = new EpochMetrics(2, 0.9, 0.009, 8, 2.0, 4.0, 1, 0.5, 0.8, perClass, 0.5);
         String manifest = manifestJson(classes);
-        Provenance p = new Provenance(ModelDirectory.FORMAT, ModelDirectory.FORMAT_VERSION, "test", "1.0.0-M2.1", "3.5.7",
-                "17", 7, "2024-01-01T00:00:00Z", "2024-01-01T00:01:00Z", List.of("localhost"), "PARAMETER_AVERAGING",
-                JsonNodeFactory.instance.objectNode().put("workers", 2), "file:/data", ModelDirectory.sha256(manifest), 2, 2,
-                0.5, null);
+        Provenance p = new Provenance(ModelDirectory.FORMAT, ModelDirectory.FORMAT_VERSION,
+                new Provenance.SystemInfo("test", "1.0.0-M2.1", "3.5.7", "17", List.of("localhost")),
+                new Provenance.Training(7, "2024-01-01T00:00:00Z", "2024-01-01T00:01:00Z", "PARAMETER_AVERAGING",
+                        JsonNodeFactory.instance.objectNode().put("workers", 2), 2, 2, 0.5, null),
+                new Provenance.Data("file:/data", DatasetManifest.sha256(manifest)));
         return new ModelDirectory.Info(spec, "{\"epochs\": 2}", manifest, new MetricsHistory(List.of(e1, e2)), p);
     }
 

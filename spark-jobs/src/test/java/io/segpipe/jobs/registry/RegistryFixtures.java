@@ -80,10 +80,11 @@ final class RegistryFixtures {
         String manifest = Json.write(new DatasetManifest(DatasetManifest.FORMAT, 1, "2024-01-01T00:00:00Z", "test",
                 "data", "quarantine.jsonl", 4, 0, Map.of("train", stats), SyntheticDatasetGenerator.classTable(),
                 ClassWeights.compute("train", stats), JsonNodeFactory.instance.objectNode()));
-        Provenance p = new Provenance(ModelDirectory.FORMAT, ModelDirectory.FORMAT_VERSION, "test", "1.0.0-M2.1",
-                "3.5.7", "17", 7, "2024-01-01T00:00:00Z", "2024-01-01T00:01:00Z", List.of("localhost"),
-                "PARAMETER_AVERAGING", JsonNodeFactory.instance.objectNode(), "file:/data",
-                ModelDirectory.sha256(manifest), 1, 1, null, null);
+        Provenance p = new Provenance(ModelDirectory.FORMAT, ModelDirectory.FORMAT_VERSION,
+                new Provenance.SystemInfo("test", "1.0.0-M2.1", "3.5.7", "17", List.of("localhost")),
+                new Provenance.Training(7, "2024-01-01T00:00:00Z", "2024-01-01T00:01:00Z", "PARAMETER_AVERAGING",
+                        JsonNodeFactory.instance.objectNode(), 1, 1, null, null),
+                new Provenance.Data("file:/data", DatasetManifest.sha256(manifest)));
         MetricsHistory metrics = new MetricsHistory(List.of(
                 new EpochMetrics(1, 1.2, 0.01, 1, 1.0, 1.0, 0, null, null, null, 0)));
         ModelDirectory.write(dir.toString(), new Configuration(), net,

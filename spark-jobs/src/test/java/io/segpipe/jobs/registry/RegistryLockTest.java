@@ -256,7 +256,6 @@ class RegistryLockTest {
         assertEquals(usurper, LockInfo.fromJson(Files.readString(lockFile)));
         lock.close();
         assertEquals(usurper, LockInfo.fromJson(Files.readString(lockFile)), "close leaves another run's lock");
-        assertFalse(lock.isHeld());
     }
 
     @Test

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.segpipe.jobs.model.ModelDirectory;
+import io.segpipe.prep.Hashes;
 
 class RegistryTest {
 
@@ -50,7 +51,7 @@ class RegistryTest {
         Map<String, String> out = new TreeMap<>();
         try (Stream<Path> files = Files.walk(dir)) {
             for (Path f : files.filter(Files::isRegularFile).toList()) {
-                out.put(dir.relativize(f).toString(), ModelDirectory.sha256(Files.readAllBytes(f)) + "@"
+                out.put(dir.relativize(f).toString(), Hashes.sha256Hex(Files.readAllBytes(f)) + "@"
                         + Files.getLastModifiedTime(f).toMillis());
             }
         }
@@ -111,7 +112,6 @@ class RegistryTest {
             assertEquals(1, p2.previousVersion());
             assertEquals("versions/v000002", p2.path());
             assertEquals(p2, registry.production().orElseThrow());
-            assertEquals(registry.versionPath(2), registry.productionPath().orElseThrow());
             IOException e = assertThrows(IOException.class, () -> registry.promote(lock, 7, "no such version"));
             assertTrue(e.getMessage().startsWith("cannot promote v000007: no registered version at "), e.getMessage());
             assertEquals(2, registry.production().orElseThrow().version(), "pointer unchanged by a failed promotion");

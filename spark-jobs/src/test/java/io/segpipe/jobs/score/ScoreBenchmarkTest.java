@@ -42,7 +42,7 @@ import io.segpipe.prep.testkit.SharedData;
  * 360x480) with Spark {@code local[2]} against the pure inference rate of the same model in one
  * JVM (forward passes over pre-decoded, pre-normalised batches, ND4J on both cores), all in one
  * run: rounds of (inference, scoring, evaluation) interleaved, each figure the best of its rounds,
- * because the machine is shared ({@code -Dsegpipe.bench.rounds}, default 2). Targets (issue 6): scoring / inference >= 0.9; evaluation time <= 1.05 x
+ * because the machine is shared ({@code -Dsegpipe.bench.rounds}, default 2). Targets: scoring / inference >= 0.9; evaluation time <= 1.05 x
  * scoring time.
  *
  * <p>Model: U-Net (Ronneberger et al. 2015), 4 levels, width multiplier 0.25 (16 base filters),

@@ -16,7 +16,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 import io.segpipe.jobs.eval.EvalFixtures;
-import io.segpipe.jobs.model.ModelDirectory;
+import io.segpipe.prep.Hashes;
 import io.segpipe.prep.testkit.TinyDatasets;
 
 /** Models, image folders and file-tree snapshots for the scoring tests. */
@@ -46,7 +46,7 @@ final class ScoreFixtures {
         try (Stream<Path> files = Files.walk(root)) {
             Map<String, String> out = new TreeMap<>();
             for (Path f : files.filter(Files::isRegularFile).toList()) {
-                out.put(root.relativize(f).toString(), ModelDirectory.sha256(Files.readAllBytes(f)));
+                out.put(root.relativize(f).toString(), Hashes.sha256Hex(Files.readAllBytes(f)));
             }
             return out;
         } catch (IOException e) {
@@ -79,7 +79,7 @@ final class ScoreFixtures {
     static Set<String> rowKeys(SparkSession spark, Path out) {
         return spark.read().parquet(out.toString()).collectAsList().stream()
                 .map(r -> r.getString(r.fieldIndex(ScoreSchema.ID)) + "|" + r.getDouble(r.fieldIndex(ScoreSchema.CONFIDENCE))
-                        + "|" + ModelDirectory.sha256((byte[]) r.get(r.fieldIndex(ScoreSchema.PREDICTION))) + "|"
+                        + "|" + Hashes.sha256Hex((byte[]) r.get(r.fieldIndex(ScoreSchema.PREDICTION))) + "|"
                         + r.getString(r.fieldIndex(ScoreSchema.MASK_FILE)))
                 .collect(Collectors.toSet());
     }

@@ -280,6 +280,6 @@ class ScoreJobTest {
     }
 
     private static String sha16(String id) {
-        return io.segpipe.jobs.model.ModelDirectory.sha256(id).substring(0, 16);
+        return io.segpipe.prep.Hashes.sha256Hex(id).substring(0, 16);
     }
 }

@@ -11,6 +11,8 @@ import java.util.function.UnaryOperator;
 
 import org.junit.jupiter.api.Test;
 
+import io.segpipe.jobs.cli.ConfigLoader;
+import io.segpipe.jobs.cli.UserException;
 import io.segpipe.jobs.data.AugmentConfig;
 import io.segpipe.model.spec.Architecture;
 import io.segpipe.model.spec.SegmentationSpec;
@@ -35,15 +37,16 @@ class TrainConfigTest {
                 .optimizer(OptimizerConfig.builder().type(OptimizerConfig.Type.SGD).learningRate(0.05).momentum(0.95)
                         .weightDecay(5e-4).schedule(OptimizerConfig.Schedule.STEP).stepEpochs(3).gamma(0.5).build())
                 .master(MasterConfig.builder().mode(MasterConfig.Mode.SHARED_GRADIENTS).workers(3).batchSizePerWorker(2)
-                        .averagingFrequency(7).aggregationDepth(3).prefetchBatches(0).storageLevel("disk_only")
-                        .repartition("ALWAYS").repartitionStrategy("SPARK_DEFAULT").threadsPerTask(2).unicastPort(40200)
+                        .averagingFrequency(7).aggregationDepth(3).prefetchBatches(0)
+                        .storageLevel(MasterConfig.StorageLevel.DISK_ONLY).repartition(MasterConfig.Repartition.ALWAYS)
+                        .repartitionStrategy(MasterConfig.RepartitionStrategy.SPARK_DEFAULT).threadsPerTask(2).unicastPort(40200)
                         .networkMask("10.0.0.0/16").controllerAddress("").updatesThreshold(1e-4).build())
                 .epochs(9).validateEvery(3).earlyStoppingPatience(2).earlyStoppingMinDelta(0.01).valBatchSize(2)
                 .checkpointDir("/ckpt").checkpointEvery(2).keepCheckpoints(3).resume(true).statsFile("/tmp/stats.db")
                 .seed(99).maxMinutes(30).build();
         TrainConfig back = TrainConfig.fromJson(c.toJson());
         assertEquals(c, back);
-        assertEquals("DISK_ONLY", back.master().storageLevel());
+        assertEquals(MasterConfig.StorageLevel.DISK_ONLY, back.master().storageLevel());
         assertEquals(99, back.model().seed(), "the config seed seeds the network");
     }
 
@@ -82,8 +85,6 @@ class TrainConfigTest {
                 new Case(b -> b.optimizer(OptimizerConfig.builder().momentum(1.5).build()), "optimizer.momentum"),
                 new Case(b -> b.master(MasterConfig.builder().batchSizePerWorker(0).build()),
                         "master.batchSizePerWorker must be >= 1, found 0"),
-                new Case(b -> b.master(MasterConfig.builder().storageLevel("FAST").build()),
-                        "master.storageLevel must be one of"),
                 new Case(b -> b.master(MasterConfig.builder().unicastPort(70000).build()), "master.unicastPort"),
                 new Case(b -> b.augment(AugmentConfig.builder().scaleMin(0).build()), "augment.scaleMin"),
                 new Case(b -> b.maxMinutes(-1), "maxMinutes"));
@@ -95,6 +96,48 @@ class TrainConfigTest {
         IllegalArgumentException json = assertThrows(IllegalArgumentException.class, () -> TrainConfig.fromJson(
                 "{\"dataset\": \"d\", \"output\": \"o\", \"epochs\": -2, \"model\": " + spec().toJson() + "}"));
         assertTrue(json.getMessage().contains("epochs must be >= 1, found -2"), json.getMessage());
+    }
+
+    @Test
+    void masterEnumOptionsAreReadIgnoringCaseAndBlanks() {
+        TrainConfig c = TrainConfig.fromJson(withMaster("{\"storageLevel\": \"disk_only\", \"repartition\": \" Always \","
+                + " \"repartitionStrategy\": \"spark_default\"}"));
+        assertEquals(MasterConfig.StorageLevel.DISK_ONLY, c.master().storageLevel());
+        assertEquals(MasterConfig.Repartition.ALWAYS, c.master().repartition());
+        assertEquals(MasterConfig.RepartitionStrategy.SPARK_DEFAULT, c.master().repartitionStrategy());
+        assertTrue(c.toJson().contains("\"storageLevel\" : \"DISK_ONLY\""), "written by constant name: " + c.toJson());
+    }
+
+    @Test
+    void anInvalidMasterEnumOptionNamesTheFieldAndTheAllowedValues() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TrainConfig.fromJson(withMaster("{\"storageLevel\": \"FAST\"}")));
+        assertTrue(e.getMessage().contains("master.storageLevel must be one of [DISK_ONLY, MEMORY_AND_DISK, "
+                + "MEMORY_AND_DISK_SER, MEMORY_ONLY, MEMORY_ONLY_SER, NONE], found FAST"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> TrainConfig.fromJson(withMaster("{\"repartition\": \"SOMETIMES\"}")));
+        assertTrue(e.getMessage().contains("master.repartition must be one of [ALWAYS, NEVER, "
+                + "NUM_PARTITIONS_WORKERS_DIFFERS], found SOMETIMES"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> TrainConfig.fromJson(withMaster("{\"repartitionStrategy\": \"\"}")));
+        assertTrue(e.getMessage().contains("master.repartitionStrategy must be one of [APPROXIMATE_BALANCED, BALANCED, "
+                + "SPARK_DEFAULT], found "), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> TrainConfig.fromJson(withMaster("{\"storageLevel\": null}")));
+        assertTrue(e.getMessage().contains("master.storageLevel must be set, found null"), e.getMessage());
+    }
+
+    @Test
+    void theCommandLineNamesTheKeyOfAnInvalidMasterEnumOption() {
+        UserException e = assertThrows(UserException.class, () -> ConfigLoader.load(TrainConfig.class, null,
+                List.of("dataset=d", "output=o", "model=" + spec().toJson().replace("\n", " "),
+                        "master.storageLevel=FAST")));
+        assertEquals("--set: in 'master.storageLevel': master.storageLevel must be one of [DISK_ONLY, MEMORY_AND_DISK,"
+                + " MEMORY_AND_DISK_SER, MEMORY_ONLY, MEMORY_ONLY_SER, NONE], found FAST", e.getMessage());
+    }
+
+    private static String withMaster(String master) {
+        return "{\"dataset\": \"d\", \"output\": \"o\", \"master\": " + master + ", \"model\": " + spec().toJson() + "}";
     }
 
     @Test

@@ -30,7 +30,7 @@ class TrainJobTest {
         // a trivial predictor (every pixel background) has IoU 0 on the 3 shape classes: mIoU <= 0.25
         assertTrue(r.modelValMeanIoU() > 0.3, "val mIoU " + r.modelValMeanIoU());
         ModelDirectory.Loaded model = ModelDirectory.read(r.output(), new Configuration());
-        assertEquals(r.modelEpoch(), model.info().provenance().modelEpoch());
+        assertEquals(r.modelEpoch(), model.info().provenance().training().modelEpoch());
         assertEquals(6, model.info().metrics().epochs().size());
         assertTrue(Files.exists(Path.of(java.net.URI.create(r.checkpoints())).resolve("epoch-00006")));
 

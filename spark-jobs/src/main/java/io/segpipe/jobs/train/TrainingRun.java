@@ -1,0 +1,290 @@
+package io.segpipe.jobs.train;
+
+import java.io.File;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
+
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkExecutorInfo;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.segpipe.jobs.eval.SegmentationMetrics;
+import io.segpipe.jobs.model.EpochMetrics;
+import io.segpipe.jobs.model.MetricsHistory;
+import io.segpipe.jobs.model.ModelDirectory;
+import io.segpipe.jobs.model.Provenance;
+import io.segpipe.prep.Json;
+import io.segpipe.prep.schema.DatasetManifest;
+
+/**
+ * One training run after {@link TrainJob#run} checked its inputs: the epoch loop and what it
+ * decides. Each epoch trains ({@link SparkEpochs}), validates when due, offers the network to the
+ * {@link BestModel}, counts towards {@link EarlyStopping}, writes its checkpoint and logs one line;
+ * the {@link TimeBudget} or early stopping may end the run. The model directory then receives the
+ * best network, or the last one without validation.
+ */
+final class TrainingRun {
+    /** Logged under the job's name: these are the job's progress lines. */
+    private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
+
+    private final TrainConfig config;
+    private final SparkSession spark;
+    private final JavaSparkContext sc;
+    private final TrainSetup setup;
+    private final Checkpoints checkpoints;
+    private final Checkpoints.Loaded resumed;
+    private final File statsFile;
+    private final Path output;
+    private final TimeBudget budget;
+    private final String startedAt;
+    private final int workers;
+    private final int threads;
+
+    /**
+     * @param checkpoints the run's checkpoints, or null when it writes none
+     * @param resumed     the checkpoint to continue, or null
+     * @param statsFile   DL4J UI statistics file, or null
+     * @param budget      started when the call started
+     */
+    TrainingRun(TrainConfig config, SparkSession spark, TrainSetup setup, Checkpoints checkpoints,
+                Checkpoints.Loaded resumed, File statsFile, Path output, TimeBudget budget) {
+        this.config = config;
+        this.spark = spark;
+        this.sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        this.setup = setup;
+        this.checkpoints = checkpoints;
+        this.resumed = resumed;
+        this.statsFile = statsFile;
+        this.output = output;
+        this.budget = budget;
+        this.startedAt = resumed != null ? resumed.state().startedAt() : Instant.now().toString();
+        this.workers = config.master().workers() > 0 ? config.master().workers() : sc.defaultParallelism();
+        this.threads = config.master().threadsPerTask() > 0 ? config.master().threadsPerTask()
+                : spark.sparkContext().getConf().getInt("spark.task.cpus", 1);
+    }
+
+    /** What one epoch's training gave. */
+    private record Trained(ComputationGraph network, double learningRate, double seconds, long images,
+                           SkippedRows.Mark skippedBefore) {
+    }
+
+    /** Trains the remaining epochs and writes the model directory. */
+    TrainResult train() throws IOException {
+        ComputationGraph net = initialNetwork();
+        MetricsHistory history = resumed != null ? resumed.state().metrics() : MetricsHistory.empty();
+        BestModel<ComputationGraph> best = initialBest(history);
+        EarlyStopping stopping = new EarlyStopping(config.earlyStoppingPatience(), config.earlyStoppingMinDelta(),
+                best.meanIoU(), resumed != null ? resumed.state().validationsWithoutImprovement() : 0);
+        logStart(net);
+        boolean stoppedEarly = false;
+        long skippedTotal = 0;
+        try (SparkEpochs epochs = new SparkEpochs(config, setup, sc, workers, threads, statsFile)) {
+            for (int epoch = resumed != null ? resumed.state().epoch() : 0; epoch < config.epochs(); epoch++) {
+                int number = epoch + 1;
+                long epochStart = budget.now();
+                Trained trained = trainEpoch(epochs, net, epoch, epochStart);
+                net = trained.network();
+                boolean outOfTime = number < config.epochs() && budget.anotherEpochExceeds(trained.seconds());
+                EpochMetrics m = measureEpoch(epochs, trained, number, outOfTime);
+                history = history.plus(m);
+                skippedTotal += m.skippedRows();
+                boolean improved = best.offer(m, net::clone);
+                stopping.record(m.valMeanIoU());
+                checkpoint(net, best, improved, history, stopping, number, outOfTime);
+                budget.epochFinished(epochStart);
+                logProgress(m, best.metrics().orElse(null), budget.etaSeconds(config.epochs() - number));
+                stoppedEarly = outOfTime || (number < config.epochs() && stopping.shouldStop());
+                if (stoppedEarly) {
+                    logStop(number, outOfTime, stopping, best);
+                    break;
+                }
+            }
+        }
+        return finish(best.model().orElse(net), history, best.metrics(), stoppedEarly, skippedTotal);
+    }
+
+    /** The resumed checkpoint's network, else a new one (from {@code initialModel}'s weights when set). */
+    private ComputationGraph initialNetwork() throws IOException {
+        if (resumed != null) {
+            return resumed.network();
+        }
+        ComputationGraph net = Networks.create(setup.spec(), config.optimizer());
+        if (!config.initialModel().isBlank()) {
+            warmStart(net, config.initialModel());
+        }
+        return net;
+    }
+
+    /**
+     * Copies the weights of the model directory {@code dir} into {@code net} (warm start); the
+     * optimiser state stays fresh. The networks must have the same layers and parameter count.
+     */
+    private void warmStart(ComputationGraph net, String dir) throws IOException {
+        ComputationGraph initial = ModelDirectory.read(dir, spark.sparkContext().hadoopConfiguration()).network();
+        if (!initial.getConfiguration().getVertices().keySet().equals(net.getConfiguration().getVertices().keySet())
+                || initial.numParams() != net.numParams()) {
+            throw new IllegalArgumentException("initialModel " + dir + " does not fit the configured model: it has "
+                    + initial.numParams() + " parameters in " + initial.getConfiguration().getVertices().size()
+                    + " vertices, the configured " + setup.spec().architecture() + " " + net.numParams() + " in "
+                    + net.getConfiguration().getVertices().size());
+        }
+        net.setParams(initial.params());
+        LOG.info("Warm start from {}", dir);
+    }
+
+    /**
+     * The best network of the epochs before a resume, from the checkpoint directory's best-model
+     * checkpoint; none when it is missing or of another epoch (the best is then tracked from here on).
+     */
+    private BestModel<ComputationGraph> initialBest(MetricsHistory history) throws IOException {
+        Optional<EpochMetrics> bestEpoch = history.best();
+        if (resumed == null || bestEpoch.isEmpty()) {
+            return BestModel.none();
+        }
+        Optional<Checkpoints.Loaded> saved = checkpoints.best();
+        if (saved.isPresent() && saved.get().state().epoch() == bestEpoch.get().epoch()) {
+            return BestModel.of(saved.get().network(), bestEpoch.get());
+        }
+        LOG.warn("resume: the best network (epoch {}) is not in {}; the best is tracked from here on",
+                bestEpoch.get().epoch(), checkpoints.dir());
+        return BestModel.none();
+    }
+
+    private void logStart(ComputationGraph net) {
+        if (resumed != null) {
+            LOG.info("Resuming from {} after epoch {}", resumed.path(), resumed.state().epoch());
+        }
+        LOG.info("Training {} ({} parameters) on {} train / {} val samples of {}: {} workers x batch {}, {} epochs, {}",
+                setup.spec().architecture(), net.numParams(), setup.trainSamples(), setup.valSamples(),
+                setup.dataset().path(), workers, config.master().batchSizePerWorker(), config.epochs(),
+                config.master().mode());
+    }
+
+    /** Fits 0-based {@code epoch}, which started at {@code epochStart}; logs the corrupt rows it skipped. */
+    private Trained trainEpoch(SparkEpochs epochs, ComputationGraph net, int epoch, long epochStart) {
+        SkippedRows.Mark skippedBefore = epochs.skipped().mark();
+        double lr = config.optimizer().learningRate(epoch, config.epochs());
+        ComputationGraph trained = epochs.fit(net, epoch, lr);
+        double seconds = budget.secondsSince(epochStart);
+        SortedSet<String> skippedIds = epochs.skipped().idsSince(skippedBefore);
+        if (!skippedIds.isEmpty()) {
+            LOG.warn("Epoch {}: skipped {} corrupt row(s): {}", epoch + 1, skippedIds.size(), skippedIds);
+        }
+        long images = Math.max(0, setup.trainSamples() - skippedIds.size());
+        return new Trained(trained, lr, seconds, images, skippedBefore);
+    }
+
+    /**
+     * Validates when due (and before the time budget ends the run) and returns the epoch's metrics;
+     * its skipped rows count those of training and validation.
+     */
+    private EpochMetrics measureEpoch(SparkEpochs epochs, Trained trained, int number, boolean outOfTime) {
+        SegmentationMetrics val = null;
+        double valSeconds = 0;
+        if (config.validatesAfter(number) || (outOfTime && config.validates())) {
+            long start = budget.now();
+            val = epochs.validate(trained.network(), number);
+            valSeconds = budget.secondsSince(start);
+        }
+        return new EpochMetrics(number, epochs.loss(), trained.learningRate(), trained.images(), trained.seconds(),
+                trained.images() / trained.seconds(), epochs.skipped().countSince(trained.skippedBefore()),
+                val == null ? null : val.meanIoU(), val == null ? null : val.pixelAccuracy(),
+                val == null ? null : val.perClass().stream().map(SegmentationMetrics.ClassMetrics::iou).toList(),
+                valSeconds);
+    }
+
+    /**
+     * Replaces the best-model checkpoint when the epoch improved it, and writes the epoch's
+     * checkpoint when due or when the time budget ends the run.
+     */
+    private void checkpoint(ComputationGraph net, BestModel<ComputationGraph> best, boolean improved,
+                            MetricsHistory history, EarlyStopping stopping, int number, boolean outOfTime)
+            throws IOException {
+        if (checkpoints == null) {
+            return;
+        }
+        Checkpoints.State state = new Checkpoints.State(Checkpoints.FORMAT, number, config.seed(), startedAt,
+                setup.spec(), config.toJson(), history, stopping.validationsWithoutImprovement());
+        if (improved) {
+            checkpoints.writeBest(best.model().orElseThrow(), state);
+        }
+        if (config.checkpointsAfter(number) || outOfTime) {
+            checkpoints.write(net, state);
+        }
+    }
+
+    private void logProgress(EpochMetrics m, EpochMetrics best, double etaSeconds) {
+        String val = m.validated()
+                ? String.format(Locale.ROOT, "  val mIoU %s  pixel acc %s  (best %s @%d)", fmt(m.valMeanIoU()),
+                fmt(m.valPixelAccuracy()), fmt(best == null ? null : best.valMeanIoU()), best == null ? 0 : best.epoch())
+                : "";
+        LOG.info(String.format(Locale.ROOT, "epoch %d/%d  loss %.4f  lr %.3g  %.2f img/s%s%s  ETA %s", m.epoch(),
+                config.epochs(), m.loss(), m.learningRate(), m.imagesPerSecond(), val,
+                m.skippedRows() > 0 ? "  skipped " + m.skippedRows() : "", duration(etaSeconds)));
+    }
+
+    private void logStop(int number, boolean outOfTime, EarlyStopping stopping, BestModel<ComputationGraph> best) {
+        if (outOfTime) {
+            LOG.info("Stopping after epoch {}: another epoch would exceed maxMinutes={} ({} spent)", number,
+                    config.maxMinutes(), duration(budget.elapsedSeconds()));
+        } else {
+            EpochMetrics b = best.metrics().orElseThrow();
+            LOG.info("Early stopping after epoch {}: no val mIoU gain above {} in {} validations (best {} at epoch {})",
+                    number, config.earlyStoppingMinDelta(), stopping.validationsWithoutImprovement(),
+                    fmt(b.valMeanIoU()), b.epoch());
+        }
+    }
+
+    /** Writes the model directory with its provenance and returns what the run did. */
+    private TrainResult finish(ComputationGraph model, MetricsHistory history, Optional<EpochMetrics> best,
+                               boolean stoppedEarly, long skippedRows) throws IOException {
+        EpochMetrics last = history.last().orElseThrow();
+        EpochMetrics modelMetrics = best.orElse(last);
+        String resumedFrom = resumed == null ? null : resumed.path();
+        Provenance provenance = new Provenance(ModelDirectory.FORMAT, ModelDirectory.FORMAT_VERSION,
+                Provenance.SystemInfo.current(spark.version(), hosts()),
+                new Provenance.Training(config.seed(), startedAt, Instant.now().toString(), config.master().mode().name(),
+                        Json.mapper().valueToTree(config.master()), last.epoch(), modelMetrics.epoch(),
+                        modelMetrics.valMeanIoU(), resumedFrom),
+                new Provenance.Data(setup.dataset().path(), DatasetManifest.sha256(setup.manifestJson())));
+        ModelDirectory.write(output.toString(), spark.sparkContext().hadoopConfiguration(), model,
+                new ModelDirectory.Info(setup.spec(), config.toJson(), setup.manifestJson(), history, provenance),
+                config.overwrite());
+        double seconds = budget.elapsedSeconds();
+        LOG.info("Trained {} epoch(s) in {}; model of epoch {} (val mIoU {}) written to {}", budget.epochsFinished(),
+                duration(seconds), modelMetrics.epoch(), fmt(modelMetrics.valMeanIoU()), output);
+        List<WorkerMemory> workerMemory = WorkerMemory.probe(sc);
+        LOG.info("Peak resident memory of the training JVMs (size executor memory + overhead above it): {}",
+                workerMemory.stream().map(WorkerMemory::describe).toList());
+        return new TrainResult(output.toString(), checkpoints == null ? "" : checkpoints.dir().toString(),
+                last.epoch(), budget.epochsFinished(), stoppedEarly, modelMetrics.epoch(), modelMetrics.valMeanIoU(),
+                last, history, skippedRows, seconds, resumedFrom, workerMemory);
+    }
+
+    private List<String> hosts() {
+        TreeSet<String> hosts = new TreeSet<>();
+        for (SparkExecutorInfo e : spark.sparkContext().statusTracker().getExecutorInfos()) {
+            hosts.add(e.host());
+        }
+        return List.copyOf(hosts);
+    }
+
+    private static String fmt(Double v) {
+        return v == null ? "-" : String.format(Locale.ROOT, "%.4f", v);
+    }
+
+    private static String duration(double seconds) {
+        Duration d = Duration.ofSeconds(Math.round(seconds));
+        return String.format(Locale.ROOT, "%02d:%02d:%02d", d.toHours(), d.toMinutesPart(), d.toSecondsPart());
+    }
+}
