@@ -146,6 +146,26 @@ class ScoreFailureTest {
     }
 
     @Test
+    void anOutputOfTheEarlierFormatWithoutMaskFileIsNotResumed(@TempDir Path tmp) throws Exception {
+        Path in = ScoreFixtures.folder(tmp.resolve("in"), 2);
+        Path current = tmp.resolve("current");
+        ScoreConfig config = ScoreConfig.builder().model(model).images(in.toString()).output(current.toString()).build();
+        ScoreJob.run(config, spark);
+        Path earlier = tmp.resolve("earlier");
+        spark.read().parquet(current.toString()).drop(ScoreSchema.MASK_FILE).write().parquet(earlier.toString());
+        Files.copy(current.resolve(ScoreMetadata.FILE_NAME), earlier.resolve(ScoreMetadata.FILE_NAME));
+        Map<String, String> before = ScoreFixtures.snapshot(earlier);
+
+        IOException e = assertThrows(IOException.class, () -> ScoreJob.run(config.toBuilder()
+                .output(earlier.toString()).resume(true).build(), spark));
+        assertTrue(e.getMessage().startsWith("cannot resume file:" + earlier.toRealPath() + ": Column mask_file does not "
+                + "exist in the scoring output; "), e.getMessage());
+        assertTrue(e.getMessage().endsWith("It was written by an earlier version; set overwrite to score it again, or "
+                + "choose another output"), e.getMessage());
+        assertEquals(before, ScoreFixtures.snapshot(earlier), "left as it was");
+    }
+
+    @Test
     void whatAKilledReplaceLeftIsRepairedByTheNextRun(@TempDir Path tmp) throws Exception {
         Path in = ScoreFixtures.folder(tmp.resolve("in"), 3);
         Path out = tmp.resolve("scores");

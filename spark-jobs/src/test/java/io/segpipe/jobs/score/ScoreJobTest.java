@@ -254,9 +254,12 @@ class ScoreJobTest {
     @Test
     void configJsonRoundTripAndValidation() {
         ScoreConfig c = ScoreConfig.builder().model("m").images("hdfs:///in/*.jpg").output("o").masks("k")
-                .classes(ClassTable.camvid()).resume(true).partitions(12)
+                .classes(ClassTable.camvid()).resume(true).partitions(12).lockTimeoutSeconds(30)
                 .inference(InferenceConfig.builder().flip(true).build()).build();
         assertEquals(c, ScoreConfig.fromJson(c.toJson()));
+        assertEquals(600, ScoreConfig.fromJson("{\"model\":\"m\",\"data\":\"d\",\"output\":\"o\"}").lockTimeoutSeconds());
+        assertEquals("lockTimeoutSeconds must be >= 10, found 5",
+                assertThrows(IllegalArgumentException.class, () -> c.toBuilder().lockTimeoutSeconds(5).build()).getMessage());
         ScoreConfig d = ScoreConfig.builder().model("m").data("d").split("test").output("o").build();
         assertEquals(d, ScoreConfig.fromJson(d.toJson()));
         assertNull(ScoreConfig.fromJson("{\"model\":\"m\",\"data\":\"d\",\"output\":\"o\"}").masks());
