@@ -31,8 +31,10 @@ import io.segpipe.prep.schema.ClassTable;
  *                      palette, "class i" names); with {@code data} the dataset's table is used and this must be null
  * @param overwrite     replace an existing output (and masks folder): the run writes staged copies beside them
  *                      and replaces both only when it has completed, so a failed run leaves the previous output
- *                      and masks as they were (default false)
- * @param resume        continue an existing output in place: ids already in it are skipped (default false).
+ *                      and masks as they were; the file system needs room for both versions until then (default
+ *                      false)
+ * @param resume        continue an existing output in place: ids already in it are skipped; its completion marker
+ *                      is removed while the run adds to it and written again when it completes (default false).
  *                      Without overwrite or resume, an existing output is an error
  * @param normalization pixel normalisation; must be the one the model was trained with (default [0, 1] scaling)
  * @param inference     how the model is applied (default whole image, batch 4)
