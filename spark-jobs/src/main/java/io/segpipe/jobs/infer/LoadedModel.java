@@ -13,7 +13,6 @@ import io.segpipe.model.io.ModelFile;
 import io.segpipe.model.io.ModelFileException;
 import io.segpipe.model.predict.Segmenter;
 import io.segpipe.model.spec.SegmentationSpec;
-import io.segpipe.prep.fs.HadoopFiles;
 
 /**
  * A model read on the driver, checked, and kept as the DL4J zip bytes that are broadcast to the
@@ -45,7 +44,7 @@ public record LoadedModel(String path, SegmentationSpec spec, byte[] bytes) {
         FileSystem fs = dir.getFileSystem(conf);
         dir = fs.makeQualified(dir);
         SegmentationSpec spec = ModelDirectory.readInfo(dir.toString(), conf).spec();
-        byte[] bytes = HadoopFiles.readBytes(fs, new Path(dir, ModelDirectory.MODEL));
+        byte[] bytes = ModelDirectory.readModelFile(fs, dir);
         LoadedModel model = new LoadedModel(dir.toString(), spec, bytes);
         model.segmenter(); // fails here, on the driver, for a file that is not a DL4J model
         return model;

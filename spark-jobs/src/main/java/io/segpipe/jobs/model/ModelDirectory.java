@@ -1,25 +1,25 @@
 package io.segpipe.jobs.model;
 
-import java.io.ByteArrayInputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.util.ModelSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.segpipe.model.arch.Architectures;
+import io.segpipe.model.io.ModelFile;
+import io.segpipe.model.io.ModelFileException;
+import io.segpipe.model.io.UnsafeModelException;
 import io.segpipe.model.spec.SegmentationSpec;
-import io.segpipe.prep.Errors;
 import io.segpipe.prep.Json;
 import io.segpipe.prep.fs.AtomicFs;
 import io.segpipe.prep.fs.HadoopFiles;
@@ -30,7 +30,8 @@ import io.segpipe.prep.schema.DatasetManifest;
  * any Hadoop file system:
  *
  * <pre>
- * &lt;dir&gt;/model.zip           DL4J ComputationGraph (ModelSerializer, with updater state)
+ * &lt;dir&gt;/model.zip           DL4J ComputationGraph ({@link ModelFile}: DL4J's format, with updater state)
+ *       model.sha256        SHA-256 of model.zip, in sha256sum's format ({@code sha256sum -c model.sha256} checks it)
  *       spec.json           {@link SegmentationSpec} the network was built from
  *       train-config.json   the training configuration, as JSON
  *       data-manifest.json  the prepared dataset's manifest.json, byte for byte (class table, ignore label, weights)
@@ -45,11 +46,18 @@ import io.segpipe.prep.schema.DatasetManifest;
  * {@code provenance.json} is written last inside it, so it also marks completeness on object
  * stores without atomic rename. Reading validates every file and fails with one message naming
  * the path and the problem.
+ *
+ * <p>A model directory may have been written by someone else. The network is restored by
+ * {@link ModelFile}, which never deserializes a Java object from the file, and only after
+ * {@code model.zip} hashes to the SHA-256 that {@code model.sha256} records (directories written
+ * before that file existed are read with a warning that their model file cannot be verified).
  */
 public final class ModelDirectory {
     public static final String FORMAT = "segpipe-model";
     public static final int FORMAT_VERSION = 1;
     public static final String MODEL = "model.zip";
+    /** The SHA-256 of {@link #MODEL}; absent in directories written before it was recorded. */
+    public static final String MODEL_SHA256 = "model.sha256";
     public static final String SPEC = "spec.json";
     public static final String TRAIN_CONFIG = "train-config.json";
     public static final String DATA_MANIFEST = "data-manifest.json";
@@ -58,8 +66,10 @@ public final class ModelDirectory {
     public static final String CURVES = "curves.png";
     public static final String PROVENANCE = "provenance.json";
     /** Every file a complete model directory holds. */
-    public static final List<String> FILES = List.of(MODEL, SPEC, TRAIN_CONFIG, DATA_MANIFEST, METRICS_JSON,
-            METRICS_CSV, CURVES, PROVENANCE);
+    public static final List<String> FILES = List.of(MODEL, MODEL_SHA256, SPEC, TRAIN_CONFIG, DATA_MANIFEST,
+            METRICS_JSON, METRICS_CSV, CURVES, PROVENANCE);
+    /** Files a directory written before {@link #MODEL_SHA256} existed may lack. */
+    private static final List<String> OPTIONAL = List.of(MODEL_SHA256);
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelDirectory.class);
 
@@ -129,9 +139,11 @@ public final class ModelDirectory {
 
     /** Writes every file of a model directory into the existing directory {@code dir} (provenance last). */
     static void writeContents(FileSystem fs, Path dir, ComputationGraph network, Info info) throws IOException {
+        byte[] model = ModelFile.write(network, true);
         try (var out = fs.create(new Path(dir, MODEL), true)) {
-            ModelSerializer.writeModel(network, out, true);
+            out.write(model);
         }
+        writeString(fs, new Path(dir, MODEL_SHA256), ModelFile.sha256(model) + "  " + MODEL + "\n");
         writeString(fs, new Path(dir, SPEC), info.spec().toJson());
         writeString(fs, new Path(dir, TRAIN_CONFIG), info.trainConfigJson());
         writeString(fs, new Path(dir, DATA_MANIFEST), info.dataManifestJson());
@@ -181,7 +193,7 @@ public final class ModelDirectory {
                     + " (wrong path, or the training did not finish writing it)");
         }
         for (String name : FILES) {
-            if (!fs.exists(new Path(root, name))) {
+            if (!OPTIONAL.contains(name) && !fs.exists(new Path(root, name))) {
                 throw new IOException("incomplete segpipe model directory " + root + ": " + name + " is missing");
             }
         }
@@ -231,15 +243,58 @@ public final class ModelDirectory {
         FileSystem fs = root.getFileSystem(conf);
         root = fs.makeQualified(root);
         Info info = readInfo(fs, root);
-        ComputationGraph net = readNetwork(fs, new Path(root, MODEL), true);
+        byte[] model = readModelFile(fs, root);
+        ComputationGraph net = ModelFile.read(model, true, new Path(root, MODEL).toString());
         requireMatches(net, info.spec(), new Path(root, MODEL));
         return new Loaded(root.toString(), net, info);
     }
 
     /**
-     * Restores a DL4J {@link ComputationGraph} zip from any Hadoop path.
+     * The bytes of the directory's {@code model.zip}, checked against the SHA-256 that
+     * {@code model.sha256} records.
      *
-     * @throws IOException "not a DL4J model: path (reason)" when the file is not a ComputationGraph zip
+     * @throws UnsafeModelException when the file does not hash to the recorded value
+     * @throws IOException          when the file is missing or {@code model.sha256} is malformed
+     */
+    public static byte[] readModelFile(FileSystem fs, Path root) throws IOException {
+        Path zip = new Path(root, MODEL);
+        byte[] bytes;
+        try {
+            bytes = HadoopFiles.readBytes(fs, zip);
+        } catch (FileNotFoundException e) {
+            throw new FileNotFoundException("no model file at " + zip);
+        }
+        Optional<String> recorded = recordedSha256(fs, root);
+        if (recorded.isPresent()) {
+            ModelFile.requireSha256(bytes, recorded.get(), zip.toString());
+        } else {
+            LOG.warn("{} has no {} (written by an earlier segpipe): its model file cannot be verified", root,
+                    MODEL_SHA256);
+        }
+        return bytes;
+    }
+
+    /** The SHA-256 that {@code model.sha256} records, or empty for a directory written before it existed. */
+    public static Optional<String> recordedSha256(FileSystem fs, Path root) throws IOException {
+        Path file = new Path(root, MODEL_SHA256);
+        String line;
+        try {
+            line = HadoopFiles.readString(fs, file).trim();
+        } catch (FileNotFoundException e) {
+            return Optional.empty();
+        }
+        String hash = line.split("\\s+", 2)[0];
+        if (!hash.matches("[0-9a-fA-F]{64}")) {
+            throw new IOException(file + " does not hold a SHA-256 (64 hex digits) of " + MODEL + ": \"" + line + "\"");
+        }
+        return Optional.of(hash.toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /**
+     * Restores a network written by {@link ModelFile} (a checkpoint's) from any Hadoop path.
+     *
+     * @throws ModelFileException naming the path when the file is not a ComputationGraph zip;
+     *     {@link UnsafeModelException} when it holds something that could run code
      */
     public static ComputationGraph readNetwork(FileSystem fs, Path zip, boolean loadUpdater) throws IOException {
         byte[] bytes;
@@ -248,11 +303,7 @@ public final class ModelDirectory {
         } catch (FileNotFoundException e) {
             throw new FileNotFoundException("no model file at " + zip);
         }
-        try (InputStream in = new ByteArrayInputStream(bytes)) {
-            return ModelSerializer.restoreComputationGraph(in, loadUpdater);
-        } catch (Exception | LinkageError e) {
-            throw new IOException("not a DL4J model: " + zip + " (" + Errors.rootCauseMessage(e) + ")", e);
-        }
+        return ModelFile.read(bytes, loadUpdater, zip.toString());
     }
 
     /** Fails when {@code net} was not built from {@code spec}: vertex names and parameter count must agree. */

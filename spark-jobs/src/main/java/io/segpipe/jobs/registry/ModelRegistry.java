@@ -24,6 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.segpipe.jobs.model.ModelDirectory;
+import io.segpipe.model.io.ModelFile;
+import io.segpipe.model.io.UnsafeModelException;
 import io.segpipe.prep.Json;
 import io.segpipe.prep.fs.AtomicFs;
 
@@ -240,8 +242,9 @@ public final class ModelRegistry {
         lock.verifyHeld();
         Path staged = fs.makeQualified(stagedModelDir);
         ModelDirectory.readInfo(staged.toString(), fs.getConf());
+        String modelSha256 = ModelFile.sha256(ModelDirectory.readModelFile(fs, staged));
         int number = latestVersion().orElse(0) + 1;
-        VersionInfo info = new VersionInfo(number, lock.runId(), LockInfo.iso(Instant.now()), details);
+        VersionInfo info = new VersionInfo(number, lock.runId(), LockInfo.iso(Instant.now()), modelSha256, details);
         AtomicFs.writeString(fs, new Path(staged, VERSION_INFO), info.toJson(), false);
         Path target = new Path(versionPath(number));
         fs.mkdirs(target.getParent());
@@ -249,6 +252,29 @@ public final class ModelRegistry {
         AtomicFs.publishDirectory(fs, staged, target, false);
         LOG.info("Registered {} in {}", info.name(), root);
         return info;
+    }
+
+    /**
+     * The directory of registered {@code version}, after checking that its model file is the one
+     * registered: the SHA-256 that {@value #VERSION_INFO} recorded at registration must equal the
+     * one the model directory records (which {@link ModelDirectory} checks against the file when it
+     * loads it), so a version whose files were replaced after registration is refused.
+     *
+     * @throws IOException naming the version when it is not registered or its model was replaced
+     */
+    public String verifiedVersionPath(int version) throws IOException {
+        VersionInfo info = version(version).orElseThrow(() -> new FileNotFoundException("registry " + root
+                + " has no version " + versionName(version)));
+        Path dir = new Path(versionPath(version));
+        if (info.modelSha256() != null) {
+            String recorded = ModelDirectory.recordedSha256(fs, dir).orElse(null);
+            if (!info.modelSha256().equals(recorded)) {
+                throw new UnsafeModelException("registry " + root + " version " + versionName(version)
+                        + ": its model directory records SHA-256 " + recorded + " but the version was registered with "
+                        + info.modelSha256() + "; its files were replaced after registration, refusing to use it");
+            }
+        }
+        return dir.toString();
     }
 
     /** The highest registered version number, if any. */

@@ -10,12 +10,14 @@ import io.segpipe.prep.Json;
 /**
  * {@code version.json} inside a registered version directory, beside the model directory files.
  *
- * @param version   the version number (directory {@code versions/v%06d})
- * @param runId     the run that trained and registered it
- * @param createdAt ISO-8601 UTC time of registration
- * @param details   what it was trained on and how it scored
+ * @param version     the version number (directory {@code versions/v%06d})
+ * @param runId       the run that trained and registered it
+ * @param createdAt   ISO-8601 UTC time of registration
+ * @param modelSha256 SHA-256 of the version's {@code model.zip} at registration; null in versions
+ *                    registered before it was recorded
+ * @param details     what it was trained on and how it scored
  */
-public record VersionInfo(int version, String runId, String createdAt, Details details) {
+public record VersionInfo(int version, String runId, String createdAt, String modelSha256, Details details) {
 
     public VersionInfo {
         Checks.atLeast("version", version, 1);

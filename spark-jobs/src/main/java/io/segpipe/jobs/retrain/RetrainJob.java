@@ -132,7 +132,7 @@ public final class RetrainJob {
             requireSplit(manifest, config.evalSplit(), "evalSplit");
             Optional<ProductionPointer> production = registry.production();
             championVersion = production.map(ProductionPointer::version).orElse(null);
-            String championPath = production.map(p -> registry.versionPath(p.version())).orElse(null);
+            String championPath = championVersion == null ? null : registry.verifiedVersionPath(championVersion);
             boolean warm = config.warmStart() && championPath != null;
             warmStartFrom = warm ? championVersion : null;
             seconds.put("open", secondsSince(t));

@@ -133,6 +133,12 @@ class EvalJobTest {
         Path dir = Path.of(EvalFixtures.tinyModel(tmp.resolve("bogus"), EvalFixtures.tinySpec(4, 3)));
         Files.write(dir.resolve(io.segpipe.jobs.model.ModelDirectory.MODEL), TinyDatasets.noisyRgbPng(8, 8, 1));
         Files.deleteIfExists(dir.resolve("." + io.segpipe.jobs.model.ModelDirectory.MODEL + ".crc")); // Hadoop's local checksum
+        IOException changed = assertThrows(IOException.class,
+                () -> EvalJob.run(config(tmp.resolve("o")).model(dir.toString()).build(), spark));
+        assertTrue(changed.getMessage().contains("model.zip was changed after it was written"), changed.getMessage());
+        // Without the recorded hash (a directory of an earlier segpipe) the file itself is judged.
+        Files.delete(dir.resolve(io.segpipe.jobs.model.ModelDirectory.MODEL_SHA256));
+        Files.deleteIfExists(dir.resolve("." + io.segpipe.jobs.model.ModelDirectory.MODEL_SHA256 + ".crc"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> EvalJob.run(config(tmp.resolve("o")).model(dir.toString()).build(), spark));
         assertTrue(e.getMessage().contains("model.zip") && e.getMessage().contains("is not a DL4J model"), e.getMessage());
@@ -160,8 +166,12 @@ class EvalJobTest {
                 functions.lit(truncated)).otherwise(functions.col(ShardSchema.IMAGE)));
         Path copy = tmp.resolve("damaged");
         damaged.write().partitionBy(ShardSchema.SPLIT).parquet(copy.resolve(DatasetManifest.DATA_DIR).toString());
-        Files.copy(Path.of(java.net.URI.create(ds.path())).resolve(DatasetManifest.FILE_NAME),
-                copy.resolve(DatasetManifest.FILE_NAME));
+        // Spark named the rewritten shards itself: the copy's manifest lists none (as one written
+        // before manifests listed their shards), so its completeness is not checked.
+        var manifest = (com.fasterxml.jackson.databind.node.ObjectNode) io.segpipe.prep.Json.mapper().readTree(
+                Path.of(java.net.URI.create(ds.path())).resolve(DatasetManifest.FILE_NAME).toFile());
+        manifest.remove("shards");
+        Files.writeString(copy.resolve(DatasetManifest.FILE_NAME), manifest.toString());
 
         EvalResult r = EvalJob.run(config(tmp.resolve("o")).data(copy.toString()).build(), spark);
         assertEquals(11, r.images());

@@ -128,9 +128,13 @@ class ModelDirectoryTest {
         ModelDirectory.write(dir.toString(), conf, net, info(spec), false);
         Files.write(dir.resolve(ModelDirectory.MODEL), "PK not really a zip".getBytes());
         Files.deleteIfExists(dir.resolve(".model.zip.crc")); // the local FS checksum would catch the edit first
+        IOException changed = assertThrows(IOException.class, () -> ModelDirectory.read(dir.toString(), conf));
+        assertTrue(changed.getMessage().contains(ModelDirectory.MODEL + " was changed after it was written: its SHA-256 is "),
+                changed.getMessage());
+        Files.delete(dir.resolve(ModelDirectory.MODEL_SHA256)); // as in a directory of an earlier segpipe
+        Files.deleteIfExists(dir.resolve("." + ModelDirectory.MODEL_SHA256 + ".crc"));
         IOException notZip = assertThrows(IOException.class, () -> ModelDirectory.read(dir.toString(), conf));
-        assertTrue(notZip.getMessage().startsWith("not a DL4J model: "), notZip.getMessage());
-        assertTrue(notZip.getMessage().contains(ModelDirectory.MODEL), notZip.getMessage());
+        assertTrue(notZip.getMessage().contains(ModelDirectory.MODEL + " is not a DL4J model file"), notZip.getMessage());
 
         Path other = tmp.resolve("other");
         SegmentationSpec five = TinySpecs.of(Architecture.UNET, 5);

@@ -102,6 +102,31 @@ class RegistryTest {
     }
 
     @Test
+    void aVersionRecordsItsModelHashAndAReplacedModelIsRefused() throws IOException {
+        VersionInfo v1;
+        try (RegistryLock lock = registry.lock("run1", SETTINGS)) {
+            v1 = stageAndRegister(registry, lock, 0.5);
+        }
+        Path dir = root.resolve("versions/v000001");
+        assertEquals(Hashes.sha256Hex(Files.readAllBytes(dir.resolve(ModelDirectory.MODEL))), v1.modelSha256());
+        assertEquals(v1, registry.version(1).orElseThrow(), "recorded in version.json");
+        assertEquals(registry.versionPath(1), registry.verifiedVersionPath(1));
+
+        // Someone replaces the model and its hash file consistently: the directory alone cannot tell,
+        // the registration record can.
+        byte[] other = Files.readAllBytes(dir.resolve(ModelDirectory.MODEL));
+        other[other.length / 2] ^= 1;
+        Files.write(dir.resolve(ModelDirectory.MODEL), other);
+        Files.writeString(dir.resolve(ModelDirectory.MODEL_SHA256), Hashes.sha256Hex(other) + "  model.zip\n");
+        Files.delete(dir.resolve(".model.zip.crc")); // Hadoop's local checksums would give the edit away first
+        Files.delete(dir.resolve(".model.sha256.crc"));
+        IOException e = assertThrows(IOException.class, () -> registry.verifiedVersionPath(1));
+        assertTrue(e.getMessage().contains("version v000001") && e.getMessage().contains(v1.modelSha256())
+                && e.getMessage().contains("replaced after registration"), e.getMessage());
+        assertThrows(IOException.class, () -> registry.verifiedVersionPath(2), "an unregistered version");
+    }
+
+    @Test
     void promotionMovesThePointerAndRemembersThePreviousVersion() throws IOException {
         try (RegistryLock lock = registry.lock("run1", SETTINGS)) {
             stageAndRegister(registry, lock, 0.5);
