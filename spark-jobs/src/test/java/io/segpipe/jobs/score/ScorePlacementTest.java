@@ -128,6 +128,17 @@ class ScorePlacementTest {
     }
 
     @Test
+    void aFileSystemRootIsRefused() {
+        Map<String, String> before = ScoreFixtures.snapshot(root);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ScoreJob.run(
+                images(in.toString()).output(root.resolve("o3/scores").toString()).masks("/").overwrite(true).build(),
+                spark));
+        assertEquals("masks file:/ is the root of its file system; choose a folder below it (overwrite replaces the "
+                + "whole masks)", e.getMessage());
+        assertEquals(before, ScoreFixtures.snapshot(root));
+    }
+
+    @Test
     void aPathThroughASymbolicLinkIsComparedAsTheFolderItLeadsTo() throws IOException {
         Path link = Files.createSymbolicLink(root.resolve("work/link"), in);
         try {
