@@ -248,4 +248,30 @@ public final class AtomicFs {
                     + (fs.exists(dst) ? " (destination exists)" : "") + (fs.exists(src) ? "" : " (source missing)"));
         }
     }
+
+    /**
+     * Deletes the temporary siblings of {@code target} ({@link #tempSibling}, e.g. a staged
+     * directory) that writes killed before they published left behind. Only for a caller that knows
+     * no write of {@code target} is in progress, because it holds the target's lock.
+     *
+     * @return how many were deleted
+     */
+    public static int deleteTemporaries(FileSystem fs, Path target) throws IOException {
+        Path parent = target.getParent();
+        if (parent == null || !fs.exists(parent)) {
+            return 0;
+        }
+        String prefix = "." + target.getName() + TMP;
+        int deleted = 0;
+        for (FileStatus s : fs.listStatus(parent)) {
+            if (s.getPath().getName().startsWith(prefix)) {
+                if (!fs.delete(s.getPath(), true)) {
+                    throw new IOException("cannot delete " + s.getPath() + ", left by an unfinished write of " + target);
+                }
+                LOG.warn("Deleted {}, left by an unfinished write of {}", s.getPath(), target);
+                deleted++;
+            }
+        }
+        return deleted;
+    }
 }

@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.util.Iterator;
 import java.util.List;
 
+import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Row;
@@ -33,7 +34,7 @@ import io.segpipe.prep.schema.ClassTable;
  * shipped with every task): decode each image from its bytes or its file (a corrupt image, or one
  * with another channel count than the model's, is listed as bad), predict ({@link PartitionInference}
  * with confidences) and write one Parquet file ({@link PartWriter}) and, optionally, one mask per
- * image ({@link MaskWriter}).
+ * image ({@link MaskWriter}), whose name the image's row records.
  */
 final class PartitionScorer implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -51,8 +52,8 @@ final class PartitionScorer implements Serializable {
     private final int maxBadListed;
 
     /**
-     * @param output the output directory
-     * @param masks  the masks folder, or null
+     * @param output the directory the part files go to (the output itself, or its staged copy)
+     * @param masks  the folder the masks go to (the masks folder, or its staged copy), or null
      * @param runId  names this run's files ({@link PartWriter#newRunId()})
      */
     PartitionScorer(ModelBroadcast model, ScoreConfig config, ClassTable classes, SerializableHadoopConf conf,
@@ -81,10 +82,8 @@ final class PartitionScorer implements Serializable {
             PartitionInference<TensorSample> loop = PartitionInference.ofSamples(
                     new Predictor(lease.segmenter(), inference), true);
             loop.run(Decoding.skippingBad(rows, row -> decode(row, summary)), (image, prediction) -> {
-                part.write(image.id(), prediction);
-                if (maskWriter != null) {
-                    maskWriter.write(image.id(), prediction);
-                }
+                String maskFile = maskWriter == null ? null : maskWriter.write(image.id(), prediction);
+                part.write(image.id(), maskFile, prediction);
             });
             summary.scored = loop.images();
             summary.inferenceNanos = loop.inferenceNanos();
@@ -121,6 +120,11 @@ final class PartitionScorer implements Serializable {
     private byte[] read(String path) throws IOException {
         Path p = new Path(path);
         FileSystem fs = p.getFileSystem(conf.get());
+        // Images are the user's files, without Hadoop's local checksum files; and the checksum file
+        // system cannot open a name with a colon (10:00:01.png): it parses ".<name>.crc" as a path.
+        if (fs instanceof ChecksumFileSystem checked) {
+            fs = checked.getRawFileSystem();
+        }
         try (InputStream in = fs.open(p)) {
             return in.readAllBytes();
         }
