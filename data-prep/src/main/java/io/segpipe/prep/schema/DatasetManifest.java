@@ -77,6 +77,27 @@ public record DatasetManifest(String format, int schemaVersion, String createdAt
         return Hashes.sha256Hex(manifestJson);
     }
 
+    /**
+     * The number of samples of {@code split}, which must exist and hold at least one: the check
+     * every job makes before it reads a split.
+     *
+     * @param field   the option that named the split, for the message (e.g. {@code trainSplit})
+     * @param dataset where the dataset is, for the message
+     * @throws IllegalArgumentException naming the option, the split and the splits there are
+     */
+    public long requireSamples(String field, String split, String dataset) {
+        SplitStats stats = splits.get(split);
+        if (stats == null) {
+            throw new IllegalArgumentException(field + " " + split + ": dataset at " + dataset + " has no split " + split
+                    + "; it has " + splits.keySet());
+        }
+        if (stats.samples() == 0) {
+            throw new IllegalArgumentException("empty input: " + field + " " + split + " of dataset " + dataset
+                    + " has no samples");
+        }
+        return stats.samples();
+    }
+
     /** Writes {@code dir/manifest.json} atomically. */
     public void write(FileSystem fs, Path dir, boolean overwrite) throws IOException {
         AtomicFs.writeString(fs, new Path(dir, FILE_NAME), Json.write(this), overwrite);

@@ -29,7 +29,6 @@ import io.segpipe.prep.fs.AtomicFs;
 import io.segpipe.prep.reader.PreppedDataset;
 import io.segpipe.prep.schema.ClassTable;
 import io.segpipe.prep.schema.ShardSchema;
-import io.segpipe.prep.schema.SplitStats;
 
 /**
  * Evaluates a model on one split of a prepared dataset, distributed: the model is broadcast once;
@@ -79,11 +78,7 @@ public final class EvalJob {
         ClassTable classes = dataset.manifest().classTable();
         InputChecks.requireSameClassCount(model, dataset);
         Dataset<Row> rows = dataset.rows(config.split());
-        SplitStats stats = dataset.manifest().splits().get(config.split());
-        if (stats == null || stats.samples() == 0) {
-            throw new IllegalArgumentException("empty input: split " + config.split() + " of dataset " + dataset.path()
-                    + " has no samples");
-        }
+        dataset.manifest().requireSamples("split", config.split(), dataset.path());
         InputChecks.requireChannels(rows, spec, dataset.path() + " split " + config.split());
         List<String> exampleIds = config.examples() == 0 ? List.of()
                 : rows.select(ShardSchema.ID).orderBy(ShardSchema.ID).limit(config.examples()).as(

@@ -129,7 +129,7 @@ public final class RetrainJob {
             DatasetManifest manifest = dataset.manifest();
             datasetSamples = manifest.samples();
             datasetSha = manifestSha256(dataset.path(), spark.sparkContext().hadoopConfiguration());
-            requireSplit(manifest, config.evalSplit(), "evalSplit");
+            manifest.requireSamples("evalSplit", config.evalSplit(), dataset.path());
             Optional<ProductionPointer> production = registry.production();
             championVersion = production.map(ProductionPointer::version).orElse(null);
             String championPath = championVersion == null ? null : registry.verifiedVersionPath(championVersion);
@@ -211,13 +211,6 @@ public final class RetrainJob {
                     warmStartFrom, championVersion, challengerVersion, productionAfter, championMetrics,
                     challengerMetrics, timings, registry.reportsDir(lock.runId()).toString(),
                     lock.brokenStaleLock().orElse(null), error);
-        }
-    }
-
-    private static void requireSplit(DatasetManifest manifest, String split, String field) {
-        if (!manifest.splits().containsKey(split) || manifest.splits().get(split).samples() == 0) {
-            throw new IllegalArgumentException(field + " " + split + ": the dataset has no samples in it; its splits are "
-                    + manifest.splits().keySet());
         }
     }
 

@@ -17,7 +17,6 @@ import io.segpipe.prep.fs.PathOverlap;
 import io.segpipe.prep.reader.PreppedDataset;
 import io.segpipe.prep.schema.ClassTable;
 import io.segpipe.prep.schema.ShardSchema;
-import io.segpipe.prep.schema.SplitStats;
 
 /**
  * A prepared dataset, one split or all of it, as scoring input: the rows carry the stored image
@@ -26,8 +25,6 @@ import io.segpipe.prep.schema.SplitStats;
  */
 record PreparedInput(ClassTable classes, Dataset<Row> rows, long images, int partitions,
                      List<PathOverlap.Place> sources) implements ScoreInput {
-
-    private static final SplitStats NO_SAMPLES = SplitStats.of(0, 0, 0, new long[0], new long[0]);
 
     /**
      * @throws IOException              when the dataset is missing or unreadable
@@ -39,7 +36,7 @@ record PreparedInput(ClassTable classes, Dataset<Row> rows, long images, int par
         InputChecks.requireSameClassCount(model, dataset);
         Dataset<Row> shardRows = config.split() == null ? dataset.rows() : dataset.rows(config.split());
         long images = config.split() == null ? dataset.manifest().samples()
-                : dataset.manifest().splits().getOrDefault(config.split(), NO_SAMPLES).samples();
+                : dataset.manifest().requireSamples("split", config.split(), dataset.path());
         if (images == 0) {
             throw new IllegalArgumentException("empty input: " + config.describeInput() + " has no samples");
         }

@@ -2,19 +2,18 @@ package io.segpipe.jobs.train;
 
 import java.io.File;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.segpipe.jobs.infer.InputChecks;
 import io.segpipe.jobs.model.ModelDirectory;
 import io.segpipe.model.backend.Nd4jBackend;
 import io.segpipe.model.spec.SegmentationSpec;
@@ -23,7 +22,6 @@ import io.segpipe.prep.reader.PreppedDataset;
 import io.segpipe.prep.schema.ClassTable;
 import io.segpipe.prep.schema.DatasetManifest;
 import io.segpipe.prep.schema.ShardSchema;
-import io.segpipe.prep.schema.SplitStats;
 import io.segpipe.prep.fs.HadoopFiles;
 
 /**
@@ -136,13 +134,9 @@ public final class TrainJob {
         DatasetManifest manifest = dataset.manifest();
         ClassTable classes = manifest.classTable();
         SegmentationSpec spec = config.model();
-        if (classes.numClasses() != spec.numClasses()) {
-            throw new IllegalArgumentException("class count mismatch: model.numClasses is " + spec.numClasses()
-                    + " but dataset " + dataset.path() + " has " + classes.numClasses() + " classes "
-                    + java.util.Arrays.toString(classes.names()));
-        }
-        long trainSamples = requireSamples(manifest, config.trainSplit(), dataset.path(), "trainSplit");
-        long valSamples = config.validates() ? requireSamples(manifest, config.valSplit(), dataset.path(), "valSplit") : 0;
+        InputChecks.requireSameClassCount(spec, "the model (model.numClasses)", classes, "dataset " + dataset.path());
+        long trainSamples = manifest.requireSamples("trainSplit", config.trainSplit(), dataset.path());
+        long valSamples = config.validates() ? manifest.requireSamples("valSplit", config.valSplit(), dataset.path()) : 0;
 
         int datasetIgnore = classes.ignore().orElse(-1);
         int specIgnore = spec.loss().ignoreLabel();
@@ -160,23 +154,14 @@ public final class TrainJob {
         };
         spec = spec.toBuilder().loss(new SegmentationSpec.LossSpec(weights, ignore, spec.loss().diceWeight())).build();
 
-        String manifestJson = readString(dataset.path(), DatasetManifest.FILE_NAME,
-                spark.sparkContext().hadoopConfiguration());
-        requireChannels(dataset, config, spec);
+        Path manifestFile = new Path(dataset.path(), DatasetManifest.FILE_NAME);
+        String manifestJson = HadoopFiles.readString(
+                manifestFile.getFileSystem(spark.sparkContext().hadoopConfiguration()), manifestFile);
+        List<String> splits = config.validates() ? List.of(config.trainSplit(), config.valSplit())
+                : List.of(config.trainSplit());
+        InputChecks.requireChannels(dataset.rows().where(functions.col(ShardSchema.SPLIT).isin(splits.toArray())), spec,
+                "dataset " + dataset.path() + " in " + splits);
         return new TrainSetup(spec, classes, dataset, manifestJson, trainSamples, valSamples);
-    }
-
-    private static long requireSamples(DatasetManifest manifest, String split, String path, String field) {
-        SplitStats stats = manifest.splits().get(split);
-        if (stats == null) {
-            throw new IllegalArgumentException(field + " " + split + ": dataset " + path + " has no such split; it has "
-                    + manifest.splits().keySet());
-        }
-        if (stats.samples() == 0) {
-            throw new IllegalArgumentException("empty input: " + field + " " + split + " of dataset " + path
-                    + " has no samples");
-        }
-        return stats.samples();
     }
 
     private static double[] toArray(List<Double> weights, String name, SegmentationSpec spec) {
@@ -187,24 +172,4 @@ public final class TrainJob {
         return weights.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
-    /** One small job over an int column: every image must have the model's channel count. */
-    private static void requireChannels(PreppedDataset dataset, TrainConfig config, SegmentationSpec spec) {
-        List<String> splits = new ArrayList<>(List.of(config.trainSplit()));
-        if (config.validates()) {
-            splits.add(config.valSplit());
-        }
-        List<Row> found = dataset.rows().where(functions.col(ShardSchema.SPLIT).isin(splits.toArray()))
-                .groupBy(ShardSchema.CHANNELS).count().collectAsList();
-        for (Row r : found) {
-            if (r.getInt(0) != spec.inputChannels()) {
-                throw new IllegalArgumentException("dataset " + dataset.path() + " holds " + r.getLong(1) + " image(s) with "
-                        + r.getInt(0) + " channel(s) in " + splits + " but model.inputChannels is " + spec.inputChannels());
-            }
-        }
-    }
-
-    static String readString(String dir, String name, Configuration conf) throws IOException {
-        Path file = new Path(dir, name);
-        return HadoopFiles.readString(file.getFileSystem(conf), file);
-    }
 }
