@@ -1,5 +1,7 @@
 package io.segpipe.model.crf;
 
+import java.util.Arrays;
+
 /**
  * One Gaussian kernel of the CRF's pairwise potential, passing mean-field messages through a
  * {@link PermutohedralLattice}: for marginals Q (K per pixel) it adds to each pixel's energy
@@ -23,7 +25,7 @@ final class GaussianMessages {
         this.lattice = PermutohedralLattice.of(features, pixels, dimensions);
         this.weight = (float) weight;
         float[] total = new float[pixels];
-        java.util.Arrays.fill(total, 1f);
+        Arrays.fill(total, 1f);
         total = lattice.filter(total, 1);
         for (int i = 0; i < pixels; i++) {
             // never 0: the total includes the pixel's own weight, which is > 0

@@ -1,5 +1,6 @@
 package io.segpipe.model.crf;
 
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -34,6 +35,9 @@ import java.util.Objects;
  * its own working memory, so one instance may be used from several threads at once.
  */
 public final class PermutohedralLattice {
+    /** Largest feature magnitude: lattice coordinates (about 5 per feature unit) then stay far inside an int. */
+    public static final float MAX_FEATURE = 1e7f;
+
     private final int points;
     private final int d;
     private final int latticePoints;
@@ -92,7 +96,7 @@ public final class PermutohedralLattice {
      * ({@code features[p · dimensions + k]}), already divided by the kernel's standard deviations.
      *
      * @throws IllegalArgumentException for a size mismatch, fewer than 1 or more than 16 dimensions,
-     *                                  or a feature that is not finite
+     *                                  or a feature that is not finite or beyond ±{@value #MAX_FEATURE}
      */
     public static PermutohedralLattice of(float[] features, int points, int dimensions) {
         Objects.requireNonNull(features, "features");
@@ -104,9 +108,9 @@ public final class PermutohedralLattice {
                     + points + " x " + dimensions);
         }
         for (int i = 0; i < features.length; i++) {
-            if (!Float.isFinite(features[i])) {
+            if (!(Math.abs(features[i]) <= MAX_FEATURE)) {
                 throw new IllegalArgumentException("feature " + (i % dimensions) + " of point " + (i / dimensions)
-                        + " must be finite, found " + features[i]);
+                        + " must be finite and within ±" + MAX_FEATURE + ", found " + features[i]);
             }
         }
         return new PermutohedralLattice(features, points, dimensions);
@@ -255,7 +259,7 @@ public final class PermutohedralLattice {
 
     /** {@code below[ρ]}: the coordinates of point p whose rank is less than ρ, as bits, for ρ in [0, d+1]. */
     private void rankMasks(byte[] ranks, int p, int[] below) {
-        java.util.Arrays.fill(below, 0);
+        Arrays.fill(below, 0);
         for (int axis = 0; axis <= d; axis++) {
             for (int rho = ranks[p * (d + 1) + axis] + 1; rho <= d + 1; rho++) {
                 below[rho] |= 1 << axis;
@@ -417,7 +421,7 @@ public final class PermutohedralLattice {
     /** Barycentric weights of the point with respect to the simplex's vertices 0..d (Adams et al., section 3.1). */
     private void barycentric(double[] elevated, int[] remainder0, int[] rank, double[] barycentric) {
         int vertices = d + 1;
-        java.util.Arrays.fill(barycentric, 0);
+        Arrays.fill(barycentric, 0);
         for (int i = 0; i < vertices; i++) {
             double v = (elevated[i] - remainder0[i]) / vertices;
             barycentric[d - rank[i]] += v;

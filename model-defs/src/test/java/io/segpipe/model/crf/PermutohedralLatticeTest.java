@@ -127,7 +127,7 @@ class PermutohedralLatticeTest {
         assertEquals("features hold 10 values, expected points x dimensions = 4 x 2", e.getMessage());
         float[] features = {0, 0, 1, Float.NaN};
         e = assertThrows(IllegalArgumentException.class, () -> PermutohedralLattice.of(features, 2, 2));
-        assertEquals("feature 1 of point 1 must be finite, found NaN", e.getMessage());
+        assertEquals("feature 1 of point 1 must be finite and within ±1.0E7, found NaN", e.getMessage());
         PermutohedralLattice lattice = PermutohedralLattice.of(new float[] {0, 0, 1, 1}, 2, 2);
         e = assertThrows(IllegalArgumentException.class, () -> lattice.filter(new float[5], 2));
         assertEquals("values hold 5 floats, expected points x channels = 2 x 2", e.getMessage());
