@@ -1,8 +1,11 @@
 package io.segpipe.jobs.cli;
 
+import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 
 import io.segpipe.prep.Json;
@@ -32,6 +35,15 @@ abstract class SparkJobCommand<C, R> implements Callable<Integer> {
         return config;
     }
 
+    /**
+     * The configuration as the job will run it, for {@code --print-config}: values the job takes
+     * from its model when the configuration leaves them unset are filled in, with a note on
+     * {@code notes} per value saying where it comes from. Default: the configuration as bound.
+     */
+    C effective(C config, Configuration hadoop, PrintWriter notes) throws IOException {
+        return config;
+    }
+
     abstract R run(C config, SparkSession spark) throws Exception;
 
     abstract void print(R result);
@@ -43,7 +55,9 @@ abstract class SparkJobCommand<C, R> implements Callable<Integer> {
     public final Integer call() throws Exception {
         C config = adjust(job.load(configType()));
         if (job.printConfig) {
-            System.out.println(Json.write(config));
+            PrintWriter notes = new PrintWriter(System.err, true);
+            System.out.println(Json.write(effective(config, new Configuration(), notes)));
+            notes.flush();
             return 0;
         }
         SparkSession spark = SparkSessions.start(appName(), job.master);

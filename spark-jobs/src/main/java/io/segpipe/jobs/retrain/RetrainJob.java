@@ -148,13 +148,13 @@ public final class RetrainJob {
 
             Path reports = registry.reportsDir(lock.runId());
             t = System.nanoTime();
-            EvalResult challenger = evaluate(modelDir.toString(), dataset.path(), new Path(reports, "challenger"), train);
+            EvalResult challenger = evaluate(modelDir.toString(), dataset.path(), new Path(reports, "challenger"));
             challengerMetrics = Metric.all(challenger.metrics());
             seconds.put("evalChallenger", secondsSince(t));
             Double championScore = null;
             if (championPath != null) {
                 t = System.nanoTime();
-                EvalResult champion = evaluate(championPath, dataset.path(), new Path(reports, "champion"), train);
+                EvalResult champion = evaluate(championPath, dataset.path(), new Path(reports, "champion"));
                 championMetrics = Metric.all(champion.metrics());
                 championScore = config.metric().of(champion.metrics());
                 seconds.put("evalChampion", secondsSince(t));
@@ -184,10 +184,10 @@ public final class RetrainJob {
                     productionAfter, challengerScore, championScore, file.toString(), record);
         }
 
-        private EvalResult evaluate(String model, String data, Path output, TrainConfig train) throws IOException {
+        private EvalResult evaluate(String model, String data, Path output) throws IOException {
+            // No normalisation or input scale: each model is evaluated as its own training recorded.
             return EvalJob.run(EvalConfig.builder().model(model).data(data).split(config.evalSplit())
-                    .output(output.toString()).overwrite(true).normalization(train.normalization())
-                    .inference(config.inference()).examples(0).build(), spark);
+                    .output(output.toString()).overwrite(true).inference(config.inference()).examples(0).build(), spark);
         }
 
         private void recordFailure(Exception e) {

@@ -12,10 +12,10 @@ import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.segpipe.jobs.infer.JobModel;
 import io.segpipe.jobs.infer.LoadedModel;
 import io.segpipe.jobs.infer.ModelBroadcast;
 import io.segpipe.jobs.infer.Predictor;
-import io.segpipe.model.backend.Nd4jBackend;
 import io.segpipe.prep.fs.SerializableHadoopConf;
 
 /**
@@ -54,8 +54,10 @@ public final class ScoreJob {
     public static ScoreResult run(ScoreConfig config, SparkSession spark) throws IOException {
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         ScoreOutput output = ScoreOutput.of(config, hadoop);
-        Nd4jBackend.init();
-        LoadedModel model = LoadedModel.read(config.model(), hadoop);
+        JobModel opened = JobModel.open(config.model(), config.normalization(), config.inputScale(), config.inference(),
+                hadoop);
+        LoadedModel model = opened.model();
+        config = config.withSettings(opened.settings());
         Predictor.tileSize(model.spec(), config.inference());
         ScoreInput input = ScoreInput.open(config, model, spark);
         ResumePlan plan = ResumePlan.of(config, input, output, model, spark);
@@ -63,7 +65,7 @@ public final class ScoreJob {
             output.startFresh(config.overwrite(), hadoop);
         }
         output.writeMetadata(new ScoreMetadata(ScoreMetadata.FORMAT, model.path(), model.spec().numClasses(),
-                input.classes(), Instant.now().toString()));
+                input.classes(), Instant.now().toString(), opened.source().registry(), opened.source().version()));
 
         long start = System.nanoTime();
         JavaRDD<Row> rows = plan.rows().javaRDD();
