@@ -10,7 +10,9 @@ import org.apache.spark.sql.SparkSession;
 
 import io.segpipe.prep.Json;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * What every Spark job command does: bind its configuration (file + overrides) to the job's
@@ -23,6 +25,9 @@ import picocli.CommandLine.Option;
 abstract class SparkJobCommand<C, R> implements Callable<Integer> {
     @Mixin
     JobOptions job;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--result", paramLabel = "FILE", description = "Also write the job's full result as JSON to FILE.")
     Path resultJson;
@@ -55,8 +60,10 @@ abstract class SparkJobCommand<C, R> implements Callable<Integer> {
     public final Integer call() throws Exception {
         C config = adjust(job.load(configType()));
         if (job.printConfig) {
-            PrintWriter notes = new PrintWriter(System.err, true);
-            System.out.println(Json.write(effective(config, new Configuration(), notes)));
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter notes = spec.commandLine().getErr();
+            out.println(Json.write(effective(config, new Configuration(), notes)));
+            out.flush();
             notes.flush();
             return 0;
         }
