@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
 
 import io.segpipe.jobs.infer.InferenceConfig;
 import io.segpipe.jobs.infer.InputSettings;
@@ -36,21 +37,24 @@ final class ModelPreview {
                                             InferenceConfig inference, List<String> keys, Configuration conf,
                                             PrintWriter notes) {
         ModelSource source;
+        String path;
         ModelDirectory.Info info;
         try {
             source = ModelSource.resolve(model, conf);
-            info = ModelDirectory.readInfo(source.path(), conf);
+            Path dir = new Path(source.path());
+            path = dir.getFileSystem(conf).makeQualified(dir).toString(); // as the job names it
+            info = ModelDirectory.readInfo(path, conf);
         } catch (IOException e) {
             notes.println("# " + String.join(", ", keys) + ": unset ones come from model " + model
                     + " when the job runs; it cannot be read here: " + e.getMessage());
             return Optional.empty();
         }
         if (source.fromRegistry()) {
-            notes.println("# " + model + " is " + source.describe() + " (" + source.path() + ")");
+            notes.println("# " + model + " is " + source.describe() + " (" + path + ")");
         }
         InputSettings settings = InputSettings.resolve(normalization, inputScale, inference, info.recordedInference(),
-                info.spec(), source.path());
-        settings.describeSources(source.path()).forEach((key, line) -> {
+                info.spec(), path);
+        settings.describeSources(path).forEach((key, line) -> {
             if (keys.contains(key)) {
                 notes.println("# " + line);
             }
