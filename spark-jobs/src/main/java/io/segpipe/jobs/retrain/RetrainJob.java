@@ -38,6 +38,10 @@ import io.segpipe.prep.schema.DatasetManifest;
  * ({@link EvalJob}), registers the challenger as a new version, promotes it when the
  * {@link PromotionPolicy} says so, and appends the run to the registry's history.
  *
+ * <p>Each model is evaluated with the normalisation and input scale its own training recorded
+ * ({@link io.segpipe.jobs.infer.InputSettings}), so a comparison is fair when they were trained
+ * differently; a warm-started challenger trains with the champion's unless {@code train} sets them.
+ *
  * <p>Steps, all under the registry lock (a second run at the same time fails at once with the
  * holder's name): open the dataset afresh (new shards are included; its manifest hash goes into the
  * history); read the production pointer; train into {@code staging/<run>/model}

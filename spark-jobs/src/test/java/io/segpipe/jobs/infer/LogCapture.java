@@ -19,10 +19,12 @@ public final class LogCapture implements AutoCloseable {
 
     private final List<String> lines = new CopyOnWriteArrayList<>();
     private final Logger logger;
+    private final Level previousLevel;
     private final AbstractAppender appender;
 
     private LogCapture(Class<?> type) {
         logger = ((LoggerContext) LogManager.getContext(false)).getLogger(type.getName());
+        previousLevel = logger.getLevel();
         appender = new AbstractAppender("capture-" + type.getSimpleName(), null, null, true, Property.EMPTY_ARRAY) {
             @Override
             public void append(LogEvent event) {
@@ -55,5 +57,6 @@ public final class LogCapture implements AutoCloseable {
     public void close() {
         logger.removeAppender(appender);
         appender.stop();
+        logger.setLevel(previousLevel);
     }
 }
