@@ -138,7 +138,7 @@ public record InputSettings(Normalization normalization, double inputScale, Infe
         return lines;
     }
 
-    /** A normalisation in words: {@code scale 0.00392, mean [0.0], std [1.0]}. */
+    /** A normalisation in words: {@code {scale 0.00392157, mean [0.0], std [1.0]}}. */
     public static String describe(Normalization n) {
         return String.format(Locale.ROOT, "{scale %.6g, mean %s, std %s}", n.scale(), n.mean(), n.std());
     }
