@@ -1,10 +1,16 @@
 package io.segpipe.jobs.cli;
 
+import java.io.IOException;
+import java.io.PrintWriter;
+
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 
+import io.segpipe.jobs.registry.ModelSource;
 import io.segpipe.jobs.retrain.RetrainConfig;
 import io.segpipe.jobs.retrain.RetrainJob;
 import io.segpipe.jobs.retrain.RetrainResult;
+import io.segpipe.jobs.train.TrainConfig;
 import picocli.CommandLine.Command;
 
 /** {@code segpipe retrain}: one scheduled retraining run against the model registry. */
@@ -22,6 +28,26 @@ final class RetrainCommand extends SparkJobCommand<RetrainConfig, RetrainResult>
     @Override
     String appName() {
         return "segpipe retrain";
+    }
+
+    @Override
+    RetrainConfig effective(RetrainConfig config, Configuration hadoop, PrintWriter notes) throws IOException {
+        notes.println("# evaluation: each model is applied with the normalization and inputScale its training "
+                + "recorded, and " + (config.inference() == null ? "the inference it was validated with"
+                : "inference " + config.inference().describe() + " (set in the configuration)"));
+        TrainConfig train = config.train();
+        if (!config.warmStart()) {
+            notes.println("# train: the challenger trains from scratch");
+            return config.toBuilder().train(TrainCommand.effectiveInputs(
+                    train.toBuilder().initialModel("").build(), hadoop, notes).toBuilder()
+                    .initialModel(train.initialModel()).build()).build();
+        }
+        notes.println("# train: the challenger starts from the registry's production model");
+        return ModelPreview.settings(ModelSource.PREFIX + config.registry(), train.normalization(),
+                train.inputScale(), null, TrainCommand.TRAIN_KEYS, hadoop, notes)
+                .map(s -> config.toBuilder().train(train.withInputs(s.normalization(), s.inputScale(),
+                        train.initialModel())).build())
+                .orElse(config);
     }
 
     @Override

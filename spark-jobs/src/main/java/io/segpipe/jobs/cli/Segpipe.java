@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
         versionProvider = Versions.class,
         description = "Distributed training pipeline for semantic image segmentation on Apache Spark.",
         subcommands = {DemoCommand.class, PrepCommand.class, TrainCommand.class, EvalCommand.class, ScoreCommand.class,
-                RetrainCommand.class, EnvCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+                RetrainCommand.class, RegistryCommand.class, EnvCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Segpipe {
     static final int EXIT_USER_ERROR = 2;
 
@@ -36,7 +36,13 @@ public final class Segpipe {
 
     /** As {@link #execute(String...)}, with error messages going to {@code err}. */
     public static int execute(PrintWriter err, String... args) {
+        return execute(new PrintWriter(System.out, true), err, args);
+    }
+
+    /** As {@link #execute(String...)}, with the output of commands that print through picocli going to {@code out}. */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new Segpipe());
+        cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler(Segpipe::handle);
         return cli.execute(args);

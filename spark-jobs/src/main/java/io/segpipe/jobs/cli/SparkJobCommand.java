@@ -1,13 +1,18 @@
 package io.segpipe.jobs.cli;
 
+import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 
 import io.segpipe.prep.Json;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * What every Spark job command does: bind its configuration (file + overrides) to the job's
@@ -21,6 +26,9 @@ abstract class SparkJobCommand<C, R> implements Callable<Integer> {
     @Mixin
     JobOptions job;
 
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--result", paramLabel = "FILE", description = "Also write the job's full result as JSON to FILE.")
     Path resultJson;
 
@@ -29,6 +37,15 @@ abstract class SparkJobCommand<C, R> implements Callable<Integer> {
 
     /** Applies command-specific flags to the bound configuration (default: none). */
     C adjust(C config) {
+        return config;
+    }
+
+    /**
+     * The configuration as the job will run it, for {@code --print-config}: values the job takes
+     * from its model when the configuration leaves them unset are filled in, with a note on
+     * {@code notes} per value saying where it comes from. Default: the configuration as bound.
+     */
+    C effective(C config, Configuration hadoop, PrintWriter notes) throws IOException {
         return config;
     }
 
@@ -43,7 +60,11 @@ abstract class SparkJobCommand<C, R> implements Callable<Integer> {
     public final Integer call() throws Exception {
         C config = adjust(job.load(configType()));
         if (job.printConfig) {
-            System.out.println(Json.write(config));
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter notes = spec.commandLine().getErr();
+            out.println(Json.write(effective(config, new Configuration(), notes)));
+            out.flush();
+            notes.flush();
             return 0;
         }
         SparkSession spark = SparkSessions.start(appName(), job.master);

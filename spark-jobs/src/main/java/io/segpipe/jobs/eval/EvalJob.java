@@ -20,10 +20,12 @@ import org.slf4j.LoggerFactory;
 
 import io.segpipe.jobs.infer.BadImage;
 import io.segpipe.jobs.infer.InputChecks;
+import io.segpipe.jobs.infer.InputSettings;
+import io.segpipe.jobs.infer.JobModel;
 import io.segpipe.jobs.infer.LoadedModel;
 import io.segpipe.jobs.infer.ModelBroadcast;
 import io.segpipe.jobs.infer.Predictor;
-import io.segpipe.model.backend.Nd4jBackend;
+import io.segpipe.jobs.registry.ModelSource;
 import io.segpipe.model.spec.SegmentationSpec;
 import io.segpipe.prep.fs.AtomicFs;
 import io.segpipe.prep.reader.PreppedDataset;
@@ -39,10 +41,17 @@ import io.segpipe.prep.schema.ShardSchema;
  * driver's memory does not grow with the dataset, and since every metric is a function of the
  * merged counts the result does not depend on the partitioning.
  *
+ * <p>The model is applied as its training recorded ({@link InputSettings}: normalisation, input
+ * scale, inference mode) unless the configuration sets otherwise. Images are resized by the input
+ * scale before the network and the predictions back ({@link Predictor}), so metrics are always
+ * computed against the stored labels at their resolution.
+ *
  * <p>Checks before any work, each with one message: the report path exists and overwrite is
- * off; the model is not a DL4J model; the model and dataset class counts differ; the split is
- * missing or empty; the split holds images whose channel count is not the model's. An image
- * whose stored bytes do not decode is counted and listed, and the evaluation goes on.
+ * off; a registry model cannot be resolved ({@link ModelSource}); the model is not a DL4J model; a
+ * configured normalisation does not fit the model's channels; the model and dataset class counts
+ * differ; the split is missing or empty; the split holds images whose channel count is not the
+ * model's. An image whose stored bytes do not decode is counted and listed, and the evaluation
+ * goes on.
  *
  * <pre>{@code
  * EvalResult r = EvalJob.run(EvalConfig.builder().model("hdfs:///models/unet").data("hdfs:///data/camvid")
@@ -70,9 +79,11 @@ public final class EvalJob {
         Path output = outFs.makeQualified(requested);
         AtomicFs.requireWritable(outFs, output, config.overwrite());
 
-        Nd4jBackend.init();
-        LoadedModel model = LoadedModel.read(config.model(), hadoop);
+        JobModel opened = JobModel.open(config.model(), config.normalization(), config.inputScale(), config.inference(),
+                hadoop);
+        LoadedModel model = opened.model();
         SegmentationSpec spec = model.spec();
+        config = config.withSettings(opened.settings());
         Predictor.tileSize(spec, config.inference());
         PreppedDataset dataset = PreppedDataset.open(spark, config.data());
         ClassTable classes = dataset.manifest().classTable();
@@ -108,7 +119,9 @@ public final class EvalJob {
         SegmentationMetrics metrics = SegmentationMetrics.of(total.matrix, classes);
         EvalResult result = new EvalResult(model.path(), dataset.path(), config.split(), output.toString(), classes,
                 total.images, total.badCount, bad, metrics, total.matrix, config.inference(), config.normalization(),
-                partitions, seconds, total.images / seconds, total.inferenceNanos / 1e9, Instant.now().toString());
+                partitions, seconds, total.images / seconds, total.inferenceNanos / 1e9, Instant.now().toString(),
+                config.inputScale(), opened.settings().sources(), opened.source().registry(),
+                opened.source().version());
         LOG.info("Evaluated {} images of {} split {} in {} partitions in {} s: mIoU {}, pixel accuracy {}, {} bad",
                 total.images, dataset.path(), config.split(), partitions, String.format("%.1f", seconds),
                 metrics.meanIoU(), metrics.pixelAccuracy(), total.badCount);

@@ -12,6 +12,7 @@ import org.apache.hadoop.fs.Path;
 import io.segpipe.jobs.infer.BadImage;
 import io.segpipe.jobs.infer.InferenceConfig;
 import io.segpipe.jobs.infer.LabelColours;
+import io.segpipe.jobs.registry.ModelRegistry;
 import io.segpipe.prep.Json;
 import io.segpipe.prep.codec.BadInputException;
 import io.segpipe.prep.codec.ImageCodec;
@@ -130,9 +131,14 @@ public final class EvalReport {
                 .append(CSS).append("</style></head><body>\n");
         s.append("<h1>Evaluation of <code>").append(esc(shortName(r.model()))).append("</code> on <code>")
                 .append(esc(shortName(r.data()))).append("</code> / ").append(esc(r.split())).append("</h1>\n");
-        s.append("<p class=\"meta\">model <code>").append(esc(r.model())).append("</code><br>data <code>")
-                .append(esc(r.data())).append("</code><br>").append(esc(r.createdAt())).append(" &middot; ")
-                .append(esc(mode(r.inference()))).append("</p>\n");
+        s.append("<p class=\"meta\">model <code>").append(esc(r.model())).append("</code>");
+        if (r.registry() != null) {
+            s.append(" (registry <code>").append(esc(r.registry())).append("</code> version ")
+                    .append(esc(ModelRegistry.versionName(r.registryVersion()))).append(")");
+        }
+        s.append("<br>data <code>").append(esc(r.data())).append("</code><br>").append(esc(r.createdAt()))
+                .append(" &middot; ").append(esc(mode(r.inference())))
+                .append(r.inputScale() == 1.0 ? "" : " &middot; input scale " + r.inputScale()).append("</p>\n");
 
         s.append("<section class=\"cards\">");
         card(s, "mIoU", pct(m.meanIoU()));
@@ -226,18 +232,7 @@ public final class EvalReport {
     }
 
     static String mode(InferenceConfig c) {
-        StringBuilder s = new StringBuilder(c.slidingWindow() ? "sliding window" : "whole image");
-        if (c.slidingWindow()) {
-            s.append(c.tileHeight() > 0 ? " " + c.tileHeight() + "x" + c.tileWidth() : " (training size)")
-                    .append(String.format(Locale.ROOT, ", overlap %.2f", c.overlap()));
-        }
-        if (!(c.scales().size() == 1 && c.scales().get(0) == 1.0)) {
-            s.append(", scales ").append(c.scales());
-        }
-        if (c.flip()) {
-            s.append(", flip averaging");
-        }
-        return s.append(", batch ").append(c.batchSize()).toString();
+        return c.describe();
     }
 
     private static void card(StringBuilder s, String label, String value) {

@@ -38,6 +38,7 @@ import io.segpipe.prep.schema.DatasetManifest;
  *       metrics.json        {@link MetricsHistory}, one entry per epoch
  *       metrics.csv         the same as a table
  *       curves.png          loss and val mIoU per epoch ({@link CurvePlot})
+ *       inference.json      {@link InferenceDefaults}: normalisation, input scale and inference mode of training
  *       provenance.json     {@link Provenance}: versions, seed, time, hosts, training master, data hash
  * </pre>
  *
@@ -51,6 +52,9 @@ import io.segpipe.prep.schema.DatasetManifest;
  * {@link ModelFile}, which never deserializes a Java object from the file, and only after
  * {@code model.zip} hashes to the SHA-256 that {@code model.sha256} records (directories written
  * before that file existed are read with a warning that their model file cannot be verified).
+ *
+ * <p>Directories written before {@code inference.json} existed read with no recorded
+ * {@link InferenceDefaults}; jobs then apply {@link InferenceDefaults#UNRECORDED} and say so.
  */
 public final class ModelDirectory {
     public static final String FORMAT = "segpipe-model";
@@ -64,12 +68,14 @@ public final class ModelDirectory {
     public static final String METRICS_JSON = "metrics.json";
     public static final String METRICS_CSV = "metrics.csv";
     public static final String CURVES = "curves.png";
+    /** The {@link InferenceDefaults}; absent in directories written before they were recorded. */
+    public static final String INFERENCE = "inference.json";
     public static final String PROVENANCE = "provenance.json";
     /** Every file a complete model directory holds. */
     public static final List<String> FILES = List.of(MODEL, MODEL_SHA256, SPEC, TRAIN_CONFIG, DATA_MANIFEST,
-            METRICS_JSON, METRICS_CSV, CURVES, PROVENANCE);
-    /** Files a directory written before {@link #MODEL_SHA256} existed may lack. */
-    private static final List<String> OPTIONAL = List.of(MODEL_SHA256);
+            METRICS_JSON, METRICS_CSV, CURVES, INFERENCE, PROVENANCE);
+    /** Files a directory written by an earlier segpipe may lack. */
+    private static final List<String> OPTIONAL = List.of(MODEL_SHA256, INFERENCE);
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelDirectory.class);
 
@@ -84,15 +90,28 @@ public final class ModelDirectory {
      * @param dataManifestJson the dataset's manifest.json content as read (its SHA-256 is in the provenance)
      * @param metrics          per-epoch metrics
      * @param provenance       versions, seed, time, hosts, training master, data hash
+     * @param inferenceDefaults how training prepared the input and validation applied the network; null for a
+     *                         directory written before they were recorded
      */
     public record Info(SegmentationSpec spec, String trainConfigJson, String dataManifestJson, MetricsHistory metrics,
-                       Provenance provenance) {
+                       Provenance provenance, InferenceDefaults inferenceDefaults) {
         public Info {
             Objects.requireNonNull(spec, "spec");
             Objects.requireNonNull(trainConfigJson, "trainConfigJson");
             Objects.requireNonNull(dataManifestJson, "dataManifestJson");
             Objects.requireNonNull(metrics, "metrics");
             Objects.requireNonNull(provenance, "provenance");
+        }
+
+        /** The metadata of a directory without recorded {@link InferenceDefaults} (as earlier segpipe wrote them). */
+        public Info(SegmentationSpec spec, String trainConfigJson, String dataManifestJson, MetricsHistory metrics,
+                    Provenance provenance) {
+            this(spec, trainConfigJson, dataManifestJson, metrics, provenance, null);
+        }
+
+        /** The recorded {@link InferenceDefaults}, or empty for a directory written before they were. */
+        public Optional<InferenceDefaults> recordedInference() {
+            return Optional.ofNullable(inferenceDefaults);
         }
 
         /** The dataset manifest (class table, ignore label, class weights). */
@@ -158,6 +177,9 @@ public final class ModelDirectory {
         byte[] png = CurvePlot.png(info.metrics());
         try (var out = fs.create(new Path(dir, CURVES), true)) {
             out.write(png);
+        }
+        if (info.inferenceDefaults() != null) {
+            writeString(fs, new Path(dir, INFERENCE), info.inferenceDefaults().toJson());
         }
         writeString(fs, new Path(dir, PROVENANCE), Json.write(info.provenance()));
     }
@@ -229,7 +251,24 @@ public final class ModelDirectory {
         } catch (IllegalArgumentException e) {
             throw new IOException(new Path(root, METRICS_JSON) + ": " + e.getMessage(), e);
         }
-        return new Info(spec, HadoopFiles.readString(fs, new Path(root, TRAIN_CONFIG)), manifest, metrics, provenance);
+        return new Info(spec, HadoopFiles.readString(fs, new Path(root, TRAIN_CONFIG)), manifest, metrics, provenance,
+                readInferenceDefaults(fs, root, spec));
+    }
+
+    /** {@value #INFERENCE}, checked against the spec's channels; null when the directory predates it. */
+    private static InferenceDefaults readInferenceDefaults(FileSystem fs, Path root, SegmentationSpec spec)
+            throws IOException {
+        Path file = new Path(root, INFERENCE);
+        if (!fs.exists(file)) {
+            return null;
+        }
+        InferenceDefaults defaults = parse(fs, file, InferenceDefaults.class);
+        if (!InferenceDefaults.fits(defaults.normalization(), spec.inputChannels())) {
+            throw new IOException(file + " has a normalization with " + defaults.normalization().mean().size()
+                    + " mean and " + defaults.normalization().std().size() + " std values for a "
+                    + spec.inputChannels() + "-channel model (the directory was modified)");
+        }
+        return defaults;
     }
 
     /**

@@ -17,11 +17,11 @@ import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.segpipe.jobs.infer.JobModel;
 import io.segpipe.jobs.infer.LoadedModel;
 import io.segpipe.jobs.infer.ModelBroadcast;
 import io.segpipe.jobs.infer.Predictor;
 import io.segpipe.jobs.registry.LockSettings;
-import io.segpipe.model.backend.Nd4jBackend;
 import io.segpipe.prep.fs.CompletionMarker;
 import io.segpipe.prep.fs.PathOverlap;
 import io.segpipe.prep.fs.SerializableHadoopConf;
@@ -82,8 +82,10 @@ public final class ScoreJob {
     public static ScoreResult run(ScoreConfig config, SparkSession spark) throws IOException {
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         ScoreOutput output = ScoreOutput.of(config, hadoop);
-        Nd4jBackend.init();
-        LoadedModel model = LoadedModel.read(config.model(), hadoop);
+        JobModel opened = JobModel.open(config.model(), config.normalization(), config.inputScale(), config.inference(),
+                hadoop);
+        LoadedModel model = opened.model();
+        config = config.withSettings(opened.settings());
         Predictor.tileSize(model.spec(), config.inference());
         ScoreInput input = ScoreInput.open(config, model, spark);
         output.requireApartFrom(readPlaces(input, model, hadoop));
@@ -97,7 +99,7 @@ public final class ScoreJob {
             ResumePlan plan = ResumePlan.of(config, input, output, model, spark);
             ScoreOutput.Run run = output.begin(plan.resuming(), config.overwrite());
             try {
-                ScoreResult result = score(config, spark, model, input, output, plan, run, runId);
+                ScoreResult result = score(config, spark, opened, input, output, plan, run, runId);
                 output.publish(run, marker(result), lock);
                 LOG.info("Scored {} images ({} skipped as done, {} unusable) of {} in {} partitions in {} s ({} img/s) "
                         + "-> {}", result.scored(), result.skipped(), result.badImages(), result.input(),
@@ -120,12 +122,13 @@ public final class ScoreJob {
     }
 
     /** The distributed part: writes the metadata and the parts (and masks) into the run's folders. */
-    private static ScoreResult score(ScoreConfig config, SparkSession spark, LoadedModel model, ScoreInput input,
+    private static ScoreResult score(ScoreConfig config, SparkSession spark, JobModel opened, ScoreInput input,
                                      ScoreOutput output, ResumePlan plan, ScoreOutput.Run run, String runId)
             throws IOException {
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        LoadedModel model = opened.model();
         output.writeMetadata(run, new ScoreMetadata(ScoreMetadata.FORMAT, model.path(), model.spec().numClasses(),
-                input.classes(), Instant.now().toString()));
+                input.classes(), Instant.now().toString(), opened.source().registry(), opened.source().version()));
         long start = System.nanoTime();
         JavaRDD<Row> rows = plan.rows().javaRDD();
         if (plan.partitions() > 0) {

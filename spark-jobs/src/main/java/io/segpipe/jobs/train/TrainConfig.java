@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonPOJOBuilder;
 
 import io.segpipe.jobs.data.AugmentConfig;
+import io.segpipe.jobs.model.InferenceDefaults;
 import io.segpipe.model.arch.Architectures;
 import io.segpipe.model.spec.SegmentationSpec;
 import io.segpipe.prep.Checks;
@@ -23,11 +24,14 @@ import io.segpipe.prep.reader.Normalization;
  * @param classWeights          where the loss's class weights come from (default MEDIAN_FREQUENCY)
  * @param trainSplit            split to train on (default "train")
  * @param valSplit              split to validate on; "" for no validation (default "val")
- * @param normalization         pixel normalisation at decode time (default UNIT: [0, 1])
+ * @param normalization         pixel normalisation at decode time; null = the {@code initialModel}'s (the one its
+ *                              weights were trained with), or UNIT ([0, 1]) without one (default null). Recorded in
+ *                              the model directory, so evaluation and scoring apply it unless told otherwise
  * @param inputScale            resize factor applied to every image and label (train and validation) after
- *                              decoding, before augmentation, in (0, 4] (default 1): train below the stored
- *                              resolution without preparing the data again; validation mIoU is then measured at
- *                              this resolution
+ *                              decoding, before augmentation, in (0, 4]; null = the {@code initialModel}'s, or 1
+ *                              without one (default null): train below the stored resolution without preparing the
+ *                              data again; validation mIoU is then measured at this resolution. Recorded like
+ *                              {@code normalization}
  * @param augment               training augmentation (default {@link AugmentConfig#DEFAULT})
  * @param optimizer             optimiser, learning-rate schedule, weight decay
  * @param master                distribution settings
@@ -42,7 +46,8 @@ import io.segpipe.prep.reader.Normalization;
  * @param keepCheckpoints       newest checkpoints kept, >= 1 (default 2)
  * @param resume                continue from the newest checkpoint in {@code checkpointDir} (default false)
  * @param initialModel          model directory whose weights start the training (warm start: same architecture,
- *                              classes and widths; fresh optimiser state); "" = random initialisation (default "")
+ *                              classes and widths; fresh optimiser state), or a registry's model
+ *                              ({@code registry:<root>[@v<N>]}); "" = random initialisation (default "")
  * @param statsFile             DL4J UI statistics file (J7FileStatsStorage, open it with the DL4J training UI);
  *                              "" = none (default "")
  * @param seed                  seed of parameter initialisation, augmentation and shuffling (default 42)
@@ -53,7 +58,7 @@ import io.segpipe.prep.reader.Normalization;
 @JsonDeserialize(builder = TrainConfig.Builder.class)
 public record TrainConfig(String dataset, String output, boolean overwrite, SegmentationSpec model,
                           ClassWeighting classWeights, String trainSplit, String valSplit, Normalization normalization,
-                          double inputScale, AugmentConfig augment, OptimizerConfig optimizer, MasterConfig master,
+                          Double inputScale, AugmentConfig augment, OptimizerConfig optimizer, MasterConfig master,
                           int epochs, int validateEvery, int earlyStoppingPatience, double earlyStoppingMinDelta,
                           int valBatchSize, String checkpointDir, int checkpointEvery, int keepCheckpoints,
                           boolean resume, String initialModel, String statsFile, long seed, double maxMinutes) {
@@ -81,9 +86,13 @@ public record TrainConfig(String dataset, String output, boolean overwrite, Segm
         if (valSplit.equals(trainSplit)) {
             throw new IllegalArgumentException("valSplit must differ from trainSplit, found " + valSplit + " for both");
         }
-        Checks.notNull("normalization", normalization);
-        if (!(inputScale > 0 && inputScale <= 4)) {
-            throw new IllegalArgumentException("inputScale must be in (0, 4], found " + inputScale);
+        if (normalization != null && !InferenceDefaults.fits(normalization, model.inputChannels())) {
+            throw new IllegalArgumentException("normalization has " + normalization.mean().size() + " mean and "
+                    + normalization.std().size() + " std values but model.inputChannels is " + model.inputChannels()
+                    + "; give one value (for every channel) or one per channel");
+        }
+        if (inputScale != null) {
+            InferenceDefaults.requireInputScale("inputScale", inputScale);
         }
         Checks.notNull("augment", augment);
         Checks.notNull("optimizer", optimizer);
@@ -108,6 +117,14 @@ public record TrainConfig(String dataset, String output, boolean overwrite, Segm
         Checks.notNull("statsFile", statsFile);
         Checks.inRange("maxMinutes", maxMinutes, 0, 1e6);
         model = model.toBuilder().seed(seed).build();
+    }
+
+    /**
+     * This configuration with the normalisation and input scale it trains with filled in, and
+     * {@code initialModel} replaced by the model directory it resolved to.
+     */
+    public TrainConfig withInputs(Normalization normalization, double inputScale, String initialModel) {
+        return toBuilder().normalization(normalization).inputScale(inputScale).initialModel(initialModel).build();
     }
 
     /** True when a validation split is configured. */
@@ -162,8 +179,8 @@ public record TrainConfig(String dataset, String output, boolean overwrite, Segm
         private ClassWeighting classWeights = ClassWeighting.MEDIAN_FREQUENCY;
         private String trainSplit = "train";
         private String valSplit = "val";
-        private Normalization normalization = Normalization.UNIT;
-        private double inputScale = 1.0;
+        private Normalization normalization;
+        private Double inputScale;
         private AugmentConfig augment = AugmentConfig.DEFAULT;
         private OptimizerConfig optimizer = OptimizerConfig.builder().build();
         private MasterConfig master = MasterConfig.builder().build();
@@ -189,7 +206,7 @@ public record TrainConfig(String dataset, String output, boolean overwrite, Segm
         public Builder trainSplit(String v) { trainSplit = v; return this; }
         public Builder valSplit(String v) { valSplit = v; return this; }
         public Builder normalization(Normalization v) { normalization = v; return this; }
-        public Builder inputScale(double v) { inputScale = v; return this; }
+        public Builder inputScale(Double v) { inputScale = v; return this; }
         public Builder augment(AugmentConfig v) { augment = v; return this; }
         public Builder optimizer(OptimizerConfig v) { optimizer = v; return this; }
         public Builder master(MasterConfig v) { master = v; return this; }

@@ -14,10 +14,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.segpipe.jobs.infer.InputChecks;
+import io.segpipe.jobs.infer.InputSettings;
 import io.segpipe.jobs.model.ModelDirectory;
+import io.segpipe.jobs.registry.ModelSource;
 import io.segpipe.model.backend.Nd4jBackend;
 import io.segpipe.model.spec.SegmentationSpec;
 import io.segpipe.prep.fs.AtomicFs;
+import io.segpipe.prep.reader.Normalization;
 import io.segpipe.prep.reader.PreppedDataset;
 import io.segpipe.prep.schema.ClassTable;
 import io.segpipe.prep.schema.DatasetManifest;
@@ -67,6 +70,7 @@ public final class TrainJob {
         FileSystem outFs = output.getFileSystem(hadoop);
         output = outFs.makeQualified(output);
         AtomicFs.requireWritable(outFs, output, config.overwrite());
+        config = resolveInputs(config, hadoop);
         TrainSetup setup = setup(config, spark);
 
         Checkpoints checkpoints = null;
@@ -82,6 +86,33 @@ public final class TrainJob {
         }
         File statsFile = statsFile(config);
         return new TrainingRun(config, spark, setup, checkpoints, resumed, statsFile, output, budget).train();
+    }
+
+    /**
+     * The configuration with the normalisation and input scale training uses filled in: the
+     * configured ones, else those the initial model's training recorded (its weights were learned
+     * on input prepared that way), else [0, 1] and 1. A configured value that differs from the
+     * initial model's is used with a warning; a registry initial model is resolved to its version's
+     * directory ({@link ModelSource}).
+     *
+     * @throws IOException              when the initial model or its registry cannot be read
+     * @throws IllegalArgumentException when the normalisation does not fit the model's channels
+     */
+    public static TrainConfig resolveInputs(TrainConfig config, Configuration hadoop) throws IOException {
+        if (config.initialModel().isBlank()) {
+            return config.withInputs(config.normalization() != null ? config.normalization() : Normalization.UNIT,
+                    config.inputScale() != null ? config.inputScale() : 1.0, "");
+        }
+        ModelSource source = ModelSource.resolve(config.initialModel(), hadoop);
+        ModelDirectory.Info initial = ModelDirectory.readInfo(source.path(), hadoop);
+        InputSettings inputs = InputSettings.resolve(config.normalization(), config.inputScale(),
+                Validator.inference(config.valBatchSize()), initial.recordedInference(), config.model(), source.path());
+        inputs.warnings().forEach(LOG::warn);
+        LOG.info("Initial model {}: training with normalization {} ({}), inputScale {} ({})", source.describe(),
+                InputSettings.describe(inputs.normalization()),
+                inputs.sources().get(InputSettings.NORMALIZATION).describe(source.path()), inputs.inputScale(),
+                inputs.sources().get(InputSettings.INPUT_SCALE).describe(source.path()));
+        return config.withInputs(inputs.normalization(), inputs.inputScale(), source.path());
     }
 
     /** The newest checkpoint, checked against the configuration; empty when there is none. */

@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 
 import io.segpipe.jobs.eval.SegmentationMetrics;
 import io.segpipe.jobs.model.EpochMetrics;
+import io.segpipe.jobs.model.InferenceDefaults;
 import io.segpipe.jobs.model.MetricsHistory;
 import io.segpipe.jobs.model.ModelDirectory;
 import io.segpipe.jobs.model.Provenance;
@@ -258,7 +259,9 @@ final class TrainingRun {
                         modelMetrics.valMeanIoU(), resumedFrom),
                 new Provenance.Data(setup.dataset().path(), DatasetManifest.sha256(setup.manifestJson())));
         ModelDirectory.write(output.toString(), spark.sparkContext().hadoopConfiguration(), model,
-                new ModelDirectory.Info(setup.spec(), config.toJson(), setup.manifestJson(), history, provenance),
+                new ModelDirectory.Info(setup.spec(), config.toJson(), setup.manifestJson(), history, provenance,
+                        new InferenceDefaults(config.normalization(), config.inputScale(),
+                                Validator.inference(config.valBatchSize()))),
                 config.overwrite());
         double seconds = budget.elapsedSeconds();
         LOG.info("Trained {} epoch(s) in {}; model of epoch {} (val mIoU {}) written to {}", budget.epochsFinished(),

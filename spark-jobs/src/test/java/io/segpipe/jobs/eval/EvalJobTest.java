@@ -2,6 +2,7 @@ package io.segpipe.jobs.eval;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -202,7 +203,10 @@ class EvalJobTest {
         assertEquals(c, EvalConfig.fromJson(c.toJson()));
         EvalConfig defaults = EvalConfig.fromJson("{\"model\":\"m\",\"data\":\"d\",\"output\":\"o\"}");
         assertEquals("val", defaults.split());
-        assertEquals(InferenceConfig.DEFAULT, defaults.inference());
+        // Unset, normalization, inputScale and inference are the model's recorded ones (InputSettings).
+        assertNull(defaults.inference());
+        assertNull(defaults.normalization());
+        assertNull(defaults.inputScale());
         assertEquals("model must be a non-empty string, found null",
                 assertThrows(IllegalArgumentException.class, () -> EvalConfig.builder().data("d").output("o").build())
                         .getMessage());

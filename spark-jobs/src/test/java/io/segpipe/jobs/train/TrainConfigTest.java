@@ -73,7 +73,7 @@ class TrainConfigTest {
         List<Case> cases = List.of(
                 new Case(b -> b.epochs(0), "epochs must be >= 1, found 0"),
                 new Case(b -> b.dataset(""), "dataset must be a non-empty string"),
-                new Case(b -> b.inputScale(0), "inputScale must be in (0, 4], found 0.0"),
+                new Case(b -> b.inputScale(0.0), "inputScale must be in (0, 4], found 0.0"),
                 new Case(b -> b.valSplit("train"), "valSplit must differ from trainSplit"),
                 new Case(b -> b.keepCheckpoints(0), "keepCheckpoints must be >= 1, found 0"),
                 new Case(b -> b.model(SegmentationSpec.builder(Architecture.UNET, 4).depth(2).build()),
