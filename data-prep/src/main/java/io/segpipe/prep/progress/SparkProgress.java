@@ -65,6 +65,7 @@ public final class SparkProgress implements AutoCloseable {
     public static final String MIN_INTERVAL_PROPERTY = "segpipe.progress.minIntervalSeconds";
 
     private static final Logger LOG = LoggerFactory.getLogger(SparkProgress.class);
+    private static final long DRAIN_MILLIS = 2000;
 
     private final SparkContext sc;
     private final String what;
@@ -138,11 +139,25 @@ public final class SparkProgress implements AutoCloseable {
                 (clock.getAsLong() - start) / 1e9, values.values());
     }
 
-    /** Stops reporting: removes the listener and the timer. */
+    /**
+     * Stops reporting: removes the listener and the timer. Spark delivers task events to listeners
+     * asynchronously, so the last partitions' events may still be on their way when the work
+     * returns; the listener is kept (at most {@value #DRAIN_MILLIS} ms) until it has seen every
+     * unit the counter holds, so that the partitions that finished last are reported too.
+     */
     @Override
     public void close() {
-        timer.shutdownNow();
-        sc.removeSparkListener(listener);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DRAIN_MILLIS);
+        try {
+            while (values.finishedDone() < counter.value() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            timer.shutdownNow();
+            sc.removeSparkListener(listener);
+        }
     }
 
     /** Logs a line when none was logged for {@code quietNanos}. */

@@ -95,6 +95,11 @@ final class TaskValues {
         return all;
     }
 
+    /** Units counted by finished tasks only. */
+    synchronized long finishedDone() {
+        return Math.round(finished.getOrDefault(counterId, 0.0));
+    }
+
     /** Units counted so far. */
     synchronized long done() {
         return Math.round(value(counterId));

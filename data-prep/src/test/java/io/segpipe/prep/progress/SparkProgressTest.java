@@ -60,8 +60,8 @@ class SparkProgressTest {
             progress.counted(numbers(2, 1)).foreach(i -> Thread.sleep(1500));
         }
         assertTrue(lines.size() >= 3, "a line about every 200 ms during 1.5 s: " + lines);
-        assertTrue(lines.get(0).startsWith("segpipe slow: 0/2 rows (0.0%), 0.00 rows/s, 0/1 partitions, elapsed 00:00:00,"
-                + " ETA unknown"), lines.get(0));
+        assertTrue(lines.get(0).matches("segpipe slow: 0/2 rows \\(0\\.0%\\), 0\\.00 rows/s(, 0/1 partitions)?, elapsed"
+                + " 00:00:0\\d, ETA unknown"), lines.get(0));
     }
 
     @Test
