@@ -26,6 +26,8 @@ import io.segpipe.jobs.infer.Predictor;
 import io.segpipe.model.backend.Nd4jBackend;
 import io.segpipe.model.spec.SegmentationSpec;
 import io.segpipe.prep.fs.AtomicFs;
+import io.segpipe.prep.progress.JobDescription;
+import io.segpipe.prep.progress.SparkProgress;
 import io.segpipe.prep.reader.PreppedDataset;
 import io.segpipe.prep.schema.ClassTable;
 import io.segpipe.prep.schema.ShardSchema;
@@ -44,6 +46,10 @@ import io.segpipe.prep.schema.SplitStats;
  * off; the model is not a DL4J model; the model and dataset class counts differ; the split is
  * missing or empty; the split holds images whose channel count is not the model's. An image
  * whose stored bytes do not decode is counted and listed, and the evaluation goes on.
+ *
+ * <p>Every Spark job it starts is described ({@link JobDescription}); the evaluation logs a progress
+ * line with rate and ETA as partitions finish and at least every 30 s ({@link SparkProgress}). The
+ * report's completion marker is written last.
  *
  * <pre>{@code
  * EvalResult r = EvalJob.run(EvalConfig.builder().model("hdfs:///models/unet").data("hdfs:///data/camvid")
@@ -65,6 +71,12 @@ public final class EvalJob {
      * @throws IllegalArgumentException on invalid input (see the class notes)
      */
     public static EvalResult run(EvalConfig config, SparkSession spark) throws IOException {
+        try (JobDescription described = JobDescription.set(spark.sparkContext(), "segpipe eval")) {
+            return evaluate(config, spark);
+        }
+    }
+
+    private static EvalResult evaluate(EvalConfig config, SparkSession spark) throws IOException {
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         Path requested = new Path(config.output());
         FileSystem outFs = requested.getFileSystem(hadoop);
@@ -98,11 +110,14 @@ public final class EvalJob {
         int partitions = input.getNumPartitions();
         ModelBroadcast broadcast = ModelBroadcast.of(sc, model);
         EvalPartial total;
-        try {
+        try (JobDescription described = JobDescription.set(spark.sparkContext(), "segpipe eval: evaluate "
+                + stats.samples() + " images of split " + config.split());
+             SparkProgress progress = SparkProgress.builder(spark.sparkContext(), "segpipe eval", "images")
+                     .total(stats.samples()).output(LOG::info).start()) {
             PartitionEvaluator evaluator = new PartitionEvaluator(broadcast, config, classes,
                     ModelBroadcast.threadsPerTask(spark), new HashSet<>(exampleIds));
-            total = input.mapPartitions(evaluator::evaluate).treeAggregate(evaluator.zero(), EvalPartial::merge,
-                    EvalPartial::merge);
+            total = progress.counted(input).mapPartitions(evaluator::evaluate).treeAggregate(evaluator.zero(),
+                    EvalPartial::merge, EvalPartial::merge);
         } finally {
             broadcast.destroy();
         }
