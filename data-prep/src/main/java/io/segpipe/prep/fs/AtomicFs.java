@@ -1,6 +1,7 @@
 package io.segpipe.prep.fs;
 
 import org.apache.hadoop.fs.ChecksumFileSystem;
+import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -57,11 +58,13 @@ public final class AtomicFs {
     /**
      * Fails with a clear message when {@code target} exists and {@code overwrite} is false; call
      * it before starting expensive work. Also runs {@link #recover}.
+     *
+     * @throws FileAlreadyExistsException naming the path when {@code target} exists and {@code overwrite} is false
      */
     public static void requireWritable(FileSystem fs, Path target, boolean overwrite) throws IOException {
         recover(fs, target);
         if (!overwrite && fs.exists(target)) {
-            throw new IOException("output " + fs.makeQualified(target)
+            throw new FileAlreadyExistsException("output " + fs.makeQualified(target)
                     + " already exists; set overwrite to replace it, or choose another path");
         }
     }

@@ -11,13 +11,16 @@ import io.segpipe.jobs.retrain.RetrainConfig;
 import io.segpipe.jobs.retrain.RetrainJob;
 import io.segpipe.jobs.retrain.RetrainResult;
 import io.segpipe.jobs.train.TrainConfig;
+import io.segpipe.jobs.registry.RunOutcome;
 import picocli.CommandLine.Command;
 
 /** {@code segpipe retrain}: one scheduled retraining run against the model registry. */
 @Command(name = "retrain", mixinStandardHelpOptions = true,
         description = {"Train a challenger on the current dataset (warm start or from scratch), evaluate it and the "
                 + "production model on the same held-out split, promote it only if better by the margin; every run "
-                + "is recorded in the registry's history. Holds the registry lock while it runs.",
+                + "is recorded in the registry's history. Holds the registry lock while it runs. Exits with 6 when the "
+                + "challenger scored below the floor, 0 when it was promoted or kept for lack of a margin over the "
+                + "production model.",
                 "Configuration: io.segpipe.jobs.retrain.RetrainConfig; schedules in deploy/schedules/."})
 final class RetrainCommand extends SparkJobCommand<RetrainConfig, RetrainResult> {
     @Override
@@ -53,6 +56,13 @@ final class RetrainCommand extends SparkJobCommand<RetrainConfig, RetrainResult>
     @Override
     RetrainResult run(RetrainConfig config, SparkSession spark) throws Exception {
         return RetrainJob.run(config, spark);
+    }
+
+    /** A challenger below the quality floor is a run a scheduler should see: it kept production only by the gate. */
+    @Override
+    ExitCode outcome(RetrainConfig config, RetrainResult result) {
+        return result.outcome() == RunOutcome.KEPT && !config.policy().meetsFloor(result.challengerScore())
+                ? ExitCode.QUALITY_GATE : ExitCode.OK;
     }
 
     @Override

@@ -16,8 +16,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * What every Spark job command does: bind its configuration (file + overrides) to the job's
- * config record, start Spark, run the job, print a summary and optionally write the result as
- * JSON. Subclasses name the config type, call the job and say what to print.
+ * config record, start Spark, run the job, print a summary, optionally write the result as JSON,
+ * and exit with the code of the outcome ({@link #outcome}; a failure's code is
+ * {@link ExitCode#of}'s). Subclasses name the config type, call the job and say what to print.
  *
  * @param <C> the job's config record
  * @param <R> the job's result record
@@ -53,6 +54,11 @@ abstract class SparkJobCommand<C, R> implements Callable<Integer> {
 
     abstract void print(R result);
 
+    /** The exit code of a run that returned {@code result} (default {@link ExitCode#OK}). */
+    ExitCode outcome(C config, R result) {
+        return ExitCode.OK;
+    }
+
     /** The Spark application name. */
     abstract String appName();
 
@@ -67,6 +73,8 @@ abstract class SparkJobCommand<C, R> implements Callable<Integer> {
             notes.flush();
             return 0;
         }
+        // A session that was running before (a JVM that embeds segpipe, tests) is left running.
+        boolean shared = SparkSession.getDefaultSession().isDefined();
         SparkSession spark = SparkSessions.start(appName(), job.master);
         try {
             R result = run(config, spark);
@@ -74,9 +82,11 @@ abstract class SparkJobCommand<C, R> implements Callable<Integer> {
             if (resultJson != null) {
                 Reports.writeJson(resultJson, result);
             }
-            return 0;
+            return outcome(config, result).code();
         } finally {
-            spark.stop();
+            if (!shared) {
+                spark.stop();
+            }
         }
     }
 }

@@ -15,7 +15,7 @@ final class SparkSessions {
      */
     static SparkSession start(String appName, String master) {
         JavaRuntime.requireSparkFlags();
-        SparkConf conf = new SparkConf().setAppName(appName);
+        SparkConf conf = named(new SparkConf(), appName);
         if (master != null) {
             conf.setMaster(master);
         } else if (!conf.contains("spark.master")) {
@@ -28,5 +28,18 @@ final class SparkSessions {
             conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
         }
         return SparkSession.builder().config(conf).getOrCreate();
+    }
+
+    /**
+     * {@code conf} with {@code appName} unless the user named the application: spark-submit's
+     * {@code --name} (or {@code --conf spark.app.name=...}) wins. spark-submit sets the main class
+     * as the name when none is given; that is no name a user chose.
+     */
+    static SparkConf named(SparkConf conf, String appName) {
+        String given = conf.get("spark.app.name", "");
+        if (given.isBlank() || given.equals(Segpipe.class.getName())) {
+            conf.setAppName(appName);
+        }
+        return conf;
     }
 }

@@ -28,6 +28,8 @@ import io.segpipe.jobs.infer.Predictor;
 import io.segpipe.jobs.registry.ModelSource;
 import io.segpipe.model.spec.SegmentationSpec;
 import io.segpipe.prep.fs.AtomicFs;
+import io.segpipe.prep.progress.JobDescription;
+import io.segpipe.prep.progress.SparkProgress;
 import io.segpipe.prep.reader.PreppedDataset;
 import io.segpipe.prep.schema.ClassTable;
 import io.segpipe.prep.schema.ShardSchema;
@@ -53,6 +55,10 @@ import io.segpipe.prep.schema.ShardSchema;
  * model's. An image whose stored bytes do not decode is counted and listed, and the evaluation
  * goes on.
  *
+ * <p>Every Spark job it starts is described ({@link JobDescription}); the evaluation logs a progress
+ * line with rate and ETA as partitions finish and at least every 30 s ({@link SparkProgress}). The
+ * report's completion marker is written last.
+ *
  * <pre>{@code
  * EvalResult r = EvalJob.run(EvalConfig.builder().model("hdfs:///models/unet").data("hdfs:///data/camvid")
  *         .split("val").output("hdfs:///reports/unet-val").build(), spark);
@@ -73,6 +79,12 @@ public final class EvalJob {
      * @throws IllegalArgumentException on invalid input (see the class notes)
      */
     public static EvalResult run(EvalConfig config, SparkSession spark) throws IOException {
+        try (JobDescription described = JobDescription.set(spark.sparkContext(), "segpipe eval")) {
+            return evaluate(config, spark);
+        }
+    }
+
+    private static EvalResult evaluate(EvalConfig config, SparkSession spark) throws IOException {
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         Path requested = new Path(config.output());
         FileSystem outFs = requested.getFileSystem(hadoop);
@@ -89,7 +101,7 @@ public final class EvalJob {
         ClassTable classes = dataset.manifest().classTable();
         InputChecks.requireSameClassCount(model, dataset);
         Dataset<Row> rows = dataset.rows(config.split());
-        dataset.manifest().requireSamples("split", config.split(), dataset.path());
+        long samples = dataset.manifest().requireSamples("split", config.split(), dataset.path());
         InputChecks.requireChannels(rows, spec, dataset.path() + " split " + config.split());
         List<String> exampleIds = config.examples() == 0 ? List.of()
                 : rows.select(ShardSchema.ID).orderBy(ShardSchema.ID).limit(config.examples()).as(
@@ -104,11 +116,14 @@ public final class EvalJob {
         int partitions = input.getNumPartitions();
         ModelBroadcast broadcast = ModelBroadcast.of(sc, model);
         EvalPartial total;
-        try {
+        try (JobDescription described = JobDescription.set(spark.sparkContext(), "segpipe eval: evaluate "
+                + samples + " images of split " + config.split());
+             SparkProgress progress = SparkProgress.builder(spark.sparkContext(), "segpipe eval", "images")
+                     .total(samples).output(LOG::info).start()) {
             PartitionEvaluator evaluator = new PartitionEvaluator(broadcast, config, classes,
                     ModelBroadcast.threadsPerTask(spark), new HashSet<>(exampleIds));
-            total = input.mapPartitions(evaluator::evaluate).treeAggregate(evaluator.zero(), EvalPartial::merge,
-                    EvalPartial::merge);
+            total = progress.counted(input).mapPartitions(evaluator::evaluate).treeAggregate(evaluator.zero(),
+                    EvalPartial::merge, EvalPartial::merge);
         } finally {
             broadcast.destroy();
         }

@@ -3,7 +3,9 @@ package io.segpipe.jobs.model;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -22,6 +24,7 @@ import io.segpipe.model.io.UnsafeModelException;
 import io.segpipe.model.spec.SegmentationSpec;
 import io.segpipe.prep.Json;
 import io.segpipe.prep.fs.AtomicFs;
+import io.segpipe.prep.fs.CompletionMarker;
 import io.segpipe.prep.fs.HadoopFiles;
 import io.segpipe.prep.schema.DatasetManifest;
 
@@ -40,13 +43,15 @@ import io.segpipe.prep.schema.DatasetManifest;
  *       curves.png          loss and val mIoU per epoch ({@link CurvePlot})
  *       inference.json      {@link InferenceDefaults}: normalisation, input scale and inference mode of training
  *       provenance.json     {@link Provenance}: versions, seed, time, hosts, training master, data hash
+ *       _segpipe_complete.json  {@link CompletionMarker}, written last
  * </pre>
  *
  * <p>Written atomically: every file goes into a hidden temporary sibling directory, which is then
  * renamed into place ({@link AtomicFs#publishDirectory}); readers see a complete directory or none.
- * {@code provenance.json} is written last inside it, so it also marks completeness on object
- * stores without atomic rename. Reading validates every file and fails with one message naming
- * the path and the problem.
+ * The completion marker is written last inside it, so it also marks completeness on object stores
+ * without atomic rename; readers refuse a directory without it (one of format version 1, written
+ * before markers, is complete with its {@code provenance.json}, then written last). Reading
+ * validates every file and fails with one message naming the path and the problem.
  *
  * <p>A model directory may have been written by someone else. The network is restored by
  * {@link ModelFile}, which never deserializes a Java object from the file, and only after
@@ -58,7 +63,12 @@ import io.segpipe.prep.schema.DatasetManifest;
  */
 public final class ModelDirectory {
     public static final String FORMAT = "segpipe-model";
-    public static final int FORMAT_VERSION = 1;
+    /** 2: the directory has a completion marker. 1: written before markers; provenance.json marks it complete. */
+    public static final int FORMAT_VERSION = 2;
+    /** The first format version whose directories have a completion marker. */
+    private static final int MARKED_SINCE = 2;
+    /** The kind its {@link CompletionMarker} names. */
+    public static final String MARKER_KIND = "model";
     public static final String MODEL = "model.zip";
     /** The SHA-256 of {@link #MODEL}; absent in directories written before it was recorded. */
     public static final String MODEL_SHA256 = "model.sha256";
@@ -156,7 +166,7 @@ public final class ModelDirectory {
         LOG.info("Wrote model directory {}", target);
     }
 
-    /** Writes every file of a model directory into the existing directory {@code dir} (provenance last). */
+    /** Writes every file of a model directory into the existing directory {@code dir} (provenance, then the marker, last). */
     static void writeContents(FileSystem fs, Path dir, ComputationGraph network, Info info) throws IOException {
         byte[] model = ModelFile.write(network, true);
         try (var out = fs.create(new Path(dir, MODEL), true)) {
@@ -182,6 +192,33 @@ public final class ModelDirectory {
             writeString(fs, new Path(dir, INFERENCE), info.inferenceDefaults().toJson());
         }
         writeString(fs, new Path(dir, PROVENANCE), Json.write(info.provenance()));
+        marker(network, info).write(fs, dir);
+    }
+
+    private static CompletionMarker marker(ComputationGraph network, Info info) {
+        return CompletionMarker.of(MARKER_KIND, CompletionMarker.newRunId(), Instant.now(),
+                Map.of("parameters", network.numParams(), "epochs", (long) info.provenance().training().epochs()),
+                Map.of("dataset", String.valueOf(info.provenance().data().dataset())));
+    }
+
+    /**
+     * A directory of this format has its marker; one of an earlier format version predates markers
+     * and is complete with its provenance.json.
+     *
+     * @throws io.segpipe.prep.InvalidInputException naming the directory and what to do when the marker is missing
+     */
+    private static void requireMarker(FileSystem fs, Path root) throws IOException {
+        if (CompletionMarker.read(fs, root).isPresent()) {
+            return;
+        }
+        Provenance provenance = parse(fs, new Path(root, PROVENANCE), Provenance.class);
+        if (provenance.formatVersion() < MARKED_SINCE) {
+            LOG.info("Model directory {} (format version {}) was written before model directories had a completion marker:"
+                    + " its {}, written last, marks it complete", root, provenance.formatVersion(), PROVENANCE);
+            return;
+        }
+        CompletionMarker.require(fs, root, "segpipe model directory", "train it again, or point at a complete model "
+                + "directory");
     }
 
     private static void writeString(FileSystem fs, Path file, String content) throws IOException {
@@ -214,6 +251,7 @@ public final class ModelDirectory {
             throw new IOException("not a complete segpipe model directory: " + root + " has no " + PROVENANCE
                     + " (wrong path, or the training did not finish writing it)");
         }
+        requireMarker(fs, root);
         for (String name : FILES) {
             if (!OPTIONAL.contains(name) && !fs.exists(new Path(root, name))) {
                 throw new IOException("incomplete segpipe model directory " + root + ": " + name + " is missing");

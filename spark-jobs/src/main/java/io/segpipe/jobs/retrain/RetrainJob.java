@@ -29,6 +29,7 @@ import io.segpipe.jobs.registry.VersionInfo;
 import io.segpipe.jobs.train.TrainConfig;
 import io.segpipe.jobs.train.TrainJob;
 import io.segpipe.prep.fs.HadoopFiles;
+import io.segpipe.prep.progress.JobDescription;
 import io.segpipe.prep.reader.PreppedDataset;
 import io.segpipe.prep.schema.DatasetManifest;
 
@@ -73,6 +74,12 @@ public final class RetrainJob {
      * @throws IllegalArgumentException on configuration that does not fit the dataset or registry
      */
     public static RetrainResult run(RetrainConfig config, SparkSession spark) throws IOException {
+        try (JobDescription described = JobDescription.set(spark.sparkContext(), "segpipe retrain")) {
+            return retrain(config, spark);
+        }
+    }
+
+    private static RetrainResult retrain(RetrainConfig config, SparkSession spark) throws IOException {
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         ModelRegistry registry = ModelRegistry.open(config.registry(), hadoop);
         String runId = config.runId().isEmpty() ? ModelRegistry.newRunId() : config.runId();

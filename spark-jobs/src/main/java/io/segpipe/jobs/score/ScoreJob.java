@@ -25,6 +25,8 @@ import io.segpipe.jobs.registry.LockSettings;
 import io.segpipe.prep.fs.CompletionMarker;
 import io.segpipe.prep.fs.PathOverlap;
 import io.segpipe.prep.fs.SerializableHadoopConf;
+import io.segpipe.prep.progress.JobDescription;
+import io.segpipe.prep.progress.SparkProgress;
 
 /**
  * Scores a prepared dataset or a folder/glob of images with a model ({@link ScoreInput}),
@@ -62,6 +64,9 @@ import io.segpipe.prep.fs.SerializableHadoopConf;
  * (or masks folder) exists without overwrite or resume; another run holds the output's or masks'
  * lock. A corrupt image, or an image of a folder with the wrong channel count, is counted and
  * listed, and the job goes on.
+ *
+ * <p>Every Spark job it starts is described ({@link JobDescription}); the scoring logs a progress
+ * line with rate and ETA as partitions finish and at least every 30 s ({@link SparkProgress}).
  */
 public final class ScoreJob {
 
@@ -80,6 +85,12 @@ public final class ScoreJob {
      * @throws IllegalArgumentException on invalid input (see the class notes)
      */
     public static ScoreResult run(ScoreConfig config, SparkSession spark) throws IOException {
+        try (JobDescription described = JobDescription.set(spark.sparkContext(), "segpipe score")) {
+            return scoreAll(config, spark);
+        }
+    }
+
+    private static ScoreResult scoreAll(ScoreConfig config, SparkSession spark) throws IOException {
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         ScoreOutput output = ScoreOutput.of(config, hadoop);
         JobModel opened = JobModel.open(config.model(), config.normalization(), config.inputScale(), config.inference(),
@@ -137,11 +148,15 @@ public final class ScoreJob {
         int partitions = rows.getNumPartitions();
         ModelBroadcast broadcast = ModelBroadcast.of(JavaSparkContext.fromSparkContext(spark.sparkContext()), model);
         ScoreSummary total;
-        try {
+        long toScore = input.images() - plan.skipped();
+        try (JobDescription described = JobDescription.set(spark.sparkContext(), "segpipe score: score " + toScore
+                + " images");
+             SparkProgress progress = SparkProgress.builder(spark.sparkContext(), "segpipe score", "images")
+                     .total(toScore).output(LOG::info).start()) {
             PartitionScorer scorer = new PartitionScorer(broadcast, config, input.classes(),
                     new SerializableHadoopConf(hadoop), run.dir().toString(),
                     run.masks() == null ? null : run.masks().toString(), runId, ModelBroadcast.threadsPerTask(spark));
-            total = ScoreSummary.total(rows.mapPartitionsWithIndex(scorer::score, false).collect(),
+            total = ScoreSummary.total(progress.counted(rows).mapPartitionsWithIndex(scorer::score, false).collect(),
                     config.maxBadListed());
         } finally {
             broadcast.destroy();

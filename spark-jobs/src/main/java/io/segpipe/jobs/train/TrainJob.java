@@ -21,6 +21,7 @@ import io.segpipe.model.backend.Nd4jBackend;
 import io.segpipe.model.spec.SegmentationSpec;
 import io.segpipe.prep.fs.AtomicFs;
 import io.segpipe.prep.reader.Normalization;
+import io.segpipe.prep.progress.JobDescription;
 import io.segpipe.prep.reader.PreppedDataset;
 import io.segpipe.prep.schema.ClassTable;
 import io.segpipe.prep.schema.DatasetManifest;
@@ -44,6 +45,8 @@ import io.segpipe.prep.fs.HadoopFiles;
  * by val mIoU is kept ({@link BestModel}); a checkpoint is written atomically; one progress line is
  * logged; early stopping ({@link EarlyStopping}) or the time budget ({@link TimeBudget}) may end the
  * run. The model directory finally receives the best network (the last one without validation).
+ * Every Spark job is described ({@code segpipe train}, and per epoch {@code segpipe train: epoch 2/4
+ * (training)}), and long epochs log progress lines ({@link EpochProgress}).
  *
  * <pre>{@code
  * TrainResult r = TrainJob.run(TrainConfig.fromJson(json), spark);
@@ -62,6 +65,12 @@ public final class TrainJob {
      * @throws IllegalArgumentException on input that does not fit the configuration (see the class notes)
      */
     public static TrainResult run(TrainConfig config, SparkSession spark) throws IOException {
+        try (JobDescription described = JobDescription.set(spark.sparkContext(), "segpipe train")) {
+            return train(config, spark);
+        }
+    }
+
+    private static TrainResult train(TrainConfig config, SparkSession spark) throws IOException {
         TimeBudget budget = new TimeBudget(config.maxMinutes(), System::nanoTime);
         Nd4jBackend.init();
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();

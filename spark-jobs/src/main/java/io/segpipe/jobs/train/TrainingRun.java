@@ -89,7 +89,7 @@ final class TrainingRun {
         logStart(net);
         boolean stoppedEarly = false;
         long skippedTotal = 0;
-        try (SparkEpochs epochs = new SparkEpochs(config, setup, sc, workers, threads, statsFile)) {
+        try (SparkEpochs epochs = new SparkEpochs(config, setup, sc, workers, threads, statsFile, budget)) {
             for (int epoch = resumed != null ? resumed.state().epoch() : 0; epoch < config.epochs(); epoch++) {
                 int number = epoch + 1;
                 long epochStart = budget.now();
@@ -229,9 +229,10 @@ final class TrainingRun {
                 ? String.format(Locale.ROOT, "  val mIoU %s  pixel acc %s  (best %s @%d)", fmt(m.valMeanIoU()),
                 fmt(m.valPixelAccuracy()), fmt(best == null ? null : best.valMeanIoU()), best == null ? 0 : best.epoch())
                 : "";
-        LOG.info(String.format(Locale.ROOT, "epoch %d/%d  loss %.4f  lr %.3g  %.2f img/s%s%s  ETA %s", m.epoch(),
+        LOG.info(String.format(Locale.ROOT, "epoch %d/%d  loss/pixel %.4f  lr %.3g  %.2f img/s%s%s  ETA %s%s", m.epoch(),
                 config.epochs(), m.loss(), m.learningRate(), m.imagesPerSecond(), val,
-                m.skippedRows() > 0 ? "  skipped " + m.skippedRows() : "", duration(etaSeconds)));
+                m.skippedRows() > 0 ? "  skipped " + m.skippedRows() : "", duration(etaSeconds),
+                budget.caps(etaSeconds) ? " (time budget)" : ""));
     }
 
     private void logStop(int number, boolean outOfTime, EarlyStopping stopping, BestModel<ComputationGraph> best) {

@@ -9,6 +9,8 @@
  * <p>The job checks its inputs ({@code TrainJob}), then a short epoch loop ({@code TrainingRun})
  * asks small, separately tested pieces what to do: {@code BestModel}, {@code EarlyStopping} and
  * {@code TimeBudget} decide, {@code SparkEpochs} does an epoch's Spark work with the masters
- * {@code TrainingMasters} builds, {@code Checkpoints} stores what a resume needs.
+ * {@code TrainingMasters} builds, {@code Checkpoints} stores what a resume needs. {@code LossListener}
+ * measures the loss per labelled pixel on the workers, and {@code EpochProgress} reports an epoch
+ * while it runs.
  */
 package io.segpipe.jobs.train;

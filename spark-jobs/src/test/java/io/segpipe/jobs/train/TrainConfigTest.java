@@ -159,6 +159,8 @@ class TrainConfigTest {
         TrainConfig c = TrainConfig.fromJson(Files.readString(Path.of("../conf/train-camvid.json")));
         assertEquals(Architecture.UNET, c.model().architecture());
         assertEquals(11, c.model().numClasses());
+        TrainConfig twoCore = TrainConfig.fromJson(Files.readString(Path.of("../conf/train-camvid-2core.json")));
+        assertEquals(c.model(), twoCore.model());
     }
 
     private record Case(UnaryOperator<TrainConfig.Builder> change, String message) {
