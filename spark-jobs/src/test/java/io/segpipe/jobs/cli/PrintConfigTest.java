@@ -114,7 +114,7 @@ class PrintConfigTest {
     void aNormalizationForAnotherChannelCountStopsInOneLineNamingTheKeyAndTheFix() {
         Run run = printConfig("eval", "model=\"" + model + "\"", "data=d", "output=o", "normalization.scale=1",
                 "normalization.mean=[1, 2]", "normalization.std=[1]");
-        assertEquals(2, run.exitCode(), run.out());
+        assertEquals(ExitCode.BAD_INPUT.code(), run.exitCode(), run.out());
         assertEquals("segpipe: normalization has 2 mean and 1 std values but model file:" + model + " takes 3-channel "
                 + "images; set 1 or 3 mean and std values, or leave normalization unset to use the model's",
                 run.err().strip());

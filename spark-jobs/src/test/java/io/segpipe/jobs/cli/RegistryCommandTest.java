@@ -51,9 +51,9 @@ class RegistryCommandTest {
         return run(all);
     }
 
-    /** A failure: exit code 2 and one line, without a stack trace. */
-    private static String oneLineError(Run run) {
-        assertEquals(2, run.exitCode(), run.out() + run.err());
+    /** A failure: the documented exit code and one line, without a stack trace. */
+    private static String oneLineError(Run run, ExitCode expected) {
+        assertEquals(expected.code(), run.exitCode(), run.out() + run.err());
         assertEquals(1, run.err().strip().lines().count(), run.err());
         return run.err().strip();
     }
@@ -124,7 +124,7 @@ class RegistryCommandTest {
                 + " is now v000002 (was v000003)"));
         assertTrue(registry("rollback", "--reason", "v2 too").out().contains("is now v000001 (was v000002)"));
         assertEquals("segpipe: cannot roll back registry " + registry.root() + ": production v000001 was its first "
-                + "production version; promote the version you want instead", oneLineError(registry("rollback")));
+                + "production version; promote the version you want instead", oneLineError(registry("rollback"), ExitCode.RUNTIME));
         assertEquals(1, registry.production().orElseThrow().version());
         assertEquals(List.of(HistoryRecord.Action.PROMOTE, HistoryRecord.Action.ROLLBACK, HistoryRecord.Action.ROLLBACK),
                 registry.history().stream().map(HistoryRecord::action).toList());
@@ -134,23 +134,23 @@ class RegistryCommandTest {
     @Test
     void badInputsAreRefusedInOneLine() throws IOException {
         assertEquals("segpipe: registry " + registry.root() + " has no version v000009; it has v000001, v000002, "
-                + "v000003 (production v000002)", oneLineError(registry("show", "v9")));
+                + "v000003 (production v000002)", oneLineError(registry("show", "v9"), ExitCode.BAD_INPUT));
         assertEquals("segpipe: registry " + registry.root() + " has no version v000009; it has v000001, v000002, "
-                + "v000003 (production v000002)", oneLineError(registry("promote", "v9")));
+                + "v000003 (production v000002)", oneLineError(registry("promote", "v9"), ExitCode.BAD_INPUT));
         assertEquals("segpipe: a registry version is v<N> or <N> with N >= 1 (e.g. v3 or 3), found \"latest\"",
-                oneLineError(registry("promote", "latest")));
+                oneLineError(registry("promote", "latest"), ExitCode.BAD_INPUT));
         assertEquals("segpipe: --lock-timeout must be >= 10 seconds, found 5",
-                oneLineError(registry("promote", "v3", "--lock-timeout", "5")));
+                oneLineError(registry("promote", "v3", "--lock-timeout", "5"), ExitCode.USAGE));
         Path none = tmp.resolve("none");
-        assertTrue(oneLineError(run("registry", "list", "--registry", none.toString()))
+        assertTrue(oneLineError(run("registry", "list", "--registry", none.toString()), ExitCode.BAD_INPUT)
                 .startsWith("segpipe: no model registry at file:" + none + " (no registry.json"));
 
         try (RegistryLock held = registry.lock("nightly", LockSettings.staleAfter(Duration.ofMinutes(10)))) {
-            String locked = oneLineError(registry("promote", "v3"));
+            String locked = oneLineError(registry("promote", "v3"), ExitCode.LOCKED);
             assertTrue(locked.startsWith("segpipe: registry " + registry.root() + " is locked by run nightly"), locked);
         }
         RegistryFixtures.replaceModel(root, 3);
-        String replaced = oneLineError(registry("promote", "v3"));
+        String replaced = oneLineError(registry("promote", "v3"), ExitCode.BAD_INPUT);
         assertTrue(replaced.contains("version v000003") && replaced.contains("replaced after registration"), replaced);
         Run shown = registry("show", "v3");
         assertEquals(0, shown.exitCode(), "a replaced version can still be shown");
