@@ -43,7 +43,8 @@ import io.segpipe.prep.schema.SplitStats;
  * <p>Checks before any work, each with one message: the report path exists and overwrite is
  * off; the model is not a DL4J model; the model and dataset class counts differ; the split is
  * missing or empty; the split holds images whose channel count is not the model's. An image
- * whose stored bytes do not decode is counted and listed, and the evaluation goes on.
+ * whose stored bytes do not decode is counted and listed, and the evaluation goes on, up to
+ * {@code maxCorruptFraction} of the split's rows; above it the job fails and writes no report.
  *
  * <pre>{@code
  * EvalResult r = EvalJob.run(EvalConfig.builder().model("hdfs:///models/unet").data("hdfs:///data/camvid")
@@ -110,6 +111,9 @@ public final class EvalJob {
 
         List<BadImage> bad = new ArrayList<>(total.bad);
         Collections.sort(bad);
+        // treeAggregate counts each row once (a re-run task's partial is dropped), so badCount is exact.
+        dataset.checkCorruptRows(config.split(), total.badCount, bad.stream().map(BadImage::id).toList(),
+                config.corruptRowLimit());
         SegmentationMetrics metrics = SegmentationMetrics.of(total.matrix, classes);
         EvalResult result = new EvalResult(model.path(), dataset.path(), config.split(), output.toString(), classes,
                 total.images, total.badCount, bad, metrics, total.matrix, config.inference(), config.normalization(),

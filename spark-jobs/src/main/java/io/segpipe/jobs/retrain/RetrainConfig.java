@@ -26,7 +26,8 @@ import io.segpipe.prep.Json;
  * @param runId              run id, "" for a generated one (default ""); letters, digits, '.', '_', '-'
  * @param inference          how both models are applied in evaluation (default whole image, batch 4)
  * @param train              the training configuration; its {@code dataset}, {@code output},
- *                           {@code overwrite} and {@code trainSplit} are replaced by this run's
+ *                           {@code overwrite} and {@code trainSplit} are replaced by this run's; its
+ *                           {@code maxCorruptFraction} also bounds the corrupt rows of both evaluations
  */
 @JsonDeserialize(builder = RetrainConfig.Builder.class)
 public record RetrainConfig(String registry, String dataset, String trainSplit, String evalSplit, boolean warmStart,

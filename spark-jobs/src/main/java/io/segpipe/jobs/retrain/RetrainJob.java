@@ -187,7 +187,9 @@ public final class RetrainJob {
         private EvalResult evaluate(String model, String data, Path output, TrainConfig train) throws IOException {
             return EvalJob.run(EvalConfig.builder().model(model).data(data).split(config.evalSplit())
                     .output(output.toString()).overwrite(true).normalization(train.normalization())
-                    .inference(config.inference()).examples(0).build(), spark);
+                    .inference(config.inference()).examples(0)
+                    // one corrupt-row limit for the run: the training configuration's
+                    .maxCorruptFraction(train.maxCorruptFraction()).build(), spark);
         }
 
         private void recordFailure(Exception e) {

@@ -8,6 +8,7 @@ import io.segpipe.model.arch.Architectures;
 import io.segpipe.model.spec.SegmentationSpec;
 import io.segpipe.prep.Checks;
 import io.segpipe.prep.Json;
+import io.segpipe.prep.reader.CorruptRowLimit;
 import io.segpipe.prep.reader.Normalization;
 
 /**
@@ -49,6 +50,11 @@ import io.segpipe.prep.reader.Normalization;
  * @param maxMinutes            wall-time budget of one call in minutes: the run ends (validated, checkpointed and
  *                              written) after the epoch at which another epoch would exceed it; 0 = none (default 0).
  *                              The learning-rate schedule still runs over {@code epochs}
+ * @param maxCorruptFraction    largest fraction of a split's rows (train, val) that may be skipped as corrupt (rows
+ *                              that no longer decode: the data was damaged after prep), in [0, 1] (default 0.01,
+ *                              {@link CorruptRowLimit}): above it the run stops with one message naming the counts
+ *                              and the first ids, before that epoch's checkpoint; at or below it the rows are skipped,
+ *                              counted and logged
  */
 @JsonDeserialize(builder = TrainConfig.Builder.class)
 public record TrainConfig(String dataset, String output, boolean overwrite, SegmentationSpec model,
@@ -56,7 +62,8 @@ public record TrainConfig(String dataset, String output, boolean overwrite, Segm
                           double inputScale, AugmentConfig augment, OptimizerConfig optimizer, MasterConfig master,
                           int epochs, int validateEvery, int earlyStoppingPatience, double earlyStoppingMinDelta,
                           int valBatchSize, String checkpointDir, int checkpointEvery, int keepCheckpoints,
-                          boolean resume, String initialModel, String statsFile, long seed, double maxMinutes) {
+                          boolean resume, String initialModel, String statsFile, long seed, double maxMinutes,
+                          double maxCorruptFraction) {
 
     public TrainConfig {
         Checks.notBlank("dataset", dataset);
@@ -107,7 +114,13 @@ public record TrainConfig(String dataset, String output, boolean overwrite, Segm
         }
         Checks.notNull("statsFile", statsFile);
         Checks.inRange("maxMinutes", maxMinutes, 0, 1e6);
+        new CorruptRowLimit(maxCorruptFraction); // validates
         model = model.toBuilder().seed(seed).build();
+    }
+
+    /** How many corrupt rows a split may have ({@code maxCorruptFraction}). */
+    public CorruptRowLimit corruptRowLimit() {
+        return new CorruptRowLimit(maxCorruptFraction);
     }
 
     /** True when a validation split is configured. */
@@ -149,7 +162,8 @@ public record TrainConfig(String dataset, String output, boolean overwrite, Segm
                 .augment(augment).optimizer(optimizer).master(master).epochs(epochs).validateEvery(validateEvery)
                 .earlyStoppingPatience(earlyStoppingPatience).earlyStoppingMinDelta(earlyStoppingMinDelta)
                 .valBatchSize(valBatchSize).checkpointDir(checkpointDir).checkpointEvery(checkpointEvery)
-                .keepCheckpoints(keepCheckpoints).resume(resume).initialModel(initialModel).statsFile(statsFile).seed(seed).maxMinutes(maxMinutes);
+                .keepCheckpoints(keepCheckpoints).resume(resume).initialModel(initialModel).statsFile(statsFile).seed(seed).maxMinutes(maxMinutes)
+                .maxCorruptFraction(maxCorruptFraction);
     }
 
     /** Defaults for every option; {@link #build()} validates. */
@@ -180,6 +194,7 @@ public record TrainConfig(String dataset, String output, boolean overwrite, Segm
         private String statsFile = "";
         private long seed = 42;
         private double maxMinutes;
+        private double maxCorruptFraction = CorruptRowLimit.DEFAULT_MAX_CORRUPT_FRACTION;
 
         public Builder dataset(String v) { dataset = v; return this; }
         public Builder output(String v) { output = v; return this; }
@@ -206,12 +221,13 @@ public record TrainConfig(String dataset, String output, boolean overwrite, Segm
         public Builder statsFile(String v) { statsFile = v; return this; }
         public Builder seed(long v) { seed = v; return this; }
         public Builder maxMinutes(double v) { maxMinutes = v; return this; }
+        public Builder maxCorruptFraction(double v) { maxCorruptFraction = v; return this; }
 
         public TrainConfig build() {
             return new TrainConfig(dataset, output, overwrite, model, classWeights, trainSplit, valSplit, normalization,
                     inputScale, augment, optimizer, master, epochs, validateEvery, earlyStoppingPatience,
                     earlyStoppingMinDelta, valBatchSize, checkpointDir, checkpointEvery, keepCheckpoints, resume,
-                    initialModel, statsFile, seed, maxMinutes);
+                    initialModel, statsFile, seed, maxMinutes, maxCorruptFraction);
         }
     }
 }
