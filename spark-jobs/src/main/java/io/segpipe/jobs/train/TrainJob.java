@@ -33,8 +33,9 @@ import io.segpipe.prep.fs.HadoopFiles;
  * <p>Before any training, every input is checked and a problem ends the run with one message: the
  * output exists (without overwrite), the dataset is missing or of another schema version, its class
  * count or ignore label disagree with the model, a split is missing or empty, the images' channels
- * do not match the model, the checkpoint to resume is incomplete or unreadable or of another model,
- * the checkpoint directory holds another run's checkpoints.
+ * do not match the model, no checkpoint to resume is usable (a damaged newer one is skipped with a
+ * warning naming it, for the previous one) or it is of another model, the checkpoint directory
+ * holds another run's checkpoints.
  *
  * <p>Per epoch ({@link TrainingRun}): the learning rate of the schedule is set; the cached train
  * rows are shuffled and augmented into minibatches on the executors ({@link EpochData}); the
@@ -86,10 +87,13 @@ public final class TrainJob {
         return new TrainingRun(config, spark, setup, checkpoints, resumed, statsFile, output, budget).train();
     }
 
-    /** The newest checkpoint, checked against the configuration; empty when there is none. */
+    /**
+     * The newest usable checkpoint (a damaged newer one is skipped with a warning), checked against
+     * the configuration; empty when there is none.
+     */
     private static Optional<Checkpoints.Loaded> checkpointToResume(Checkpoints checkpoints, TrainConfig config,
                                                                    TrainSetup setup) throws IOException {
-        Optional<Checkpoints.Loaded> resumed = checkpoints.newest();
+        Optional<Checkpoints.Loaded> resumed = checkpoints.newestUsable();
         if (resumed.isEmpty()) {
             LOG.warn("resume: no checkpoint in {}; starting from epoch 1", checkpoints.dir());
         } else if (!resumed.get().state().spec().equals(setup.spec())) {
