@@ -42,7 +42,7 @@ public record LoadedModel(String path, SegmentationSpec spec, byte[] bytes) {
     public static LoadedModel read(String path, Configuration conf) throws IOException {
         Path dir = new Path(path);
         FileSystem fs = dir.getFileSystem(conf);
-        dir = fs.makeQualified(dir);
+        dir = ModelDirectory.locate(fs, fs.makeQualified(dir));
         SegmentationSpec spec = ModelDirectory.readInfo(dir.toString(), conf).spec();
         byte[] bytes = ModelDirectory.readModelFile(fs, dir);
         LoadedModel model = new LoadedModel(dir.toString(), spec, bytes);
