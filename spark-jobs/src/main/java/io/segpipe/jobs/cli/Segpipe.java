@@ -2,6 +2,7 @@ package io.segpipe.jobs.cli;
 
 import java.io.PrintWriter;
 
+import io.segpipe.jobs.train.ExecutorsLostException;
 import io.segpipe.model.backend.BackendException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -10,7 +11,9 @@ import picocli.CommandLine.Option;
 /**
  * The {@code segpipe} command line: parses, then hands over to a command's {@code run}. Errors a
  * user can fix (bad option, bad input, a backend that cannot load) print one line naming the
- * cause and exit 2; {@code --debug} adds the stack trace.
+ * cause and exit 2; training that stopped because the cluster lost every executor prints one line
+ * and exits 3 (run it again with {@code --resume} once workers are back); any other failure exits
+ * 1. {@code --debug} adds the stack trace.
  */
 @Command(name = "segpipe",
         mixinStandardHelpOptions = true,
@@ -20,6 +23,8 @@ import picocli.CommandLine.Option;
                 RetrainCommand.class, EnvCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Segpipe {
     static final int EXIT_USER_ERROR = 2;
+    /** Training stopped because the application had no executor ({@link ExecutorsLostException}). */
+    static final int EXIT_EXECUTORS_LOST = 3;
 
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
             description = "Print stack traces of errors.")
@@ -52,12 +57,15 @@ public final class Segpipe {
             e.printStackTrace(err);
         }
         err.flush();
+        if (e instanceof ExecutorsLostException) {
+            return EXIT_EXECUTORS_LOST;
+        }
         return explained ? EXIT_USER_ERROR : 1;
     }
 
     /** Exceptions whose message already names the file or setting and the cause: no class name, no trace. */
     private static boolean isExplained(Exception e) {
         return e instanceof BackendException || e instanceof IllegalArgumentException || e instanceof UserException
-                || e instanceof java.io.IOException;
+                || e instanceof java.io.IOException || e instanceof ExecutorsLostException;
     }
 }

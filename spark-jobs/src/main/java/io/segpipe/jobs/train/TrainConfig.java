@@ -55,6 +55,12 @@ import io.segpipe.prep.reader.Normalization;
  *                              {@link CorruptRowLimit}): above it the run stops with one message naming the counts
  *                              and the first ids, before that epoch's checkpoint; at or below it the rows are skipped,
  *                              counted and logged
+ * @param maxSecondsWithoutExecutors seconds the run waits while the application has no executor at all (every
+ *                              worker lost) before it cancels its Spark jobs and stops with {@link ExecutorsLostException}
+ *                              (the CLI exits with 3; checkpoints stay for {@code --resume}, no model is written);
+ *                              0 = wait for executors forever, Spark's own behaviour (default 300: long enough for
+ *                              a cluster manager to replace lost executors). Checked on clusters only: a
+ *                              {@code local[...]} master runs its tasks in the driver
  */
 @JsonDeserialize(builder = TrainConfig.Builder.class)
 public record TrainConfig(String dataset, String output, boolean overwrite, SegmentationSpec model,
@@ -63,7 +69,7 @@ public record TrainConfig(String dataset, String output, boolean overwrite, Segm
                           int epochs, int validateEvery, int earlyStoppingPatience, double earlyStoppingMinDelta,
                           int valBatchSize, String checkpointDir, int checkpointEvery, int keepCheckpoints,
                           boolean resume, String initialModel, String statsFile, long seed, double maxMinutes,
-                          double maxCorruptFraction) {
+                          double maxCorruptFraction, int maxSecondsWithoutExecutors) {
 
     public TrainConfig {
         Checks.notBlank("dataset", dataset);
@@ -115,6 +121,7 @@ public record TrainConfig(String dataset, String output, boolean overwrite, Segm
         Checks.notNull("statsFile", statsFile);
         Checks.inRange("maxMinutes", maxMinutes, 0, 1e6);
         new CorruptRowLimit(maxCorruptFraction); // validates
+        Checks.atLeast("maxSecondsWithoutExecutors", maxSecondsWithoutExecutors, 0);
         model = model.toBuilder().seed(seed).build();
     }
 
@@ -163,7 +170,7 @@ public record TrainConfig(String dataset, String output, boolean overwrite, Segm
                 .earlyStoppingPatience(earlyStoppingPatience).earlyStoppingMinDelta(earlyStoppingMinDelta)
                 .valBatchSize(valBatchSize).checkpointDir(checkpointDir).checkpointEvery(checkpointEvery)
                 .keepCheckpoints(keepCheckpoints).resume(resume).initialModel(initialModel).statsFile(statsFile).seed(seed).maxMinutes(maxMinutes)
-                .maxCorruptFraction(maxCorruptFraction);
+                .maxCorruptFraction(maxCorruptFraction).maxSecondsWithoutExecutors(maxSecondsWithoutExecutors);
     }
 
     /** Defaults for every option; {@link #build()} validates. */
@@ -195,6 +202,7 @@ public record TrainConfig(String dataset, String output, boolean overwrite, Segm
         private long seed = 42;
         private double maxMinutes;
         private double maxCorruptFraction = CorruptRowLimit.DEFAULT_MAX_CORRUPT_FRACTION;
+        private int maxSecondsWithoutExecutors = 300;
 
         public Builder dataset(String v) { dataset = v; return this; }
         public Builder output(String v) { output = v; return this; }
@@ -222,12 +230,13 @@ public record TrainConfig(String dataset, String output, boolean overwrite, Segm
         public Builder seed(long v) { seed = v; return this; }
         public Builder maxMinutes(double v) { maxMinutes = v; return this; }
         public Builder maxCorruptFraction(double v) { maxCorruptFraction = v; return this; }
+        public Builder maxSecondsWithoutExecutors(int v) { maxSecondsWithoutExecutors = v; return this; }
 
         public TrainConfig build() {
             return new TrainConfig(dataset, output, overwrite, model, classWeights, trainSplit, valSplit, normalization,
                     inputScale, augment, optimizer, master, epochs, validateEvery, earlyStoppingPatience,
                     earlyStoppingMinDelta, valBatchSize, checkpointDir, checkpointEvery, keepCheckpoints, resume,
-                    initialModel, statsFile, seed, maxMinutes, maxCorruptFraction);
+                    initialModel, statsFile, seed, maxMinutes, maxCorruptFraction, maxSecondsWithoutExecutors);
         }
     }
 }

@@ -35,7 +35,9 @@ import io.segpipe.prep.fs.HadoopFiles;
  * count or ignore label disagree with the model, a split is missing or empty, the images' channels
  * do not match the model, no checkpoint to resume is usable (a damaged newer one is skipped with a
  * warning naming it, for the previous one) or it is of another model, the checkpoint directory
- * holds another run's checkpoints.
+ * holds another run's checkpoints. A run whose application has no executor for
+ * {@code maxSecondsWithoutExecutors} (every worker lost) stops with {@link ExecutorsLostException}
+ * instead of waiting for executors forever ({@link ExecutorWatchdog}).
  *
  * <p>Per epoch ({@link TrainingRun}): the learning rate of the schedule is set; the cached train
  * rows are shuffled and augmented into minibatches on the executors ({@link EpochData}); the
@@ -84,7 +86,25 @@ public final class TrainJob {
             clearEarlierRun(checkpoints, config);
         }
         File statsFile = statsFile(config);
-        return new TrainingRun(config, spark, setup, checkpoints, resumed, statsFile, output, budget).train();
+        TrainingRun run = new TrainingRun(config, spark, setup, checkpoints, resumed, statsFile, output, budget);
+        try (ExecutorWatchdog watchdog = ExecutorWatchdog.start(spark.sparkContext(), config.maxSecondsWithoutExecutors())) {
+            try {
+                return run.train();
+            } catch (IOException | RuntimeException e) {
+                if (watchdog.fired()) {
+                    throw watchdog.lost(e, whatIsLeft(checkpoints));
+                }
+                throw e;
+            }
+        }
+    }
+
+    /** The newest checkpoint a run stopped without executors leaves, and how to continue from it. */
+    private static String whatIsLeft(Checkpoints checkpoints) throws IOException {
+        List<Path> written = checkpoints == null ? List.of() : checkpoints.list();
+        return written.isEmpty() ? "no checkpoint was written"
+                : "the newest checkpoint is " + written.get(written.size() - 1) + ": once the cluster has workers again,"
+                + " run the same command with --resume";
     }
 
     /**
