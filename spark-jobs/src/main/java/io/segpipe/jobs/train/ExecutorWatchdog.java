@@ -1,5 +1,6 @@
 package io.segpipe.jobs.train;
 
+import java.io.IOException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -98,6 +99,28 @@ final class ExecutorWatchdog implements AutoCloseable {
         } catch (RuntimeException e) {
             // a failed check must not end the schedule: the next one may succeed
             LOG.warn("Executor watchdog check failed: {}", e.toString());
+        }
+    }
+
+    /** Driver-side work that may fail with an IOException (or any exception Spark or DL4J throws). */
+    @FunctionalInterface
+    interface Work<T> {
+        T run() throws IOException;
+    }
+
+    /**
+     * Runs {@code work}; when it fails after the watchdog {@link #fired()}, throws {@link #lost}
+     * instead, naming what the run leaves ({@code left}, asked for then). Any other failure passes
+     * through unchanged.
+     */
+    <T> T guard(Work<T> work, Work<String> left) throws IOException {
+        try {
+            return work.run();
+        } catch (Exception e) { // also Spark's checked SparkException, which Spark's and DL4J's Scala code throw undeclared
+            if (fired) {
+                throw lost(e, left.run());
+            }
+            throw e;
         }
     }
 

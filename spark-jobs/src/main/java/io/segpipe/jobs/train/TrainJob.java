@@ -87,15 +87,9 @@ public final class TrainJob {
         }
         File statsFile = statsFile(config);
         TrainingRun run = new TrainingRun(config, spark, setup, checkpoints, resumed, statsFile, output, budget);
+        Checkpoints written = checkpoints;
         try (ExecutorWatchdog watchdog = ExecutorWatchdog.start(spark.sparkContext(), config.maxSecondsWithoutExecutors())) {
-            try {
-                return run.train();
-            } catch (IOException | RuntimeException e) {
-                if (watchdog.fired()) {
-                    throw watchdog.lost(e, whatIsLeft(checkpoints));
-                }
-                throw e;
-            }
+            return watchdog.guard(run::train, () -> whatIsLeft(written));
         }
     }
 

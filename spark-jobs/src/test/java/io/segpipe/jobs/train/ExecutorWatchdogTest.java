@@ -2,9 +2,11 @@ package io.segpipe.jobs.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -76,22 +78,40 @@ class ExecutorWatchdogTest {
     }
 
     @Test
-    void aRunningJobFailsWithinSecondsOnceTheLimitPasses() {
+    void aRunningJobFailsWithinSecondsOnceTheLimitPassesAndTheRunSaysWhy() {
         SparkContext sc = LocalSpark.session().sparkContext();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(sc);
         long start = System.nanoTime();
         try (ExecutorWatchdog w = new ExecutorWatchdog(1, () -> 0, System::nanoTime, sc::cancelAllJobs, true)) {
-            SparkException e = assertThrows(SparkException.class,
-                    () -> jsc.parallelize(List.of(1, 2), 2).foreach(x -> waitUntilKilled()));
+            ExecutorsLostException e = assertThrows(ExecutorsLostException.class, () -> w.guard(() -> {
+                jsc.parallelize(List.of(1, 2), 2).foreach(x -> waitUntilKilled());
+                return "trained";
+            }, () -> "no checkpoint was written"));
             double took = (System.nanoTime() - start) / 1e9;
             assertTrue(took < 20, "failed after " + took + " s, the tasks would have waited 60 s");
             assertTrue(w.fired());
-            assertTrue(e.getMessage().contains("cancel"), e.getMessage());
             assertEquals("no executor for 1 s (maxSecondsWithoutExecutors): the cluster lost every executor of this"
                     + " application (or granted none); training stopped and wrote no model; no checkpoint was written",
-                    w.lost(e, "no checkpoint was written").getMessage());
+                    e.getMessage());
+            // Spark's checked exception, thrown undeclared through the Java API as through DL4J's fit
+            assertTrue(e.getCause() instanceof SparkException, String.valueOf(e.getCause()));
+            assertTrue(e.getCause().getMessage().contains("cancelled as part of cancellation of all jobs"),
+                    e.getCause().getMessage());
         }
         assertEquals(3, jsc.parallelize(List.of(1, 2, 3), 2).count(), "closed: jobs run again");
+    }
+
+    @Test
+    void failuresWhileExecutorsAreThereAreNotTranslated() {
+        ExecutorWatchdog w = new ExecutorWatchdog(1, () -> 2, System::nanoTime, () -> { }, false);
+        IOException io = new IOException("disk full");
+        assertSame(io, assertThrows(IOException.class, () -> w.guard(() -> {
+            throw io;
+        }, () -> "unused")));
+        IllegalStateException state = new IllegalStateException("too many corrupt rows");
+        assertSame(state, assertThrows(IllegalStateException.class, () -> w.guard(() -> {
+            throw state;
+        }, () -> "unused")));
     }
 
     @Test
