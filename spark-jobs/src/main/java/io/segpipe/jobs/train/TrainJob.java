@@ -87,9 +87,9 @@ public final class TrainJob {
         }
         File statsFile = statsFile(config);
         TrainingRun run = new TrainingRun(config, spark, setup, checkpoints, resumed, statsFile, output, budget);
-        Checkpoints written = checkpoints;
+        Checkpoints left = checkpoints;
         try (ExecutorWatchdog watchdog = ExecutorWatchdog.start(spark.sparkContext(), config.maxSecondsWithoutExecutors())) {
-            return watchdog.guard(run::train, () -> whatIsLeft(written));
+            return watchdog.guard(run::train, () -> whatIsLeft(left));
         }
     }
 

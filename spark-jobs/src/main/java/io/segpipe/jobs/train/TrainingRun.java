@@ -205,8 +205,9 @@ final class TrainingRun {
             valSkipped = epochs.valSkipped().countSince(before);
             requireFewCorruptRows(epochs.valSkipped());
         }
+        long skipped = epochs.trainSkipped().countSince(trained.skippedBefore()) + valSkipped;
         return new EpochMetrics(number, epochs.loss(), trained.learningRate(), trained.images(), trained.seconds(),
-                trained.images() / trained.seconds(), epochs.trainSkipped().countSince(trained.skippedBefore()) + valSkipped,
+                trained.images() / trained.seconds(), skipped,
                 val == null ? null : val.meanIoU(), val == null ? null : val.pixelAccuracy(),
                 val == null ? null : val.perClass().stream().map(SegmentationMetrics.ClassMetrics::iou).toList(),
                 valSeconds);
