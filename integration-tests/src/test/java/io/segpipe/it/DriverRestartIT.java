@@ -28,8 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The driver dies (SIGKILL) after an epoch's checkpoint; {@code train --resume} then finishes the
  * run from the newest checkpoint instead of starting over, and nothing was published before.
  *
- * <p>Part of the default {@code mvn verify}: it shares the run's cluster; 13 minutes measured with the
- * machine's 2 cores shared by three other builds, where {@link WorkerFailureIT} took 10.
+ * <p>Part of the default {@code mvn verify}: it shares the run's cluster; 13 minutes measured on a
+ * 2-core machine under a load average of about 15, where {@link WorkerFailureIT} took 10.
  */
 @ExtendWith({SharedFixtures.class, LocalSpark.class})
 @Timeout(value = 20, unit = TimeUnit.MINUTES)

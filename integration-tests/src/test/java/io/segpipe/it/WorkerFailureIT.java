@@ -25,8 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * every epoch on the surviving executor, which runs the later epochs' training tasks, and publishes
  * a complete model. Runs on a cluster of its own.
  *
- * <p>Part of the default {@code mvn verify}: about 2.5 minutes on an idle 2-core machine (10 minutes
- * measured with the machine's 2 cores shared by three other builds).
+ * <p>Part of the default {@code mvn verify}: about 2.5 minutes on an otherwise idle 2-core machine,
+ * 10 minutes measured on the same machine under a load average of about 15.
  */
 @ExtendWith(LocalSpark.class)
 @Timeout(value = 20, unit = TimeUnit.MINUTES)
