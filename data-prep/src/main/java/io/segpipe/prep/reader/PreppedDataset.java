@@ -129,6 +129,15 @@ public final class PreppedDataset {
         limit.check("split " + split + " of " + root, corruptIds, stats == null ? 0 : stats.samples());
     }
 
+    /**
+     * As {@link #checkCorruptRows(String, Collection, CorruptRowLimit)}, for a reader that counted
+     * {@code corruptRows} exactly (each row once) and kept only {@code firstIds} of them.
+     */
+    public void checkCorruptRows(String split, long corruptRows, Collection<String> firstIds, CorruptRowLimit limit) {
+        SplitStats stats = manifest.splits().get(split);
+        limit.check("split " + split + " of " + root, corruptRows, firstIds, stats == null ? 0 : stats.samples());
+    }
+
     /** A decoder for this dataset's class table. */
     public RowDecoder decoder(Normalization normalization) {
         return new RowDecoder(normalization, manifest.classTable().numClasses(), manifest.classTable().ignoreLabel());

@@ -15,9 +15,11 @@ import org.apache.spark.SparkException;
 
 import io.segpipe.jobs.registry.RegistryLockedException;
 import io.segpipe.jobs.score.OutputInUseException;
+import io.segpipe.jobs.train.ExecutorsLostException;
 import io.segpipe.model.backend.BackendException;
 import io.segpipe.model.io.ModelFileException;
 import io.segpipe.prep.InvalidInputException;
+import io.segpipe.prep.reader.TooManyCorruptRowsException;
 import picocli.CommandLine;
 
 /**
@@ -76,10 +78,10 @@ public enum ExitCode {
             return USAGE;
         }
         if (e instanceof InvalidInputException || e instanceof ModelFileException || e instanceof FileNotFoundException
-                || e instanceof IllegalArgumentException) {
+                || e instanceof IllegalArgumentException || e instanceof TooManyCorruptRowsException) {
             return BAD_INPUT;
         }
-        if (e instanceof SparkException || e instanceof IOException) {
+        if (e instanceof SparkException || e instanceof IOException || e instanceof ExecutorsLostException) {
             return RUNTIME;
         }
         return FAILED;

@@ -2,7 +2,9 @@ package io.segpipe.jobs.cli;
 
 import java.io.PrintWriter;
 
+import io.segpipe.jobs.train.ExecutorsLostException;
 import io.segpipe.model.backend.BackendException;
+import io.segpipe.prep.reader.TooManyCorruptRowsException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -84,6 +86,7 @@ public final class Segpipe {
     /** Exceptions whose message already names the file or setting and the cause: no class name, no trace. */
     private static boolean isExplained(Exception e) {
         return e instanceof BackendException || e instanceof IllegalArgumentException || e instanceof UserException
-                || e instanceof java.io.IOException;
+                || e instanceof java.io.IOException || e instanceof ExecutorsLostException
+                || e instanceof TooManyCorruptRowsException;
     }
 }

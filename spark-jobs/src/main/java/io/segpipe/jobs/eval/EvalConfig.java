@@ -10,6 +10,7 @@ import io.segpipe.jobs.model.InferenceDefaults;
 import io.segpipe.jobs.registry.ModelSource;
 import io.segpipe.prep.Checks;
 import io.segpipe.prep.Json;
+import io.segpipe.prep.reader.CorruptRowLimit;
 import io.segpipe.prep.reader.Normalization;
 
 /**
@@ -36,11 +37,15 @@ import io.segpipe.prep.reader.Normalization;
  * @param partitions    repartition the split into this many partitions before inference; 0 keeps the
  *                      Parquet read partitioning (default 0)
  * @param maxBadListed  bad samples listed by id in the result (all are counted), >= 0 (default 1000)
+ * @param maxCorruptFraction largest fraction of the split's rows that may be skipped as bad (stored bytes that no
+ *                      longer decode: the data was damaged after prep), in [0, 1] (default 0.01,
+ *                      {@link CorruptRowLimit}): above it the job stops with one message naming the counts and the
+ *                      first ids, and writes no report
  */
 @JsonDeserialize(builder = EvalConfig.Builder.class)
 public record EvalConfig(String model, String data, String split, String output, boolean overwrite,
                          Normalization normalization, Double inputScale, InferenceConfig inference, int examples,
-                         int partitions, int maxBadListed) {
+                         int partitions, int maxBadListed, double maxCorruptFraction) {
 
     public EvalConfig {
         Checks.notBlank("model", model);
@@ -55,6 +60,12 @@ public record EvalConfig(String model, String data, String split, String output,
         }
         Checks.atLeast("partitions", partitions, 0);
         Checks.atLeast("maxBadListed", maxBadListed, 0);
+        new CorruptRowLimit(maxCorruptFraction); // validates
+    }
+
+    /** How many bad rows the split may have ({@code maxCorruptFraction}). */
+    public CorruptRowLimit corruptRowLimit() {
+        return new CorruptRowLimit(maxCorruptFraction);
     }
 
     public static Builder builder() {
@@ -64,7 +75,7 @@ public record EvalConfig(String model, String data, String split, String output,
     public Builder toBuilder() {
         return new Builder().model(model).data(data).split(split).output(output).overwrite(overwrite)
                 .normalization(normalization).inputScale(inputScale).inference(inference).examples(examples)
-                .partitions(partitions).maxBadListed(maxBadListed);
+                .partitions(partitions).maxBadListed(maxBadListed).maxCorruptFraction(maxCorruptFraction);
     }
 
     /** This configuration with the normalisation, input scale and inference it runs with filled in. */
@@ -95,6 +106,7 @@ public record EvalConfig(String model, String data, String split, String output,
         private int examples = 6;
         private int partitions;
         private int maxBadListed = 1000;
+        private double maxCorruptFraction = CorruptRowLimit.DEFAULT_MAX_CORRUPT_FRACTION;
 
         public Builder model(String v) {
             model = v;
@@ -151,9 +163,14 @@ public record EvalConfig(String model, String data, String split, String output,
             return this;
         }
 
+        public Builder maxCorruptFraction(double v) {
+            maxCorruptFraction = v;
+            return this;
+        }
+
         public EvalConfig build() {
             return new EvalConfig(model, data, split, output, overwrite, normalization, inputScale, inference, examples,
-                    partitions, maxBadListed);
+                    partitions, maxBadListed, maxCorruptFraction);
         }
     }
 }

@@ -53,7 +53,8 @@ import io.segpipe.prep.schema.ShardSchema;
  * configured normalisation does not fit the model's channels; the model and dataset class counts
  * differ; the split is missing or empty; the split holds images whose channel count is not the
  * model's. An image whose stored bytes do not decode is counted and listed, and the evaluation
- * goes on.
+ * goes on, up to {@code maxCorruptFraction} of the split's rows; above it the job fails and writes
+ * no report.
  *
  * <p>Every Spark job it starts is described ({@link JobDescription}); the evaluation logs a progress
  * line with rate and ETA as partitions finish and at least every 30 s ({@link SparkProgress}). The
@@ -131,6 +132,9 @@ public final class EvalJob {
 
         List<BadImage> bad = new ArrayList<>(total.bad);
         Collections.sort(bad);
+        // treeAggregate counts each row once (a re-run task's partial is dropped), so badCount is exact.
+        dataset.checkCorruptRows(config.split(), total.badCount, bad.stream().map(BadImage::id).toList(),
+                config.corruptRowLimit());
         SegmentationMetrics metrics = SegmentationMetrics.of(total.matrix, classes);
         EvalResult result = new EvalResult(model.path(), dataset.path(), config.split(), output.toString(), classes,
                 total.images, total.badCount, bad, metrics, total.matrix, config.inference(), config.normalization(),

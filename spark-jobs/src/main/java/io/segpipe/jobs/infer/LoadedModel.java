@@ -51,7 +51,7 @@ public record LoadedModel(String path, SegmentationSpec spec, byte[] bytes, Infe
     public static LoadedModel read(String path, Configuration conf) throws IOException {
         Path dir = new Path(path);
         FileSystem fs = dir.getFileSystem(conf);
-        dir = fs.makeQualified(dir);
+        dir = ModelDirectory.locate(fs, fs.makeQualified(dir));
         ModelDirectory.Info info = ModelDirectory.readInfo(dir.toString(), conf);
         byte[] bytes = ModelDirectory.readModelFile(fs, dir);
         LoadedModel model = new LoadedModel(dir.toString(), info.spec(), bytes, info.inferenceDefaults());

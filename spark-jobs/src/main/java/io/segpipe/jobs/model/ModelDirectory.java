@@ -48,6 +48,9 @@ import io.segpipe.prep.schema.DatasetManifest;
  *
  * <p>Written atomically: every file goes into a hidden temporary sibling directory, which is then
  * renamed into place ({@link AtomicFs#publishDirectory}); readers see a complete directory or none.
+ * Replacing a directory renames the old one aside first: when a writer is killed between the two
+ * renames, readers read the old version where it was put aside, with a warning ({@link #locate}),
+ * and the next write of the directory moves it back.
  * The completion marker is written last inside it, so it also marks completeness on object stores
  * without atomic rename; readers refuse a directory without it (one of format version 1, written
  * before markers, is complete with its {@code provenance.json}, then written last). Reading
@@ -235,8 +238,26 @@ public final class ModelDirectory {
     public static Info readInfo(String dir, Configuration conf) throws IOException {
         Path root = new Path(dir);
         FileSystem fs = root.getFileSystem(conf);
-        root = fs.makeQualified(root);
+        root = locate(fs, fs.makeQualified(root));
         return readInfo(fs, root);
+    }
+
+    /**
+     * Where to read the model directory {@code root}: {@code root}, or when it is missing because a
+     * writer replacing it was killed between putting the old version aside and moving the new one
+     * in, the newest complete old version, read where it lies (logged; nothing is moved, see
+     * {@link AtomicFs#interruptedReplaceBackups}). Otherwise {@code root}, for the caller's "no
+     * model directory" message.
+     */
+    public static Path locate(FileSystem fs, Path root) throws IOException {
+        for (Path backup : AtomicFs.interruptedReplaceBackups(fs, root)) {
+            if (fs.exists(new Path(backup, PROVENANCE))) {
+                LOG.warn("Model directory {} is missing: a replace of it was interrupted; reading the previous version"
+                        + " left at {} (the next write of {} moves it back)", root, backup, root.getName());
+                return backup;
+            }
+        }
+        return root;
     }
 
     static Info readInfo(FileSystem fs, Path root) throws IOException {
@@ -318,7 +339,7 @@ public final class ModelDirectory {
     public static Loaded read(String dir, Configuration conf) throws IOException {
         Path root = new Path(dir);
         FileSystem fs = root.getFileSystem(conf);
-        root = fs.makeQualified(root);
+        root = locate(fs, fs.makeQualified(root));
         Info info = readInfo(fs, root);
         byte[] model = readModelFile(fs, root);
         ComputationGraph net = ModelFile.read(model, true, new Path(root, MODEL).toString());

@@ -30,7 +30,8 @@ import io.segpipe.prep.Json;
  * @param train              the training configuration; its {@code dataset}, {@code output},
  *                           {@code overwrite} and {@code trainSplit} are replaced by this run's, and with
  *                           {@code warmStart} its {@code initialModel} by the production model, whose recorded
- *                           normalisation and input scale then apply unless {@code train} sets them
+ *                           normalisation and input scale then apply unless {@code train} sets them; its
+ *                           {@code maxCorruptFraction} also bounds the corrupt rows of both evaluations
  */
 @JsonDeserialize(builder = RetrainConfig.Builder.class)
 public record RetrainConfig(String registry, String dataset, String trainSplit, String evalSplit, boolean warmStart,

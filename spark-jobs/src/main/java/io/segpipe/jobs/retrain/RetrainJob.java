@@ -198,7 +198,9 @@ public final class RetrainJob {
         private EvalResult evaluate(String model, String data, Path output) throws IOException {
             // No normalisation or input scale: each model is evaluated as its own training recorded.
             return EvalJob.run(EvalConfig.builder().model(model).data(data).split(config.evalSplit())
-                    .output(output.toString()).overwrite(true).inference(config.inference()).examples(0).build(), spark);
+                    .output(output.toString()).overwrite(true).inference(config.inference()).examples(0)
+                    // one corrupt-row limit for the run: the training configuration's
+                    .maxCorruptFraction(config.train().maxCorruptFraction()).build(), spark);
         }
 
         private void recordFailure(Exception e) {

@@ -24,11 +24,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.segpipe.jobs.data.Augmenter;
-import io.segpipe.jobs.data.CorruptRowFilter;
 import io.segpipe.jobs.eval.SegmentationMetrics;
 import io.segpipe.model.spec.SegmentationSpec;
 import io.segpipe.prep.progress.JobDescription;
 import io.segpipe.prep.progress.SparkProgress;
+import io.segpipe.prep.reader.RowDecoder;
 import io.segpipe.prep.schema.ShardSchema;
 
 /**
@@ -48,7 +48,8 @@ final class SparkEpochs implements AutoCloseable {
     private final TrainSetup setup;
     private final JavaSparkContext sc;
     private final int workers;
-    private final SkippedRows skipped;
+    private final SkippedRows trainSkipped;
+    private final SkippedRows valSkipped;
     private final EpochData epochData;
     private final Validator validator;
     private final JavaRDD<Row> trainRows;
@@ -72,12 +73,15 @@ final class SparkEpochs implements AutoCloseable {
         this.sc = sc;
         this.workers = workers;
         SegmentationSpec spec = setup.spec();
-        this.skipped = new SkippedRows(sc.sc());
-        CorruptRowFilter decoder = skipped.filter(setup.dataset().decoder(config.normalization()));
-        this.epochData = new EpochData(decoder,
+        RowDecoder decoder = setup.dataset().decoder(config.normalization());
+        this.trainSkipped = new SkippedRows(sc.sc(), config.trainSplit());
+        this.valSkipped = config.validates() ? new SkippedRows(sc.sc(), config.valSplit()) : null;
+        this.epochData = new EpochData(trainSkipped.filter(decoder),
                 new Augmenter(config.augment(), spec.inputHeight(), spec.inputWidth(), spec.loss().ignoreLabel()),
                 config.inputScale(), spec, config.master().batchSizePerWorker(), config.seed(), threads);
-        this.validator = new Validator(decoder, config.inputScale(), setup.classes(), config.valBatchSize(), threads);
+        this.validator = valSkipped == null ? null
+                : new Validator(valSkipped.filter(decoder), config.inputScale(), setup.classes(), config.valBatchSize(),
+                        threads);
         this.trainRows = cachedRows(config.trainSplit());
         this.valRows = config.validates() ? cachedRows(config.valSplit()) : null;
         this.loss = new LossListener(sc.sc().doubleAccumulator("segpipe train loss"),
@@ -94,9 +98,14 @@ final class SparkEpochs implements AutoCloseable {
                 .javaRDD().persist(StorageLevel.MEMORY_AND_DISK());
     }
 
-    /** The corrupt rows skipped so far. */
-    SkippedRows skipped() {
-        return skipped;
+    /** The corrupt train rows skipped so far. */
+    SkippedRows trainSkipped() {
+        return trainSkipped;
+    }
+
+    /** The corrupt val rows skipped so far; null without validation. */
+    SkippedRows valSkipped() {
+        return valSkipped;
     }
 
     /**

@@ -9,6 +9,7 @@ import io.segpipe.model.arch.Architectures;
 import io.segpipe.model.spec.SegmentationSpec;
 import io.segpipe.prep.Checks;
 import io.segpipe.prep.Json;
+import io.segpipe.prep.reader.CorruptRowLimit;
 import io.segpipe.prep.reader.Normalization;
 
 /**
@@ -54,6 +55,17 @@ import io.segpipe.prep.reader.Normalization;
  * @param maxMinutes            wall-time budget of one call in minutes: the run ends (validated, checkpointed and
  *                              written) after the epoch at which another epoch would exceed it; 0 = none (default 0).
  *                              The learning-rate schedule still runs over {@code epochs}
+ * @param maxCorruptFraction    largest fraction of a split's rows (train, val) that may be skipped as corrupt (rows
+ *                              that no longer decode: the data was damaged after prep), in [0, 1] (default 0.01,
+ *                              {@link CorruptRowLimit}): above it the run stops with one message naming the counts
+ *                              and the first ids, before that epoch's checkpoint; at or below it the rows are skipped,
+ *                              counted and logged
+ * @param maxSecondsWithoutExecutors seconds the run waits while the application has no executor at all (every
+ *                              worker lost) before it cancels its Spark jobs and stops with {@link ExecutorsLostException}
+ *                              (the CLI exits with 3; checkpoints stay for {@code --resume}, no model is written);
+ *                              0 = wait for executors forever, Spark's own behaviour (default 300: long enough for
+ *                              a cluster manager to replace lost executors). Checked on clusters only: a
+ *                              {@code local[...]} master runs its tasks in the driver
  */
 @JsonDeserialize(builder = TrainConfig.Builder.class)
 public record TrainConfig(String dataset, String output, boolean overwrite, SegmentationSpec model,
@@ -61,7 +73,8 @@ public record TrainConfig(String dataset, String output, boolean overwrite, Segm
                           Double inputScale, AugmentConfig augment, OptimizerConfig optimizer, MasterConfig master,
                           int epochs, int validateEvery, int earlyStoppingPatience, double earlyStoppingMinDelta,
                           int valBatchSize, String checkpointDir, int checkpointEvery, int keepCheckpoints,
-                          boolean resume, String initialModel, String statsFile, long seed, double maxMinutes) {
+                          boolean resume, String initialModel, String statsFile, long seed, double maxMinutes,
+                          double maxCorruptFraction, int maxSecondsWithoutExecutors) {
 
     public TrainConfig {
         Checks.notBlank("dataset", dataset);
@@ -116,6 +129,8 @@ public record TrainConfig(String dataset, String output, boolean overwrite, Segm
         }
         Checks.notNull("statsFile", statsFile);
         Checks.inRange("maxMinutes", maxMinutes, 0, 1e6);
+        new CorruptRowLimit(maxCorruptFraction); // validates
+        Checks.atLeast("maxSecondsWithoutExecutors", maxSecondsWithoutExecutors, 0);
         model = model.toBuilder().seed(seed).build();
     }
 
@@ -125,6 +140,11 @@ public record TrainConfig(String dataset, String output, boolean overwrite, Segm
      */
     public TrainConfig withInputs(Normalization normalization, double inputScale, String initialModel) {
         return toBuilder().normalization(normalization).inputScale(inputScale).initialModel(initialModel).build();
+    }
+
+    /** How many corrupt rows a split may have ({@code maxCorruptFraction}). */
+    public CorruptRowLimit corruptRowLimit() {
+        return new CorruptRowLimit(maxCorruptFraction);
     }
 
     /** True when a validation split is configured. */
@@ -166,7 +186,8 @@ public record TrainConfig(String dataset, String output, boolean overwrite, Segm
                 .augment(augment).optimizer(optimizer).master(master).epochs(epochs).validateEvery(validateEvery)
                 .earlyStoppingPatience(earlyStoppingPatience).earlyStoppingMinDelta(earlyStoppingMinDelta)
                 .valBatchSize(valBatchSize).checkpointDir(checkpointDir).checkpointEvery(checkpointEvery)
-                .keepCheckpoints(keepCheckpoints).resume(resume).initialModel(initialModel).statsFile(statsFile).seed(seed).maxMinutes(maxMinutes);
+                .keepCheckpoints(keepCheckpoints).resume(resume).initialModel(initialModel).statsFile(statsFile).seed(seed).maxMinutes(maxMinutes)
+                .maxCorruptFraction(maxCorruptFraction).maxSecondsWithoutExecutors(maxSecondsWithoutExecutors);
     }
 
     /** Defaults for every option; {@link #build()} validates. */
@@ -197,6 +218,8 @@ public record TrainConfig(String dataset, String output, boolean overwrite, Segm
         private String statsFile = "";
         private long seed = 42;
         private double maxMinutes;
+        private double maxCorruptFraction = CorruptRowLimit.DEFAULT_MAX_CORRUPT_FRACTION;
+        private int maxSecondsWithoutExecutors = 300;
 
         public Builder dataset(String v) { dataset = v; return this; }
         public Builder output(String v) { output = v; return this; }
@@ -223,12 +246,14 @@ public record TrainConfig(String dataset, String output, boolean overwrite, Segm
         public Builder statsFile(String v) { statsFile = v; return this; }
         public Builder seed(long v) { seed = v; return this; }
         public Builder maxMinutes(double v) { maxMinutes = v; return this; }
+        public Builder maxCorruptFraction(double v) { maxCorruptFraction = v; return this; }
+        public Builder maxSecondsWithoutExecutors(int v) { maxSecondsWithoutExecutors = v; return this; }
 
         public TrainConfig build() {
             return new TrainConfig(dataset, output, overwrite, model, classWeights, trainSplit, valSplit, normalization,
                     inputScale, augment, optimizer, master, epochs, validateEvery, earlyStoppingPatience,
                     earlyStoppingMinDelta, valBatchSize, checkpointDir, checkpointEvery, keepCheckpoints, resume,
-                    initialModel, statsFile, seed, maxMinutes);
+                    initialModel, statsFile, seed, maxMinutes, maxCorruptFraction, maxSecondsWithoutExecutors);
         }
     }
 }

@@ -35,8 +35,11 @@ import io.segpipe.prep.fs.HadoopFiles;
  * <p>Before any training, every input is checked and a problem ends the run with one message: the
  * output exists (without overwrite), the dataset is missing or of another schema version, its class
  * count or ignore label disagree with the model, a split is missing or empty, the images' channels
- * do not match the model, the checkpoint to resume is incomplete or unreadable or of another model,
- * the checkpoint directory holds another run's checkpoints.
+ * do not match the model, no checkpoint to resume is usable (a damaged newer one is skipped with a
+ * warning naming it, for the previous one) or it is of another model, the checkpoint directory
+ * holds another run's checkpoints. A run whose application has no executor for
+ * {@code maxSecondsWithoutExecutors} (every worker lost) stops with {@link ExecutorsLostException}
+ * instead of waiting for executors forever ({@link ExecutorWatchdog}).
  *
  * <p>Per epoch ({@link TrainingRun}): the learning rate of the schedule is set; the cached train
  * rows are shuffled and augmented into minibatches on the executors ({@link EpochData}); the
@@ -94,7 +97,11 @@ public final class TrainJob {
             clearEarlierRun(checkpoints, config);
         }
         File statsFile = statsFile(config);
-        return new TrainingRun(config, spark, setup, checkpoints, resumed, statsFile, output, budget).train();
+        TrainingRun run = new TrainingRun(config, spark, setup, checkpoints, resumed, statsFile, output, budget);
+        Checkpoints left = checkpoints;
+        try (ExecutorWatchdog watchdog = ExecutorWatchdog.start(spark.sparkContext(), config.maxSecondsWithoutExecutors())) {
+            return watchdog.guard(run::train, () -> whatIsLeft(left));
+        }
     }
 
     /**
@@ -124,10 +131,21 @@ public final class TrainJob {
         return config.withInputs(inputs.normalization(), inputs.inputScale(), source.path());
     }
 
-    /** The newest checkpoint, checked against the configuration; empty when there is none. */
+    /** The newest checkpoint a run stopped without executors leaves, and how to continue from it. */
+    private static String whatIsLeft(Checkpoints checkpoints) throws IOException {
+        List<Path> written = checkpoints == null ? List.of() : checkpoints.list();
+        return written.isEmpty() ? "no checkpoint was written"
+                : "the newest checkpoint is " + written.get(written.size() - 1) + ": once the cluster has workers again,"
+                + " run the same command with --resume";
+    }
+
+    /**
+     * The newest usable checkpoint (a damaged newer one is skipped with a warning), checked against
+     * the configuration; empty when there is none.
+     */
     private static Optional<Checkpoints.Loaded> checkpointToResume(Checkpoints checkpoints, TrainConfig config,
                                                                    TrainSetup setup) throws IOException {
-        Optional<Checkpoints.Loaded> resumed = checkpoints.newest();
+        Optional<Checkpoints.Loaded> resumed = checkpoints.newestUsable();
         if (resumed.isEmpty()) {
             LOG.warn("resume: no checkpoint in {}; starting from epoch 1", checkpoints.dir());
         } else if (!resumed.get().state().spec().equals(setup.spec())) {

@@ -171,16 +171,21 @@ final class TrainingRun {
                 config.master().mode());
     }
 
-    /** Fits 0-based {@code epoch}, which started at {@code epochStart}; logs the corrupt rows it skipped. */
+    /**
+     * Fits 0-based {@code epoch}, which started at {@code epochStart}; logs the corrupt rows it
+     * skipped and stops the run when the train split has more than {@code maxCorruptFraction}.
+     */
     private Trained trainEpoch(SparkEpochs epochs, ComputationGraph net, int epoch, long epochStart) {
-        SkippedRows.Mark skippedBefore = epochs.skipped().mark();
+        SkippedRows.Mark skippedBefore = epochs.trainSkipped().mark();
         double lr = config.optimizer().learningRate(epoch, config.epochs());
         ComputationGraph trained = epochs.fit(net, epoch, lr);
         double seconds = budget.secondsSince(epochStart);
-        SortedSet<String> skippedIds = epochs.skipped().idsSince(skippedBefore);
+        SortedSet<String> skippedIds = epochs.trainSkipped().idsSince(skippedBefore);
         if (!skippedIds.isEmpty()) {
-            LOG.warn("Epoch {}: skipped {} corrupt row(s): {}", epoch + 1, skippedIds.size(), skippedIds);
+            LOG.warn("Epoch {}: skipped {} corrupt row(s) of {}: {}", epoch + 1, skippedIds.size(), config.trainSplit(),
+                    skippedIds);
         }
+        requireFewCorruptRows(epochs.trainSkipped());
         long images = Math.max(0, setup.trainSamples() - skippedIds.size());
         return new Trained(trained, lr, seconds, images, skippedBefore);
     }
@@ -192,16 +197,29 @@ final class TrainingRun {
     private EpochMetrics measureEpoch(SparkEpochs epochs, Trained trained, int number, boolean outOfTime) {
         SegmentationMetrics val = null;
         double valSeconds = 0;
+        long valSkipped = 0;
         if (config.validatesAfter(number) || (outOfTime && config.validates())) {
+            SkippedRows.Mark before = epochs.valSkipped().mark();
             long start = budget.now();
             val = epochs.validate(trained.network(), number);
             valSeconds = budget.secondsSince(start);
+            valSkipped = epochs.valSkipped().countSince(before);
+            requireFewCorruptRows(epochs.valSkipped());
         }
+        long skipped = epochs.trainSkipped().countSince(trained.skippedBefore()) + valSkipped;
         return new EpochMetrics(number, epochs.loss(), trained.learningRate(), trained.images(), trained.seconds(),
-                trained.images() / trained.seconds(), epochs.skipped().countSince(trained.skippedBefore()),
+                trained.images() / trained.seconds(), skipped,
                 val == null ? null : val.meanIoU(), val == null ? null : val.pixelAccuracy(),
                 val == null ? null : val.perClass().stream().map(SegmentationMetrics.ClassMetrics::iou).toList(),
                 valSeconds);
+    }
+
+    /**
+     * Stops the run (before the epoch's checkpoint) when the distinct rows of {@code skipped}'s split
+     * skipped so far exceed {@code maxCorruptFraction} of the split's rows.
+     */
+    private void requireFewCorruptRows(SkippedRows skipped) {
+        setup.dataset().checkCorruptRows(skipped.split(), skipped.ids(), config.corruptRowLimit());
     }
 
     /**

@@ -20,10 +20,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import io.segpipe.jobs.train.ExecutorsLostException;
 import io.segpipe.model.backend.BackendException;
 import io.segpipe.model.io.ModelFileException;
 import io.segpipe.model.io.UnsafeModelException;
 import io.segpipe.prep.InvalidInputException;
+import io.segpipe.prep.reader.TooManyCorruptRowsException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -85,7 +87,11 @@ class ExitCodeTest {
                 Arguments.of(new UncheckedIOException(new FileNotFoundException("no file /x")), ExitCode.BAD_INPUT,
                         "segpipe: UncheckedIOException: java.io.FileNotFoundException: no file /x (run with --debug for"
                                 + " the stack trace)"),
+                Arguments.of(new TooManyCorruptRowsException("split train of /d: 2 of 10 rows are corrupt"),
+                        ExitCode.BAD_INPUT, "segpipe: split train of /d: 2 of 10 rows are corrupt"),
                 Arguments.of(new IOException("connection refused"), ExitCode.RUNTIME, "segpipe: connection refused"),
+                Arguments.of(new ExecutorsLostException("the application had no executor for 300 s", null), ExitCode.RUNTIME,
+                        "segpipe: the application had no executor for 300 s"),
                 Arguments.of(new CompletionException(new IOException("disk full")), ExitCode.RUNTIME,
                         "segpipe: CompletionException: java.io.IOException: disk full (run with --debug for the stack"
                                 + " trace)"),

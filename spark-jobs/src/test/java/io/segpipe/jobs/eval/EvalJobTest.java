@@ -170,13 +170,30 @@ class EvalJobTest {
         // Spark named the rewritten shards itself
         TinyDatasets.copyManifestWithoutShardList(Path.of(java.net.URI.create(ds.path())), copy);
 
-        EvalResult r = EvalJob.run(config(tmp.resolve("o")).data(copy.toString()).build(), spark);
+        // 1 of 12 rows is exactly the limit here (the default, 0.01, would stop the job)
+        EvalResult r = EvalJob.run(config(tmp.resolve("o")).data(copy.toString()).maxCorruptFraction(1.0 / 12).build(),
+                spark);
         assertEquals(11, r.images());
         assertEquals(1, r.badImages());
         assertEquals(victim, r.bad().get(0).id());
         assertTrue(r.bad().get(0).reason().contains("corrupt PNG"), r.bad().get(0).reason());
         String html = Files.readString(tmp.resolve("o").resolve(EvalReport.HTML));
         assertTrue(html.contains("Skipped images (1)") && html.contains(victim));
+
+        // above the limit: one message with the exact counts, and no report
+        Path above = tmp.resolve("above");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> EvalJob.run(config(above)
+                .data(copy.toString()).build(), spark));
+        assertEquals("split val of file:" + copy + ": 1 of 12 rows are corrupt (8.33%), above maxCorruptFraction 0.01;"
+                + " the data was damaged after prep (prepare it again); corrupt ids: " + victim, e.getMessage());
+        assertTrue(Files.notExists(above), "no report written");
+    }
+
+    @Test
+    void theCorruptRowLimitIsValidatedWithItsName() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> EvalConfig.builder().model("m").data("d").output("o").maxCorruptFraction(-0.1).build());
+        assertEquals("maxCorruptFraction must be in [0.0, 1.0], found -0.1", e.getMessage());
     }
 
     @Test
