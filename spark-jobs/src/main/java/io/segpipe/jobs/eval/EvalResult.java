@@ -5,6 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
+
 import io.segpipe.jobs.infer.BadImage;
 import io.segpipe.jobs.infer.InferenceConfig;
 import io.segpipe.jobs.infer.InputSettings;
@@ -34,6 +37,7 @@ import io.segpipe.prep.schema.ClassTable;
  * @param crfSeconds      summed task time inside the dense CRF (all executors), 0 when it was off
  * @param networkSecondsPerImage {@code inferenceSeconds / images}: the network's cost of one image
  * @param crfSecondsPerImage {@code crfSeconds / images}: the CRF's cost of one image, 0 when it was off
+ *                        (the three CRF-era timings read as 0 from a report written before them)
  * @param createdAt       ISO-8601 UTC time the evaluation finished
  * @param inputScale      factor images were resized by before the network (predictions resized back)
  * @param settingSources  where {@code normalization}, {@code inputScale} and {@code inference} came from
@@ -43,8 +47,9 @@ import io.segpipe.prep.schema.ClassTable;
 public record EvalResult(String model, String data, String split, String output, ClassTable classes, long images,
                          long badImages, List<BadImage> bad, SegmentationMetrics metrics, ConfusionMatrix confusionMatrix,
                          InferenceConfig inference, Normalization normalization, int partitions, double seconds,
-                         double imagesPerSecond, double inferenceSeconds, double crfSeconds,
-                         double networkSecondsPerImage, double crfSecondsPerImage, String createdAt, double inputScale,
+                         double imagesPerSecond, double inferenceSeconds, @JsonSetter(nulls = Nulls.AS_EMPTY) double crfSeconds,
+                         @JsonSetter(nulls = Nulls.AS_EMPTY) double networkSecondsPerImage,
+                         @JsonSetter(nulls = Nulls.AS_EMPTY) double crfSecondsPerImage, String createdAt, double inputScale,
                          Map<String, InputSettings.Source> settingSources, String registry, Integer registryVersion) {
 
     public EvalResult {

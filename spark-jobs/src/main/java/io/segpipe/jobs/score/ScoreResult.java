@@ -2,6 +2,9 @@ package io.segpipe.jobs.score;
 
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
+
 import io.segpipe.jobs.infer.BadImage;
 import io.segpipe.jobs.infer.InferenceConfig;
 
@@ -32,7 +35,9 @@ import io.segpipe.jobs.infer.InferenceConfig;
 public record ScoreResult(String model, String input, String output, String masks, long inputImages, long skipped,
                           long scored, long badImages, List<BadImage> bad, int partitions, int filesWritten,
                           InferenceConfig inference, double seconds, double imagesPerSecond, double inferenceSeconds,
-                          double crfSeconds, double networkSecondsPerImage, double crfSecondsPerImage, String runId) {
+                          @JsonSetter(nulls = Nulls.AS_EMPTY) double crfSeconds,
+                          @JsonSetter(nulls = Nulls.AS_EMPTY) double networkSecondsPerImage,
+                          @JsonSetter(nulls = Nulls.AS_EMPTY) double crfSecondsPerImage, String runId) {
 
     public ScoreResult {
         bad = List.copyOf(bad);
