@@ -48,7 +48,10 @@ import io.segpipe.prep.schema.ShardSchema;
  * <p>The model is applied as its training recorded ({@link InputSettings}: normalisation, input
  * scale, inference mode) unless the configuration sets otherwise. Images are resized by the input
  * scale before the network and the predictions back ({@link Predictor}), so metrics are always
- * computed against the stored labels at their resolution.
+ * computed against the stored labels at their resolution. With the dense CRF on
+ * ({@code inference.crf}) the counted labels are the CRF's refinement of the probabilities at that
+ * resolution; the result records the CRF's configuration and its task time per image next to the
+ * network's ({@link EvalResult#crfSecondsPerImage()}, {@link EvalResult#networkSecondsPerImage()}).
  *
  * <p>Checks before any work, each with one message: the report path exists and overwrite is
  * off; a registry model cannot be resolved ({@link ModelSource}); the model is not a DL4J model; a
