@@ -1,9 +1,11 @@
 package io.segpipe.jobs.infer;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import io.segpipe.model.crf.CrfConfig;
 import io.segpipe.model.crf.CrfImage;
@@ -48,7 +50,7 @@ public final class CrfRefinement {
     public Predictor.BatchPrediction predict(INDArray probabilities, List<CrfImage> images, boolean withConfidence) {
         if (probabilities.rank() != 4) {
             throw new IllegalArgumentException("probabilities must be [N, K, H, W], found shape "
-                    + java.util.Arrays.toString(probabilities.shape()));
+                    + Arrays.toString(probabilities.shape()));
         }
         int n = (int) probabilities.size(0);
         int classes = (int) probabilities.size(1);
@@ -69,7 +71,7 @@ public final class CrfRefinement {
                         + height + "x" + width + " (height x width); probabilities must be resized back to the image "
                         + "before the CRF");
             }
-            float[] p = probabilities.get(org.nd4j.linalg.indexing.NDArrayIndex.point(i)).dup('c').data().asFloat();
+            float[] p = probabilities.get(NDArrayIndex.point(i)).dup('c').data().asFloat();
             float[] q = crf.refine(p, classes, height, width, image);
             int[] own = DenseCrf.argMax(q, classes, height, width);
             System.arraycopy(own, 0, labels, i * plane, plane);
