@@ -22,6 +22,7 @@ public final class RowDecoder implements Serializable {
     private final Normalization normalization;
     private final int numClasses;
     private final Integer ignoreLabel;
+    private final boolean keepPixels;
 
     /**
      * @param normalization pixel normalisation
@@ -29,9 +30,23 @@ public final class RowDecoder implements Serializable {
      * @param ignoreLabel   the ignore label, or null
      */
     public RowDecoder(Normalization normalization, int numClasses, Integer ignoreLabel) {
+        this(normalization, numClasses, ignoreLabel, false);
+    }
+
+    private RowDecoder(Normalization normalization, int numClasses, Integer ignoreLabel, boolean keepPixels) {
         this.normalization = normalization;
         this.numClasses = numClasses;
         this.ignoreLabel = ignoreLabel;
+        this.keepPixels = keepPixels;
+    }
+
+    /**
+     * A decoder whose samples also carry the decoded 8-bit image ({@link TensorSample#pixels()}), for
+     * post-processing that compares the original colours (the dense CRF). Costs one byte per sample
+     * value on top of the four of the normalised floats.
+     */
+    public RowDecoder keepingPixels() {
+        return new RowDecoder(normalization, numClasses, ignoreLabel, true);
     }
 
     /** Lazily decodes every row of a partition. */
@@ -91,7 +106,7 @@ public final class RowDecoder implements Serializable {
         }
         String split = row.schema().getFieldIndex(ShardSchema.SPLIT).isDefined()
                 ? row.getString(row.fieldIndex(ShardSchema.SPLIT)) : null;
-        return new TensorSample(id, split, channels, height, width, chw, ids);
+        return new TensorSample(id, split, channels, height, width, chw, ids, keepPixels ? image.pixels() : null);
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.segpipe.prep.reader;
 
+import io.segpipe.prep.codec.BadInputException;
+import io.segpipe.prep.codec.ImageCodec;
 import io.segpipe.prep.schema.ShardSchema;
 import io.segpipe.prep.testkit.TinyDatasets;
 import io.segpipe.prep.testkit.ZeroPng;
@@ -7,7 +9,9 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
 import org.junit.jupiter.api.Test;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** Stored bytes are decoded only within the size the row declares. */
@@ -28,6 +32,23 @@ class RowDecoderTest {
         TensorSample palette = DECODER.decode(row(TinyDatasets.palettePng(2, 2, new byte[]{0, 1, 2, 3}),
                 TinyDatasets.constantGreyPng(2, 2, 255), 2, 2, 3));
         assertEquals(2 * 2 * 3, palette.image().length);
+    }
+
+    @Test
+    void keepingPixelsCarriesTheDecodedBytesTheNormalisedImageWasComputedFrom() throws BadInputException {
+        byte[] png = TinyDatasets.noisyRgbPng(8, 4, 5);
+        Row row = row(png, TinyDatasets.constantGreyPng(8, 4, 2), 4, 8, 3);
+        assertNull(DECODER.decode(row).pixels(), "not kept unless asked for");
+        TensorSample kept = DECODER.keepingPixels().decode(row);
+        byte[] decoded = ImageCodec.decodeImage(png).pixels();
+        assertArrayEquals(decoded, kept.pixels());
+        assertArrayEquals(DECODER.decode(row).image(), kept.image());
+        int plane = 8 * 4;
+        for (int i = 0; i < plane; i++) {
+            for (int c = 0; c < 3; c++) {
+                assertEquals((decoded[i * 3 + c] & 0xFF) / 255f, kept.image()[c * plane + i], 1e-6f, "pixel " + i);
+            }
+        }
     }
 
     @Test

@@ -10,6 +10,7 @@ import org.apache.spark.sql.SparkSession;
 import io.segpipe.jobs.eval.EvalConfig;
 import io.segpipe.jobs.eval.EvalJob;
 import io.segpipe.jobs.eval.EvalResult;
+import io.segpipe.jobs.infer.InferenceConfig;
 import io.segpipe.jobs.infer.InputSettings;
 import picocli.CommandLine.Command;
 
@@ -20,6 +21,8 @@ import picocli.CommandLine.Command;
                 "Configuration: io.segpipe.jobs.eval.EvalConfig.",
                 "model is a model directory, registry:<root> (the registry's production model) or "
                         + "registry:<root>@v3; normalization, inputScale and inference default to the model's.",
+                "--set inference.crf={} refines the predictions with the dense CRF (Kraehenbuehl & Koltun 2011) at "
+                        + "DeepLab's parameters (inference.crf.iterations=5 etc. to change them).",
                 "Example: segpipe eval --set model=models/unet --set data=data/camvid-prep --set output=reports/unet"})
 final class EvalCommand extends SparkJobCommand<EvalConfig, EvalResult> {
     /** The settings evaluation and scoring take from the model when unset. */
@@ -38,8 +41,10 @@ final class EvalCommand extends SparkJobCommand<EvalConfig, EvalResult> {
 
     @Override
     EvalConfig effective(EvalConfig config, Configuration hadoop, PrintWriter notes) {
-        return ModelPreview.settings(config.model(), config.normalization(), config.inputScale(), config.inference(),
-                JOB_KEYS, hadoop, notes).map(config::withSettings).orElse(config);
+        EvalConfig effective = ModelPreview.settings(config.model(), config.normalization(), config.inputScale(),
+                config.inference(), JOB_KEYS, hadoop, notes).map(config::withSettings).orElse(config);
+        ModelPreview.noteCrf(notes, effective.inference());
+        return effective;
     }
 
     @Override
@@ -50,6 +55,11 @@ final class EvalCommand extends SparkJobCommand<EvalConfig, EvalResult> {
     @Override
     void print(EvalResult result) {
         Summaries.printMetrics(result);
+        if (result.crfApplied()) {
+            System.out.printf(Locale.ROOT, "%s: %.4f s per image in the CRF, %.4f s in the network (task time)%n",
+                    InferenceConfig.describe(result.inference().crf()), result.crfSecondsPerImage(),
+                    result.networkSecondsPerImage());
+        }
         System.out.printf(Locale.ROOT, "%d images (%d unusable) in %.1f s; report: %s/index.html%n", result.images(),
                 result.badImages(), result.seconds(), result.output());
     }

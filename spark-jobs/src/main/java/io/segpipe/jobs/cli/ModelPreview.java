@@ -63,6 +63,19 @@ final class ModelPreview {
         return Optional.of(settings);
     }
 
+    /**
+     * Notes that the dense CRF is off and how to turn it on, when {@code inference} (the effective
+     * one, or null when it comes from a model that cannot be read here) has none: the JSON leaves an
+     * unset {@code crf} out.
+     */
+    static void noteCrf(PrintWriter notes, InferenceConfig inference) {
+        if (inference == null || inference.crf() == null) {
+            notes.println("# " + InferenceConfig.CRF_KEY + " = off" + (inference == null ? " unless the model records it" : "")
+                    + ": --set " + InferenceConfig.CRF_KEY + "={} refines predictions with the dense CRF at DeepLab's "
+                    + "parameters; set any of w1, thetaAlpha, thetaBeta, w2, thetaGamma, iterations inside to change them");
+        }
+    }
+
     /** Notes a value that comes from the configuration or a fixed default, not from a model. */
     static void note(PrintWriter notes, String key, Object value, boolean configured, String defaultWhy) {
         notes.println("# " + key + " = " + value + ": " + (configured ? "set in the configuration" : defaultWhy));

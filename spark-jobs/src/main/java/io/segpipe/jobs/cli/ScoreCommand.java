@@ -6,6 +6,7 @@ import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 
+import io.segpipe.jobs.infer.InferenceConfig;
 import io.segpipe.jobs.score.ScoreConfig;
 import io.segpipe.jobs.score.ScoreJob;
 import io.segpipe.jobs.score.ScoreResult;
@@ -19,6 +20,8 @@ import picocli.CommandLine.Command;
                 "Configuration: io.segpipe.jobs.score.ScoreConfig.",
                 "model is a model directory, registry:<root> (the registry's production model) or "
                         + "registry:<root>@v3; normalization, inputScale and inference default to the model's.",
+                "--set inference.crf={} refines the predictions with the dense CRF (Kraehenbuehl & Koltun 2011) at "
+                        + "DeepLab's parameters (inference.crf.iterations=5 etc. to change them).",
                 "Example: segpipe score --set model=models/unet --set images='/data/new/*.png' --set output=scores/new"})
 final class ScoreCommand extends SparkJobCommand<ScoreConfig, ScoreResult> {
     @Override
@@ -33,8 +36,10 @@ final class ScoreCommand extends SparkJobCommand<ScoreConfig, ScoreResult> {
 
     @Override
     ScoreConfig effective(ScoreConfig config, Configuration hadoop, PrintWriter notes) {
-        return ModelPreview.settings(config.model(), config.normalization(), config.inputScale(), config.inference(),
-                EvalCommand.JOB_KEYS, hadoop, notes).map(config::withSettings).orElse(config);
+        ScoreConfig effective = ModelPreview.settings(config.model(), config.normalization(), config.inputScale(),
+                config.inference(), EvalCommand.JOB_KEYS, hadoop, notes).map(config::withSettings).orElse(config);
+        ModelPreview.noteCrf(notes, effective.inference());
+        return effective;
     }
 
     @Override
@@ -47,6 +52,11 @@ final class ScoreCommand extends SparkJobCommand<ScoreConfig, ScoreResult> {
         System.out.printf(Locale.ROOT, "scored %d of %d images (%d already scored, %d unusable) in %.1f s (%.2f img/s) into %s%n",
                 result.scored(), result.inputImages(), result.skipped(), result.badImages(), result.seconds(),
                 result.imagesPerSecond(), result.output());
+        if (result.crfApplied()) {
+            System.out.printf(Locale.ROOT, "%s: %.4f s per image in the CRF, %.4f s in the network (task time)%n",
+                    InferenceConfig.describe(result.inference().crf()), result.crfSecondsPerImage(),
+                    result.networkSecondsPerImage());
+        }
         if (result.masks() != null) {
             System.out.println("masks: " + result.masks());
         }

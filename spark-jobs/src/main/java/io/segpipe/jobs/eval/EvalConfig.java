@@ -32,7 +32,8 @@ import io.segpipe.prep.reader.Normalization;
  *                      input scale (default null)
  * @param inference     how the model is applied, or null for the mode it was validated with (whole image,
  *                      its validation batch size); when set, unset keys inside take {@link InferenceConfig}'s
- *                      defaults (default null)
+ *                      defaults (default null). {@code inference.crf} adds the dense CRF post-processing
+ *                      ({@link InferenceConfig}; a model's training records it off)
  * @param examples      overlay examples in the HTML report, the first ids in sort order, in [0, 64] (default 6)
  * @param partitions    repartition the split into this many partitions before inference; 0 keeps the
  *                      Parquet read partitioning (default 0)

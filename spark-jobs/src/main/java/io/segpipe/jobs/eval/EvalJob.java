@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -19,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.segpipe.jobs.infer.BadImage;
+import io.segpipe.jobs.infer.InferenceConfig;
 import io.segpipe.jobs.infer.InputChecks;
 import io.segpipe.jobs.infer.InputSettings;
 import io.segpipe.jobs.infer.JobModel;
@@ -46,7 +48,10 @@ import io.segpipe.prep.schema.ShardSchema;
  * <p>The model is applied as its training recorded ({@link InputSettings}: normalisation, input
  * scale, inference mode) unless the configuration sets otherwise. Images are resized by the input
  * scale before the network and the predictions back ({@link Predictor}), so metrics are always
- * computed against the stored labels at their resolution.
+ * computed against the stored labels at their resolution. With the dense CRF on
+ * ({@code inference.crf}) the counted labels are the CRF's refinement of the probabilities at that
+ * resolution; the result records the CRF's configuration and its task time per image next to the
+ * network's ({@link EvalResult#crfSecondsPerImage()}, {@link EvalResult#networkSecondsPerImage()}).
  *
  * <p>Checks before any work, each with one message: the report path exists and overwrite is
  * off; a registry model cannot be resolved ({@link ModelSource}); the model is not a DL4J model; a
@@ -138,12 +143,20 @@ public final class EvalJob {
         SegmentationMetrics metrics = SegmentationMetrics.of(total.matrix, classes);
         EvalResult result = new EvalResult(model.path(), dataset.path(), config.split(), output.toString(), classes,
                 total.images, total.badCount, bad, metrics, total.matrix, config.inference(), config.normalization(),
-                partitions, seconds, total.images / seconds, total.inferenceNanos / 1e9, Instant.now().toString(),
+                partitions, seconds, total.images / seconds, total.inferenceNanos / 1e9, total.crfNanos / 1e9,
+                EvalResult.perImage(total.inferenceNanos / 1e9, total.images),
+                EvalResult.perImage(total.crfNanos / 1e9, total.images), Instant.now().toString(),
                 config.inputScale(), opened.settings().sources(), opened.source().registry(),
                 opened.source().version());
         LOG.info("Evaluated {} images of {} split {} in {} partitions in {} s: mIoU {}, pixel accuracy {}, {} bad",
                 total.images, dataset.path(), config.split(), partitions, String.format("%.1f", seconds),
                 metrics.meanIoU(), metrics.pixelAccuracy(), total.badCount);
+        if (result.crfApplied()) {
+            LOG.info("Dense CRF {}: {} s per image in the CRF, {} s per image in the network (task time)",
+                    InferenceConfig.describe(config.inference().crf()),
+                    String.format(Locale.ROOT, "%.4f", result.crfSecondsPerImage()),
+                    String.format(Locale.ROOT, "%.4f", result.networkSecondsPerImage()));
+        }
         EvalReport.write(outFs, output, result, total.examples, config.overwrite());
         return result;
     }

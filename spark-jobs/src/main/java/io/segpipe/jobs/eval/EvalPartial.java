@@ -19,7 +19,10 @@ final class EvalPartial implements Serializable {
     final int maxBadListed;
     long images;
     long badCount;
+    /** Task time in the network ({@link io.segpipe.jobs.infer.PartitionInference#networkNanos()}). */
     long inferenceNanos;
+    /** Task time in the dense CRF ({@link io.segpipe.jobs.infer.PartitionInference#crfNanos()}). */
+    long crfNanos;
     final List<BadImage> bad = new ArrayList<>();
     final List<Example> examples = new ArrayList<>();
 
@@ -41,6 +44,7 @@ final class EvalPartial implements Serializable {
         images += other.images;
         badCount += other.badCount;
         inferenceNanos += other.inferenceNanos;
+        crfNanos += other.crfNanos;
         for (BadImage b : other.bad) {
             if (bad.size() < maxBadListed) {
                 bad.add(b);

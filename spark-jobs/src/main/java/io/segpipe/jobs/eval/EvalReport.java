@@ -190,6 +190,10 @@ public final class EvalReport {
         kv(s, "classes", String.valueOf(m.numClasses()));
         kv(s, "wall time", String.format(Locale.ROOT, "%.1f s (%.2f images/s, %d partitions)", r.seconds(),
                 r.imagesPerSecond(), r.partitions()));
+        kv(s, "dense CRF", r.crfApplied() ? esc(InferenceConfig.describe(r.inference().crf())) : "off");
+        kv(s, "task time per image", r.crfApplied()
+                ? String.format(Locale.ROOT, "network %.4f s, CRF %.4f s", r.networkSecondsPerImage(), r.crfSecondsPerImage())
+                : String.format(Locale.ROOT, "network %.4f s", r.networkSecondsPerImage()));
         s.append("</tbody></table>\n");
         if (!m.absentClasses().isEmpty()) {
             s.append("<p class=\"note\"><strong>Absent classes:</strong> ").append(esc(String.join(", ", m.absentClassNames())))

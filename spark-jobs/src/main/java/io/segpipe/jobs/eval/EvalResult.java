@@ -5,6 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
+
 import io.segpipe.jobs.infer.BadImage;
 import io.segpipe.jobs.infer.InferenceConfig;
 import io.segpipe.jobs.infer.InputSettings;
@@ -24,12 +27,17 @@ import io.segpipe.prep.schema.ClassTable;
  * @param bad             skipped images with reasons, sorted by id
  * @param metrics         every metric, computed from {@code confusionMatrix} alone
  * @param confusionMatrix pixel counts, rows = ground truth, columns = prediction, ignore label excluded
- * @param inference       inference mode used
+ * @param inference       inference mode used; its {@code crf} is the dense CRF's configuration when the CRF
+ *                        refined the predictions, null (absent from the JSON) when it was off
  * @param normalization   pixel normalisation used
  * @param partitions      partitions the evaluation ran in
  * @param seconds         wall time of the distributed evaluation (load, inference, merge), report excluded
  * @param imagesPerSecond {@code images / seconds}
- * @param inferenceSeconds summed task time inside forward passes (all executors)
+ * @param inferenceSeconds summed task time inside the network (forward passes and their averaging, all executors)
+ * @param crfSeconds      summed task time inside the dense CRF (all executors), 0 when it was off
+ * @param networkSecondsPerImage {@code inferenceSeconds / images}: the network's cost of one image
+ * @param crfSecondsPerImage {@code crfSeconds / images}: the CRF's cost of one image, 0 when it was off
+ *                        (the three CRF-era timings read as 0 from a report written before them)
  * @param createdAt       ISO-8601 UTC time the evaluation finished
  * @param inputScale      factor images were resized by before the network (predictions resized back)
  * @param settingSources  where {@code normalization}, {@code inputScale} and {@code inference} came from
@@ -39,12 +47,24 @@ import io.segpipe.prep.schema.ClassTable;
 public record EvalResult(String model, String data, String split, String output, ClassTable classes, long images,
                          long badImages, List<BadImage> bad, SegmentationMetrics metrics, ConfusionMatrix confusionMatrix,
                          InferenceConfig inference, Normalization normalization, int partitions, double seconds,
-                         double imagesPerSecond, double inferenceSeconds, String createdAt, double inputScale,
+                         double imagesPerSecond, double inferenceSeconds, @JsonSetter(nulls = Nulls.AS_EMPTY) double crfSeconds,
+                         @JsonSetter(nulls = Nulls.AS_EMPTY) double networkSecondsPerImage,
+                         @JsonSetter(nulls = Nulls.AS_EMPTY) double crfSecondsPerImage, String createdAt, double inputScale,
                          Map<String, InputSettings.Source> settingSources, String registry, Integer registryVersion) {
 
     public EvalResult {
         bad = List.copyOf(bad);
         settingSources = settingSources == null ? Map.of()
                 : Collections.unmodifiableMap(new LinkedHashMap<>(settingSources));
+    }
+
+    /** True when the dense CRF refined the predictions ({@code inference.crf}). */
+    public boolean crfApplied() {
+        return inference != null && inference.crf() != null;
+    }
+
+    /** {@code seconds / images}, 0 for no images: the time per image of a summed task time. */
+    static double perImage(double seconds, long images) {
+        return images == 0 ? 0 : seconds / images;
     }
 }

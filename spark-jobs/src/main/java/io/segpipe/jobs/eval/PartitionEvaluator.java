@@ -26,7 +26,8 @@ import io.segpipe.prep.schema.ShardSchema;
 /**
  * What {@link EvalJob} does with one partition of shard rows (executor side; serializable, shipped
  * with every task): decode each row with its label map (an unusable row is listed as bad), predict
- * ({@link PartitionInference}) and count every pixel into the partition's {@link ConfusionMatrix};
+ * ({@link PartitionInference}; with the dense CRF on, the samples keep their decoded pixels for it)
+ * and count every pixel into the partition's {@link ConfusionMatrix};
  * keep the stored bytes and the prediction of the requested overlay examples.
  */
 final class PartitionEvaluator implements Serializable {
@@ -47,7 +48,9 @@ final class PartitionEvaluator implements Serializable {
         this.model = model;
         this.inference = config.inference();
         this.inputScale = config.inputScale();
-        this.decoder = new RowDecoder(config.normalization(), classes.numClasses(), classes.ignoreLabel());
+        RowDecoder rows = new RowDecoder(config.normalization(), classes.numClasses(), classes.ignoreLabel());
+        // the dense CRF compares the decoded 8-bit colours, not the normalised tensor
+        this.decoder = inference.crf() == null ? rows : rows.keepingPixels();
         this.numClasses = classes.numClasses();
         this.ignoreLabel = classes.ignore().orElse(-1);
         this.threads = threads;
@@ -66,7 +69,8 @@ final class PartitionEvaluator implements Serializable {
                     new Predictor(lease.segmenter(), inference, inputScale), false, Decoded::sample);
             loop.run(Decoding.skippingBad(rows, row -> decode(row, part)), (d, p) -> count(d, p, part));
             part.images += loop.images();
-            part.inferenceNanos += loop.inferenceNanos();
+            part.inferenceNanos += loop.networkNanos();
+            part.crfNanos += loop.crfNanos();
         }
         return List.of(part).iterator();
     }

@@ -1,11 +1,20 @@
 package io.segpipe.jobs.infer;
 
+import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonPOJOBuilder;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 
+import io.segpipe.model.crf.CrfConfig;
+import io.segpipe.model.crf.DenseCrf;
 import io.segpipe.prep.Checks;
 import io.segpipe.prep.Json;
 
@@ -30,6 +39,21 @@ import io.segpipe.prep.Json;
  * mirrored left-right and un-mirrored. Costs {@code sum(scale^2) * (flip ? 2 : 1)} times one pass,
  * typically buys a point or two of mIoU.
  *
+ * <p><b>Dense CRF</b> ({@code crf}, off by default): the averaged probabilities of each image are
+ * refined by the fully connected CRF of Krähenbühl &amp; Koltun, "Efficient Inference in Fully
+ * Connected CRFs with Gaussian Edge Potentials" (NIPS 2011), as DeepLab v1/v2 post-process their
+ * output (Chen et al., ICLR 2015, TPAMI 2017), and the labels (and scoring's confidences) are taken
+ * from the refined distribution ({@link DenseCrf}, {@link CrfRefinement}). Labels then follow colour
+ * edges the network's output blurs, and small isolated mistakes disappear. The CRF compares the
+ * image's own 8-bit colours (the decoded pixels, not the normalised network input) and always runs
+ * at the image's stored size, after the probabilities of every mode above have been resized back
+ * to it, whatever the input scale: {@code thetaAlpha} and {@code thetaGamma} are in pixels of the
+ * stored image. Set it as an object of {@link CrfConfig}'s parameters, each defaulting to
+ * DeepLab's ({@link CrfConfig#DEFAULT}: {@code {}} or {@code true} turns it on with those,
+ * {@code null} or {@code false} leaves it off). Cost: plain Java on the task thread, linear in the
+ * pixels, the classes and {@code iterations}; evaluation reports it next to the network's time.
+ * Training's validation never uses it.
+ *
  * @param batchSize     images per forward pass (same-size images are batched together), >= 1 (default 4)
  * @param slidingWindow predict in overlapping windows instead of whole images (default false)
  * @param tileHeight    window height, 0 = the model's training input height (default 0)
@@ -37,13 +61,21 @@ import io.segpipe.prep.Json;
  * @param overlap       fraction of a window shared with its neighbour, in [0, 0.9] (default 1/3)
  * @param scales        image scales to average, each in [0.25, 4] (default [1.0])
  * @param flip          also average the left-right mirrored prediction (default false)
+ * @param crf           refine the probabilities with the dense CRF configured so, or null for none (default
+ *                      null); omitted from JSON when null, so what segpipe wrote before the option existed, and
+ *                      writes without it, stays as it was
  */
 @JsonDeserialize(builder = InferenceConfig.Builder.class)
 public record InferenceConfig(int batchSize, boolean slidingWindow, int tileHeight, int tileWidth, double overlap,
-                              List<Double> scales, boolean flip) implements java.io.Serializable {
+                              List<Double> scales, boolean flip,
+                              @JsonInclude(JsonInclude.Include.NON_NULL) CrfConfig crf)
+        implements java.io.Serializable {
 
-    /** Whole image, batch 4, one scale, no flip. */
+    /** Whole image, batch 4, one scale, no flip, no CRF. */
     public static final InferenceConfig DEFAULT = builder().build();
+
+    /** The configuration key of the CRF, as messages name it. */
+    public static final String CRF_KEY = "inference.crf";
 
     public InferenceConfig {
         Checks.atLeast("inference.batchSize", batchSize, 1);
@@ -84,12 +116,35 @@ public record InferenceConfig(int batchSize, boolean slidingWindow, int tileHeig
         if (flip) {
             s.append(", flip averaging");
         }
-        return s.append(", batch ").append(batchSize).toString();
+        s.append(", batch ").append(batchSize);
+        if (crf != null) {
+            s.append(", ").append(describe(crf));
+        }
+        return s.toString();
     }
 
-    /** True when this and {@code other} predict the same labels: they differ at most in batch size. */
+    /** A CRF configuration in words, with its option names: "dense CRF (w1 4, thetaAlpha 60, ..., 10 iterations)". */
+    public static String describe(CrfConfig crf) {
+        return String.format(Locale.ROOT, "dense CRF (w1 %s, thetaAlpha %s, thetaBeta %s, w2 %s, thetaGamma %s, %d iterations)",
+                number(crf.w1()), number(crf.thetaAlpha()), number(crf.thetaBeta()), number(crf.w2()),
+                number(crf.thetaGamma()), crf.iterations());
+    }
+
+    private static String number(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? String.valueOf((long) v) : String.valueOf(v);
+    }
+
+    /**
+     * True when this and {@code other} predict the same labels: they differ at most in batch size.
+     * A different CRF setting (on, off or other parameters) predicts other labels.
+     */
     public boolean predictsLike(InferenceConfig other) {
         return toBuilder().batchSize(other.batchSize).build().equals(other);
+    }
+
+    /** True when this and {@code other} feed the network the same way: they differ at most in batch size and CRF. */
+    public boolean networkRunsLike(InferenceConfig other) {
+        return toBuilder().batchSize(other.batchSize).crf(other.crf).build().equals(other);
     }
 
     public static Builder builder() {
@@ -98,7 +153,7 @@ public record InferenceConfig(int batchSize, boolean slidingWindow, int tileHeig
 
     public Builder toBuilder() {
         return new Builder().batchSize(batchSize).slidingWindow(slidingWindow).tileHeight(tileHeight).tileWidth(tileWidth)
-                .overlap(overlap).scales(scales).flip(flip);
+                .overlap(overlap).scales(scales).flip(flip).crf(crf);
     }
 
     public String toJson() {
@@ -119,6 +174,7 @@ public record InferenceConfig(int batchSize, boolean slidingWindow, int tileHeig
         private double overlap = 1.0 / 3;
         private List<Double> scales = List.of(1.0);
         private boolean flip;
+        private CrfConfig crf;
 
         public Builder batchSize(int v) {
             batchSize = v;
@@ -162,8 +218,45 @@ public record InferenceConfig(int batchSize, boolean slidingWindow, int tileHeig
             return this;
         }
 
+        /** The dense CRF's parameters, or null for none. */
+        @JsonDeserialize(using = CrfOption.class)
+        public Builder crf(CrfConfig v) {
+            crf = v;
+            return this;
+        }
+
         public InferenceConfig build() {
-            return new InferenceConfig(batchSize, slidingWindow, tileHeight, tileWidth, overlap, scales, flip);
+            return new InferenceConfig(batchSize, slidingWindow, tileHeight, tileWidth, overlap, scales, flip, crf);
+        }
+    }
+
+    /**
+     * Binds {@code crf}: an object of {@link CrfConfig}'s parameters (omitted ones take their
+     * defaults), {@code true} for all defaults, {@code false} for none ({@code null} is none too).
+     * A parameter out of range is named with its key, e.g. {@code inference.crf.iterations must be in
+     * [1, 100], found 0}.
+     */
+    static final class CrfOption extends JsonDeserializer<CrfConfig> {
+        @Override
+        public CrfConfig deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            JsonToken token = p.currentToken();
+            if (token == JsonToken.VALUE_TRUE) {
+                return CrfConfig.DEFAULT;
+            }
+            if (token == JsonToken.VALUE_FALSE) {
+                return null;
+            }
+            if (token != JsonToken.START_OBJECT) {
+                throw new IllegalArgumentException(CRF_KEY + " must be an object of CRF parameters (w1, thetaAlpha, "
+                        + "thetaBeta, w2, thetaGamma, iterations; {} for the defaults), true (the defaults), false or "
+                        + "null (off), found " + p.getText());
+            }
+            try {
+                return ctxt.readValue(p, CrfConfig.class);
+            } catch (ValueInstantiationException e) {
+                Throwable cause = e.getCause() != null ? e.getCause() : e;
+                throw new IllegalArgumentException(CRF_KEY + "." + cause.getMessage(), e);
+            }
         }
     }
 }

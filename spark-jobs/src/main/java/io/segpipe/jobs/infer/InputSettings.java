@@ -24,7 +24,10 @@ import io.segpipe.prep.reader.Normalization;
  * <p>A configured value that differs from the recorded one is honoured with a warning: the network
  * then sees input unlike its training data. A configured normalisation that cannot apply to the
  * model's channel count is refused. An inference mode that differs only in batch size is not
- * warned about: batch size changes no prediction (batch norm uses its running statistics).
+ * warned about: batch size changes no prediction (batch norm uses its running statistics). Nor is
+ * one that differs in the dense CRF ({@link InferenceConfig#crf()}): the CRF refines the network's
+ * output after the fact, the network sees the same input, and a model's training records the CRF off
+ * (validation never uses it), so turning it on in evaluation or scoring is a deliberate choice.
  *
  * @param normalization pixel normalisation
  * @param inputScale    factor every image is resized by before the network sees it
@@ -113,7 +116,9 @@ public record InputSettings(Normalization normalization, double inputScale, Infe
 
         InferenceConfig i = inference != null ? inference : base.inference();
         sources.put(INFERENCE, inference != null ? Source.CONFIGURATION : fallback);
-        if (inference != null && recorded.isPresent() && !inference.predictsLike(base.inference())) {
+        // The dense CRF post-processes the network's output: turning it on or off changes no input
+        // the network sees, so it is not warned about (the log line and the result name it).
+        if (inference != null && recorded.isPresent() && !inference.networkRunsLike(base.inference())) {
             warnings.add(INFERENCE + " (" + inference.describe() + ") differs from " + base.inference().describe()
                     + ", the inference model " + model + " was validated with");
         }

@@ -8,6 +8,7 @@ import java.util.function.Function;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import io.segpipe.model.crf.CrfImage;
 import io.segpipe.prep.reader.TensorSample;
 
 /**
@@ -16,6 +17,11 @@ import io.segpipe.prep.reader.TensorSample;
  * ({@link SameSizeBatches}), stacked into one {@code [N, C, H, W]} input ({@link Tensors}) and
  * predicted in one call; then each sample is handed, in input order, with its own slice of the
  * prediction to a {@link Sink}. Lazy: one batch is in memory at a time.
+ *
+ * <p>With the dense CRF on ({@link Predictor#usesCrf()}), each sample's decoded 8-bit image
+ * ({@link TensorSample#pixels()}) goes to the CRF with its probabilities ({@link CrfRefinement});
+ * the caller's decoder must keep the pixels then. The time of the network and of the CRF are
+ * counted apart ({@link #networkNanos()}, {@link #crfNanos()}).
  *
  * <p>The caller decodes, dropping the rows it cannot use. A sample whose channels are not the
  * model's fails the task with a message naming it ({@link InputChecks#requireChannels(TensorSample,
@@ -36,7 +42,8 @@ public final class PartitionInference<S> {
     private final boolean withConfidence;
     private final Function<? super S, TensorSample> tensor;
     private long images;
-    private long inferenceNanos;
+    private long networkNanos;
+    private long crfNanos;
 
     /**
      * @param withConfidence also compute each image's confidence ({@link ImagePrediction#confidence()})
@@ -70,9 +77,24 @@ public final class PartitionInference<S> {
             chw.add(tensor.apply(s).image());
         }
         INDArray input = Tensors.batch(chw, first.channels(), first.height(), first.width());
+        List<CrfImage> colours = null;
+        if (predictor.usesCrf()) {
+            colours = new ArrayList<>(batch.size());
+            for (S s : batch) {
+                colours.add(CrfRefinement.image(tensor.apply(s)));
+            }
+        }
         long start = System.nanoTime();
-        Predictor.BatchPrediction prediction = predictor.predict(input, withConfidence);
-        inferenceNanos += System.nanoTime() - start;
+        INDArray probabilities = predictor.probabilities(input);
+        long network = System.nanoTime();
+        Predictor.BatchPrediction prediction = predictor.labels(probabilities, colours, withConfidence);
+        long end = System.nanoTime();
+        if (predictor.usesCrf()) {
+            networkNanos += network - start;
+            crfNanos += end - network;
+        } else {
+            networkNanos += end - start; // the arg-max, as before the CRF existed
+        }
         for (int i = 0; i < batch.size(); i++) {
             sink.accept(batch.get(i), prediction.image(i));
             images++;
@@ -84,8 +106,16 @@ public final class PartitionInference<S> {
         return images;
     }
 
-    /** Time spent inside forward passes so far (stacking and the sink excluded). */
-    public long inferenceNanos() {
-        return inferenceNanos;
+    /**
+     * Time spent in the network so far: forward passes and their averaging, and without the CRF the
+     * arg-max (stacking and the sink excluded).
+     */
+    public long networkNanos() {
+        return networkNanos;
+    }
+
+    /** Time spent in the dense CRF so far (refinement, labels and confidences); 0 when it is off. */
+    public long crfNanos() {
+        return crfNanos;
     }
 }

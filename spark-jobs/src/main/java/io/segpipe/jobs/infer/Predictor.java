@@ -11,6 +11,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
+import io.segpipe.model.crf.CrfImage;
 import io.segpipe.model.layers.BilinearInterpolation;
 import io.segpipe.model.predict.Segmenter;
 import io.segpipe.model.spec.SegmentationSpec;
@@ -25,6 +26,12 @@ import io.segpipe.model.spec.SegmentationSpec;
  * every image by it before the network sees it and the probabilities back to the image's size,
  * so label maps always have the input's resolution and metrics are computed against full-size
  * labels. It multiplies the configured scales: the network sees the sizes it saw in training.
+ *
+ * <p>With the <b>dense CRF</b> on ({@link InferenceConfig#crf()}), labels and confidences come from
+ * the CRF's refinement of the probabilities at the images' size ({@link CrfRefinement}), which needs
+ * each image's 8-bit colours; otherwise from the probabilities' arg-max. Inference is two steps,
+ * {@link #probabilities} (the network) and {@link #labels} (arg-max or CRF), so callers can time
+ * them apart; {@link #predict} does both.
  */
 public final class Predictor {
 
@@ -33,6 +40,7 @@ public final class Predictor {
     private final double inputScale;
     private final int tileHeight;
     private final int tileWidth;
+    private final CrfRefinement crf;
 
     /**
      * A predictor for a model trained at the images' stored resolution.
@@ -59,6 +67,7 @@ public final class Predictor {
         int[] tile = tileSize(segmenter.spec(), config);
         this.tileHeight = tile[0];
         this.tileWidth = tile[1];
+        this.crf = config.crf() == null ? null : new CrfRefinement(config.crf());
     }
 
     /**
@@ -92,6 +101,11 @@ public final class Predictor {
     /** The factor images are resized by before the network sees them. */
     public double inputScale() {
         return inputScale;
+    }
+
+    /** True when labels come from the dense CRF, which needs the images' colours ({@link #labels}). */
+    public boolean usesCrf() {
+        return crf != null;
     }
 
     /**
@@ -128,13 +142,43 @@ public final class Predictor {
     }
 
     /**
-     * Labels and (optionally) confidences of a batch.
+     * Labels and (optionally) confidences of a batch, without the CRF.
      *
      * @param images         {@code [N, C, H, W]} float
      * @param withConfidence also compute the mean max-probability per image
+     * @throws IllegalStateException when the CRF is on: it needs the images' colours
      */
     public BatchPrediction predict(INDArray images, boolean withConfidence) {
-        INDArray p = probabilities(images);
+        return predict(images, null, withConfidence);
+    }
+
+    /**
+     * Labels and (optionally) confidences of a batch: {@link #probabilities}, then {@link #labels}.
+     *
+     * @param images         {@code [N, C, H, W]} float
+     * @param colours        the N images' 8-bit colours for the CRF, or null when it is off
+     * @param withConfidence also compute the mean max-probability per image
+     */
+    public BatchPrediction predict(INDArray images, List<CrfImage> colours, boolean withConfidence) {
+        return labels(probabilities(images), colours, withConfidence);
+    }
+
+    /**
+     * Labels and (optionally) confidences from a batch's {@link #probabilities}: refined by the
+     * dense CRF when it is on, else their arg-max.
+     *
+     * @param p              {@code [N, K, H, W]} at the images' size
+     * @param colours        the N images' 8-bit colours, in batch order; needed only with the CRF
+     * @param withConfidence also compute the mean over pixels of the highest (refined) probability per image
+     * @throws IllegalStateException when the CRF is on and no colours are given
+     */
+    public BatchPrediction labels(INDArray p, List<CrfImage> colours, boolean withConfidence) {
+        if (crf != null) {
+            if (colours == null) {
+                throw new IllegalStateException(InferenceConfig.CRF_KEY + " is on but no image colours were given");
+            }
+            return crf.predict(p, colours, withConfidence);
+        }
         int n = (int) p.size(0);
         int plane = Math.toIntExact(p.size(2) * p.size(3));
         int[] labels = Segmenter.argMax(p).dup('c').data().asInt();

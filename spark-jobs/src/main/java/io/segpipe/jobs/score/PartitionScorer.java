@@ -33,7 +33,7 @@ import io.segpipe.prep.schema.ClassTable;
  * What {@link ScoreJob} does with one partition of input rows (executor side; serializable,
  * shipped with every task): decode each image from its bytes or its file (a corrupt image, or one
  * with another channel count than the model's, is listed as bad), predict ({@link PartitionInference}
- * with confidences) and write one Parquet file ({@link PartWriter}) and, optionally, one mask per
+ * with confidences; with the dense CRF on, each sample keeps its decoded 8-bit pixels for it) and write one Parquet file ({@link PartWriter}) and, optionally, one mask per
  * image ({@link MaskWriter}), whose name the image's row records.
  */
 final class PartitionScorer implements Serializable {
@@ -89,7 +89,8 @@ final class PartitionScorer implements Serializable {
                 part.write(image.id(), maskFile, prediction);
             });
             summary.scored = loop.images();
-            summary.inferenceNanos = loop.inferenceNanos();
+            summary.inferenceNanos = loop.networkNanos();
+            summary.crfNanos = loop.crfNanos();
             summary.files = part.commit() == null ? 0 : 1;
         }
         return List.of(summary).iterator();
@@ -108,8 +109,9 @@ final class PartitionScorer implements Serializable {
                 summary.addBad(new BadImage(id, mismatch));
                 return null;
             }
+            // the dense CRF compares the decoded 8-bit colours, not the normalised tensor
             return new TensorSample(id, null, raster.channels(), raster.height(), raster.width(),
-                    normalization.planar(raster), null);
+                    normalization.planar(raster), null, inference.crf() == null ? null : raster.pixels());
         } catch (BadInputException e) {
             summary.addBad(new BadImage(id, e.reason()));
         } catch (FileNotFoundException e) {

@@ -44,7 +44,8 @@ import io.segpipe.prep.schema.ClassTable;
  * @param normalization pixel normalisation, or null for the one the model was trained with (default null)
  * @param inputScale    factor images are resized by before the network, in (0, 4]; predictions are resized back
  *                      to the image's size; null for the model's training input scale (default null)
- * @param inference     how the model is applied, or null for the mode it was validated with (default null)
+ * @param inference     how the model is applied, or null for the mode it was validated with (default null);
+ *                      {@code inference.crf} adds the dense CRF post-processing ({@link InferenceConfig})
  * @param partitions    partitions (= output files) to score in; 0 = the Parquet read partitioning for
  *                      {@code data}, and about 256 images per partition (at least the default parallelism)
  *                      for {@code images} (default 0)

@@ -17,6 +17,7 @@ import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.segpipe.jobs.infer.InferenceConfig;
 import io.segpipe.jobs.infer.JobModel;
 import io.segpipe.jobs.infer.LoadedModel;
 import io.segpipe.jobs.infer.ModelBroadcast;
@@ -116,6 +117,12 @@ public final class ScoreJob {
                         + "-> {}", result.scored(), result.skipped(), result.badImages(), result.input(),
                         result.partitions(), String.format(Locale.ROOT, "%.1f", result.seconds()),
                         String.format(Locale.ROOT, "%.2f", result.imagesPerSecond()), output.dir());
+                if (result.crfApplied()) {
+                    LOG.info("Dense CRF {}: {} s per image in the CRF, {} s per image in the network (task time)",
+                            InferenceConfig.describe(result.inference().crf()),
+                            String.format(Locale.ROOT, "%.4f", result.crfSecondsPerImage()),
+                            String.format(Locale.ROOT, "%.4f", result.networkSecondsPerImage()));
+                }
                 return result;
             } catch (Throwable e) { // Throwable: Spark rethrows a failed job as the checked SparkException, undeclared
                 output.abandon(run);
@@ -165,7 +172,12 @@ public final class ScoreJob {
         return new ScoreResult(model.path(), config.describeInput(), output.dir().toString(),
                 output.masks() == null ? null : output.masks().toString(), input.images(), plan.skipped(), total.scored,
                 total.badCount, total.bad, partitions, total.files, config.inference(), seconds, total.scored / seconds,
-                total.inferenceNanos / 1e9, runId);
+                total.inferenceNanos / 1e9, total.crfNanos / 1e9, perImage(total.inferenceNanos, total.scored),
+                perImage(total.crfNanos, total.scored), runId);
+    }
+
+    private static double perImage(long nanos, long images) {
+        return images == 0 ? 0 : nanos / 1e9 / images;
     }
 
     /** The completion marker of a run: its counts, the model and what was scored. */

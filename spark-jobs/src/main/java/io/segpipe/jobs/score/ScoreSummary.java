@@ -14,7 +14,10 @@ final class ScoreSummary implements Serializable {
     private final int maxBadListed;
     long scored;
     long badCount;
+    /** Task time in the network. */
     long inferenceNanos;
+    /** Task time in the dense CRF, 0 when it is off. */
+    long crfNanos;
     /** Parquet files published. */
     int files;
     /** The first {@code maxBadListed} unusable images. */
@@ -40,6 +43,7 @@ final class ScoreSummary implements Serializable {
             total.scored += p.scored;
             total.badCount += p.badCount;
             total.inferenceNanos += p.inferenceNanos;
+            total.crfNanos += p.crfNanos;
             total.files += p.files;
             bad.addAll(p.bad);
         }

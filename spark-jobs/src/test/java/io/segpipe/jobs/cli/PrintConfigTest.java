@@ -28,6 +28,7 @@ import io.segpipe.jobs.train.TrainConfig;
 import io.segpipe.model.arch.Architectures;
 import io.segpipe.model.arch.TinySpecs;
 import io.segpipe.model.backend.Nd4jBackend;
+import io.segpipe.model.crf.CrfConfig;
 import io.segpipe.model.spec.Architecture;
 import io.segpipe.model.spec.SegmentationSpec;
 import io.segpipe.prep.reader.Normalization;
@@ -85,7 +86,46 @@ class PrintConfigTest {
                 "# normalization = {scale 0.00392157, mean [0.485, 0.456, 0.406], std [0.229, 0.224, 0.225]}: recorded "
                         + "by the training of model " + qualified,
                 "# inputScale = 0.5: recorded by the training of model " + qualified,
-                "# inference = whole image, batch 2: recorded by the training of model " + qualified), notes(run));
+                "# inference = whole image, batch 2: recorded by the training of model " + qualified,
+                "# inference.crf = off: --set inference.crf={} refines predictions with the dense CRF at DeepLab's "
+                        + "parameters; set any of w1, thetaAlpha, thetaBeta, w2, thetaGamma, iterations inside to change "
+                        + "them"), notes(run));
+    }
+
+    @Test
+    void theDenseCrfIsSetKeyByKeyAndPrintedWithItsDefaults() {
+        for (String command : List.of("eval", "score")) {
+            Run run = printConfig(command, "model=\"" + model + "\"", "data=d", "output=o", "inference.crf.iterations=5",
+                    "inference.crf.thetaBeta=3.5");
+            assertEquals(0, run.exitCode(), run.err());
+            InferenceConfig printed = command.equals("eval") ? EvalConfig.fromJson(run.out()).inference()
+                    : ScoreConfig.fromJson(run.out()).inference();
+            assertEquals(CrfConfig.DEFAULT.toBuilder().iterations(5).thetaBeta(3.5).build(), printed.crf());
+            assertTrue(run.out().contains("\"thetaAlpha\" : 60.0"), "every parameter printed: " + run.out());
+            assertTrue(notes(run).contains("# inference = whole image, batch 4, dense CRF (w1 4, thetaAlpha 60, thetaBeta "
+                    + "3.5, w2 3, thetaGamma 3, 5 iterations): set in the configuration"), run.err());
+            assertTrue(notes(run).stream().noneMatch(n -> n.contains("warning")), "the CRF alone is not warned about: "
+                    + run.err());
+        }
+        Run defaults = printConfig("eval", "model=\"" + model + "\"", "data=d", "output=o", "inference.crf={}");
+        assertEquals(0, defaults.exitCode(), defaults.err());
+        assertEquals(CrfConfig.DEFAULT, EvalConfig.fromJson(defaults.out()).inference().crf());
+    }
+
+    @Test
+    void aCrfValueOutOfRangeOrAnUnknownCrfKeyStopsInOneLineNamingTheKey() {
+        Run zero = printConfig("eval", "model=\"" + model + "\"", "data=d", "output=o", "inference.crf.iterations=0");
+        assertEquals(ExitCode.USAGE.code(), zero.exitCode(), zero.out());
+        assertEquals("segpipe: --set: key 'inference.crf': inference.crf.iterations must be in [1, 100], found 0",
+                zero.err().strip());
+        Run negative = printConfig("score", "model=\"" + model + "\"", "data=d", "output=o", "inference.crf.w2=-1");
+        assertEquals(ExitCode.USAGE.code(), negative.exitCode(), negative.out());
+        assertEquals("segpipe: --set: key 'inference.crf': inference.crf.w2 must be finite and >= 0, found -1.0",
+                negative.err().strip());
+        Run typo = printConfig("eval", "model=\"" + model + "\"", "data=d", "output=o", "inference.crf.theta=3");
+        assertEquals(ExitCode.USAGE.code(), typo.exitCode(), typo.out());
+        assertEquals("segpipe: --set: unknown key 'inference.crf.theta' (allowed: iterations, thetaAlpha, thetaBeta, "
+                + "thetaGamma, w1, w2)", typo.err().strip());
     }
 
     @Test

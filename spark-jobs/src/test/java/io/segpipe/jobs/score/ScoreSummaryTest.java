@@ -14,6 +14,7 @@ class ScoreSummaryTest {
         ScoreSummary s = new ScoreSummary(2);
         s.scored = scored;
         s.inferenceNanos = scored * 10;
+        s.crfNanos = scored * 7;
         s.files = files;
         for (String id : bad) {
             s.addBad(new BadImage(id, "corrupt"));
@@ -33,6 +34,7 @@ class ScoreSummaryTest {
         ScoreSummary total = ScoreSummary.total(List.of(part(5, 1, "m", "d"), part(0, 0), part(3, 1, "k", "b", "a")), 3);
         assertEquals(8, total.scored);
         assertEquals(80, total.inferenceNanos);
+        assertEquals(56, total.crfNanos);
         assertEquals(2, total.files);
         assertEquals(5, total.badCount);
         assertEquals(List.of("b", "d", "k"), total.bad.stream().map(BadImage::id).toList());
