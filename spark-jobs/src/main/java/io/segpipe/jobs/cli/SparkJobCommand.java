@@ -1,8 +1,8 @@
 package io.segpipe.jobs.cli;
 
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 
 import io.segpipe.prep.Json;
@@ -21,8 +21,10 @@ abstract class SparkJobCommand<C, R> implements Callable<Integer> {
     @Mixin
     JobOptions job;
 
-    @Option(names = "--result", paramLabel = "FILE", description = "Also write the job's full result as JSON to FILE.")
-    Path resultJson;
+    @Option(names = "--result", paramLabel = "PATH",
+            description = "Also write the job's full result as JSON to PATH: any Hadoop path (hdfs:///runs/r.json); "
+                    + "without a scheme a local file (in cluster deploy mode, on the driver's machine).")
+    String resultJson;
 
     /** The config record the configuration binds to. */
     abstract Class<C> configType();
@@ -41,17 +43,22 @@ abstract class SparkJobCommand<C, R> implements Callable<Integer> {
 
     @Override
     public final Integer call() throws Exception {
-        C config = adjust(job.load(configType()));
+        Configuration hadoop = CliPaths.hadoopConfiguration();
+        C config = adjust(job.load(configType(), hadoop));
         if (job.printConfig) {
             System.out.println(Json.write(config));
             return 0;
+        }
+        if (resultJson != null) {
+            // an unknown scheme fails now, not after the job
+            CliPaths.fileSystem(CliPaths.resolve(resultJson), hadoop, "--result");
         }
         SparkSession spark = SparkSessions.start(appName(), job.master);
         try {
             R result = run(config, spark);
             print(result);
             if (resultJson != null) {
-                Reports.writeJson(resultJson, result);
+                Reports.writeJson(resultJson, result, spark.sparkContext().hadoopConfiguration());
             }
             return 0;
         } finally {

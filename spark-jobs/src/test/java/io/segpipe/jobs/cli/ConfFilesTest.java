@@ -42,7 +42,7 @@ class ConfFilesTest {
     @MethodSource("jobConfigurations")
     void bindsToItsConfigRecord(Path file) {
         Class<?> type = typeOf(file);
-        Object config = ConfigLoader.load(type, file, List.of());
+        Object config = ConfigLoader.load(type, file.toString(), List.of());
         assertNotNull(config);
         assertEquals(type, config.getClass());
     }
