@@ -29,10 +29,18 @@ public final class InputChecks {
 
     /** Fails unless the model predicts as many classes as {@code classes} holds. */
     public static void requireSameClassCount(LoadedModel model, ClassTable classes, String what) {
-        if (classes.numClasses() != model.spec().numClasses()) {
-            throw new IllegalArgumentException("class count mismatch: model " + model.path() + " predicts "
-                    + model.spec().numClasses() + " classes but " + what + " has " + classes.numClasses() + " "
-                    + Arrays.toString(classes.names()));
+        requireSameClassCount(model.spec(), "model " + model.path(), classes, what);
+    }
+
+    /**
+     * Fails unless a model of {@code spec} predicts as many classes as {@code classes} holds.
+     *
+     * @param model how to name the model in the message (its path, or the option that configures it)
+     */
+    public static void requireSameClassCount(SegmentationSpec spec, String model, ClassTable classes, String what) {
+        if (classes.numClasses() != spec.numClasses()) {
+            throw new IllegalArgumentException("class count mismatch: " + model + " predicts " + spec.numClasses()
+                    + " classes but " + what + " has " + classes.numClasses() + " " + Arrays.toString(classes.names()));
         }
     }
 

@@ -81,7 +81,7 @@ public final class RegistryLock implements AutoCloseable {
      *
      * @throws RegistryLockedException when another run holds it and it is not stale
      */
-    static RegistryLock acquire(FileSystem fs, Path file, String root, String runId, LockSettings settings)
+    public static RegistryLock acquire(FileSystem fs, Path file, String root, String runId, LockSettings settings)
             throws IOException {
         LockInfo brokenHolder = null;
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -11,14 +12,17 @@ import org.apache.spark.sql.SparkSession;
 
 import io.segpipe.jobs.infer.InputChecks;
 import io.segpipe.jobs.infer.LoadedModel;
+import io.segpipe.prep.fs.PathOverlap;
 import io.segpipe.prep.schema.ClassTable;
 
 /**
  * A folder or glob of PNG/JPEG images as scoring input ({@link ImageListing}): the rows name the
  * files, which the executors read, and the configured class table (or a default one) names the
  * classes. Images are spread over about 256 per partition unless the partitions are configured.
+ * The source is the folder, or the glob's fixed leading folders.
  */
-record FolderInput(ClassTable classes, Dataset<Row> rows, long images, int partitions) implements ScoreInput {
+record FolderInput(ClassTable classes, Dataset<Row> rows, long images, int partitions, List<PathOverlap.Place> sources)
+        implements ScoreInput {
 
     private static final int IMAGES_PER_PARTITION = 256;
 
@@ -42,7 +46,10 @@ record FolderInput(ClassTable classes, Dataset<Row> rows, long images, int parti
         int partitions = config.partitions() > 0 ? config.partitions()
                 : (int) Math.max(spark.sparkContext().defaultParallelism(),
                         (listing.size() + IMAGES_PER_PARTITION - 1) / IMAGES_PER_PARTITION);
-        return new FolderInput(classes, spark.createDataFrame(rows, SCHEMA), listing.size(), partitions);
+        Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        List<PathOverlap.Place> sources = List.of(new PathOverlap.Place("images",
+                PathOverlap.canonical(ImageListing.root(config.images()), hadoop)));
+        return new FolderInput(classes, spark.createDataFrame(rows, SCHEMA), listing.size(), partitions, sources);
     }
 
     /** Class names "class 0".. and Pascal VOC palette colours, for a folder of images without a class table. */

@@ -67,6 +67,12 @@ final class ImageListing {
         }
     }
 
+    /** The folder (or file) {@code pattern} lists: itself, or a glob's fixed leading folders. */
+    static Path root(String pattern) {
+        Path p = new Path(pattern);
+        return hasGlob(pattern) ? fixedPrefix(p) : p;
+    }
+
     static boolean isImage(Path p) {
         String n = p.getName().toLowerCase(Locale.ROOT);
         return !n.startsWith(".") && !n.startsWith("_") && (n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg"));

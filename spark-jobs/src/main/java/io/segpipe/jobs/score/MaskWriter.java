@@ -1,7 +1,6 @@
 package io.segpipe.jobs.score;
 
 import java.io.IOException;
-import java.util.Locale;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -12,7 +11,10 @@ import io.segpipe.jobs.infer.LabelColours;
 import io.segpipe.prep.codec.ImageCodec;
 import io.segpipe.prep.fs.AtomicFs;
 
-/** Writes each prediction as a coloured PNG mask, {@code <id>.png} under the masks folder (executor side). */
+/**
+ * Writes each prediction as a coloured PNG mask directly inside the masks folder, named by
+ * {@link MaskNames} (executor side).
+ */
 final class MaskWriter {
 
     private final FileSystem fs;
@@ -30,29 +32,21 @@ final class MaskWriter {
         return new MaskWriter(path.getFileSystem(conf), path, colours);
     }
 
-    void write(String id, ImagePrediction prediction) throws IOException {
+    /**
+     * Writes the mask of {@code id} (replacing an earlier attempt's).
+     *
+     * @return its file name inside the masks folder
+     */
+    String write(String id, ImagePrediction prediction) throws IOException {
+        String name = MaskNames.of(id);
+        Path file = new Path(dir, name);
+        if (!dir.equals(file.getParent())) {
+            // MaskNames never yields such a name; a second guard because a mask outside the folder overwrites other files.
+            throw new IllegalStateException("mask name " + name + " of id " + id + " would leave the masks folder " + dir);
+        }
         byte[] png = ImageCodec.encodePng(colours.render(prediction.labels(), prediction.offset(), prediction.width(),
                 prediction.height()));
-        AtomicFs.writeFile(fs, new Path(dir, maskName(id)), true, out -> out.write(png));
-    }
-
-    /** The mask file of an id: its known image extension replaced by .png; ".." segments neutralised. */
-    static String maskName(String id) {
-        String base = id;
-        String lower = id.toLowerCase(Locale.ROOT);
-        for (String ext : new String[] {".png", ".jpg", ".jpeg"}) {
-            if (lower.endsWith(ext)) {
-                base = id.substring(0, id.length() - ext.length());
-                break;
-            }
-        }
-        StringBuilder safe = new StringBuilder();
-        for (String seg : base.split("/", -1)) {
-            if (safe.length() > 0) {
-                safe.append('/');
-            }
-            safe.append(seg.equals("..") || seg.equals(".") || seg.isEmpty() ? "_" + seg : seg);
-        }
-        return safe + ".png";
+        AtomicFs.writeFile(fs, file, true, out -> out.write(png));
+        return name;
     }
 }

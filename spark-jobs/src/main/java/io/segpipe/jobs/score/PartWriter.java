@@ -67,8 +67,18 @@ final class PartWriter implements Closeable {
         return new PartWriter(target, conf, numClasses);
     }
 
-    /** One output row: the label map as PNG, the share of each class, the confidence. */
+    /** One output row without a mask: the label map as PNG, the share of each class, the confidence. */
     void write(String id, ImagePrediction prediction) throws IOException {
+        write(id, null, prediction);
+    }
+
+    /**
+     * One output row: the label map as PNG, the share of each class, the confidence and the mask's
+     * file name.
+     *
+     * @param maskFile the name of the image's mask inside the masks folder, or null when there is none
+     */
+    void write(String id, String maskFile, ImagePrediction prediction) throws IOException {
         int pixels = prediction.pixels();
         byte[] labels = new byte[pixels];
         long[] counts = new long[numClasses];
@@ -88,6 +98,9 @@ final class PartWriter implements Closeable {
             fractions.addGroup("list").append("element", (double) count / pixels);
         }
         row.append(ScoreSchema.CONFIDENCE, prediction.confidence());
+        if (maskFile != null) {
+            row.append(ScoreSchema.MASK_FILE, maskFile);
+        }
         writer().write(row);
     }
 

@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.util.Iterator;
 import java.util.List;
 
+import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Row;
@@ -33,13 +34,14 @@ import io.segpipe.prep.schema.ClassTable;
  * shipped with every task): decode each image from its bytes or its file (a corrupt image, or one
  * with another channel count than the model's, is listed as bad), predict ({@link PartitionInference}
  * with confidences) and write one Parquet file ({@link PartWriter}) and, optionally, one mask per
- * image ({@link MaskWriter}).
+ * image ({@link MaskWriter}), whose name the image's row records.
  */
 final class PartitionScorer implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private final ModelBroadcast model;
     private final InferenceConfig inference;
+    private final double inputScale;
     private final Normalization normalization;
     private final LabelColours colours;
     private final int numClasses;
@@ -51,14 +53,16 @@ final class PartitionScorer implements Serializable {
     private final int maxBadListed;
 
     /**
-     * @param output the output directory
-     * @param masks  the masks folder, or null
+     * @param config the configuration with its settings resolved ({@link ScoreConfig#withSettings})
+     * @param output the directory the part files go to (the output itself, or its staged copy)
+     * @param masks  the folder the masks go to (the masks folder, or its staged copy), or null
      * @param runId  names this run's files ({@link PartWriter#newRunId()})
      */
     PartitionScorer(ModelBroadcast model, ScoreConfig config, ClassTable classes, SerializableHadoopConf conf,
                     String output, String masks, String runId, int threads) {
         this.model = model;
         this.inference = config.inference();
+        this.inputScale = config.inputScale();
         this.normalization = config.normalization();
         this.colours = new LabelColours(classes);
         this.numClasses = classes.numClasses();
@@ -79,12 +83,10 @@ final class PartitionScorer implements Serializable {
              PartWriter part = PartWriter.open(new Path(output), runId, partition, conf.get(), numClasses)) {
             MaskWriter maskWriter = masks == null ? null : MaskWriter.open(masks, conf.get(), colours);
             PartitionInference<TensorSample> loop = PartitionInference.ofSamples(
-                    new Predictor(lease.segmenter(), inference), true);
+                    new Predictor(lease.segmenter(), inference, inputScale), true);
             loop.run(Decoding.skippingBad(rows, row -> decode(row, summary)), (image, prediction) -> {
-                part.write(image.id(), prediction);
-                if (maskWriter != null) {
-                    maskWriter.write(image.id(), prediction);
-                }
+                String maskFile = maskWriter == null ? null : maskWriter.write(image.id(), prediction);
+                part.write(image.id(), maskFile, prediction);
             });
             summary.scored = loop.images();
             summary.inferenceNanos = loop.inferenceNanos();
@@ -121,6 +123,11 @@ final class PartitionScorer implements Serializable {
     private byte[] read(String path) throws IOException {
         Path p = new Path(path);
         FileSystem fs = p.getFileSystem(conf.get());
+        // Images are the user's files, without Hadoop's local checksum files; and the checksum file
+        // system cannot open a name with a colon (10:00:01.png): it parses ".<name>.crc" as a path.
+        if (fs instanceof ChecksumFileSystem checked) {
+            fs = checked.getRawFileSystem();
+        }
         try (InputStream in = fs.open(p)) {
             return in.readAllBytes();
         }

@@ -1,6 +1,7 @@
 package io.segpipe.jobs.score;
 
 import java.io.IOException;
+import java.util.Optional;
 
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.spark.sql.Dataset;
@@ -10,13 +11,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.segpipe.jobs.infer.LoadedModel;
+import io.segpipe.prep.fs.CompletionMarker;
 
 /**
  * Which images a run still has to score, and in how many partitions. A run resumes when
  * {@code resume} is set and the output exists: the output must hold this model's predictions
  * ({@link ScoreMetadata}), and the ids already in it are removed from the input with an anti-join
  * (reading the id column only). A partition that did not complete left nothing visible, so its
- * images are scored again.
+ * images are scored again. An output with a {@link CompletionMarker} was complete for the input of
+ * its run and is resumed to score the images added since; one without is what a failed or killed
+ * run left. Either way the marker is removed before this run writes ({@link ScoreOutput#begin}) and
+ * written again when it completes. Output whose parts lack a column of {@link ScoreSchema} (an
+ * earlier format) is not resumed.
  *
  * @param resuming   the run continues an existing output (which then is not started afresh)
  * @param rows       the images to score, rows of {@link ScoreInput#SCHEMA}
@@ -41,7 +47,10 @@ record ResumePlan(boolean resuming, Dataset<Row> rows, long skipped, int partiti
         if (!hasParquet(output)) {
             return new ResumePlan(true, input.rows(), 0, input.partitions());
         }
-        Dataset<Row> done = spark.read().parquet(output.dir().toString()).select(ScoreSchema.ID);
+        logCompleteness(output);
+        Dataset<Row> written = spark.read().parquet(output.dir().toString());
+        requireCurrentSchema(output, written);
+        Dataset<Row> done = written.select(ScoreSchema.ID);
         Dataset<Row> todo = input.rows().join(done, input.rows().col(ScoreInput.ID).equalTo(done.col(ScoreSchema.ID)),
                 "left_anti");
         long remaining = todo.count();
@@ -66,6 +75,30 @@ record ResumePlan(boolean resuming, Dataset<Row> rows, long skipped, int partiti
             throw new IOException("cannot resume " + output.dir() + ": it holds predictions of model " + meta.model() + " ("
                     + meta.numClasses() + " classes), not of " + model.path() + " (" + model.spec().numClasses()
                     + " classes); set overwrite or choose another output");
+        }
+    }
+
+    /**
+     * A complete output (with a {@link CompletionMarker}) is resumed to score images added to the
+     * input since; one without is what a failed or killed run left.
+     */
+    private static void logCompleteness(ScoreOutput output) throws IOException {
+        Optional<CompletionMarker> marker = CompletionMarker.read(output.fs(), output.dir());
+        if (marker.isPresent()) {
+            LOG.info("{} was completed by run {} at {}; scoring the images added since", output.dir(),
+                    marker.get().runId(), marker.get().completedAt());
+        } else {
+            LOG.info("{} is incomplete (no {}): continuing it", output.dir(), CompletionMarker.FILE_NAME);
+        }
+    }
+
+    /** Output of an earlier format (without a column this run writes) would mix two schemas in one folder. */
+    private static void requireCurrentSchema(ScoreOutput output, Dataset<Row> written) throws IOException {
+        try {
+            ScoreSchema.require(written.schema());
+        } catch (IllegalArgumentException e) {
+            throw new IOException("cannot resume " + output.dir() + ": " + e.getMessage() + " It was written by an earlier "
+                    + "version; set overwrite to score it again, or choose another output", e);
         }
     }
 

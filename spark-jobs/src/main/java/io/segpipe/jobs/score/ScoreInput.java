@@ -1,6 +1,7 @@
 package io.segpipe.jobs.score;
 
 import java.io.IOException;
+import java.util.List;
 
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -9,6 +10,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 import io.segpipe.jobs.infer.LoadedModel;
+import io.segpipe.prep.fs.PathOverlap;
 import io.segpipe.prep.schema.ClassTable;
 import io.segpipe.prep.schema.ShardSchema;
 
@@ -45,4 +47,7 @@ interface ScoreInput {
 
     /** Partitions to score in, 0 = as the rows come. */
     int partitions();
+
+    /** What the input reads from (canonical), which the output and masks must stay apart from. */
+    List<PathOverlap.Place> sources();
 }

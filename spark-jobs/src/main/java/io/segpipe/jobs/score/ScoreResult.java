@@ -23,10 +23,12 @@ import io.segpipe.jobs.infer.InferenceConfig;
  * @param seconds          wall time of the distributed scoring
  * @param imagesPerSecond  {@code scored / seconds}
  * @param inferenceSeconds summed task time inside forward passes (all executors)
+ * @param runId            the run's id: names its part files and is recorded in the completion markers
  */
 public record ScoreResult(String model, String input, String output, String masks, long inputImages, long skipped,
                           long scored, long badImages, List<BadImage> bad, int partitions, int filesWritten,
-                          InferenceConfig inference, double seconds, double imagesPerSecond, double inferenceSeconds) {
+                          InferenceConfig inference, double seconds, double imagesPerSecond, double inferenceSeconds,
+                          String runId) {
 
     public ScoreResult {
         bad = List.copyOf(bad);

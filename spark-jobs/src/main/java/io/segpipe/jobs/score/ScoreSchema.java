@@ -17,6 +17,9 @@ import org.apache.spark.sql.types.StructType;
  * <tr><td>height, width</td><td>int</td><td>size of the image and of the label map</td></tr>
  * <tr><td>class_fractions</td><td>array&lt;double&gt;</td><td>per class id, the share of the image's pixels predicted as it (sums to 1)</td></tr>
  * <tr><td>confidence</td><td>double</td><td>mean over pixels of the highest class probability, in [1/K, 1]</td></tr>
+ * <tr><td>mask_file</td><td>string, null without masks</td><td>file name of the image's coloured mask,
+ *     directly inside the masks folder ({@link MaskNames}: a readable prefix of the id and a hash of it,
+ *     never a path; join on this column rather than deriving a name from the id)</td></tr>
  * </table>
  *
  * <p>Written by executors with parquet-hadoop directly (one file per partition, published by
@@ -30,6 +33,7 @@ public final class ScoreSchema {
     public static final String WIDTH = "width";
     public static final String CLASS_FRACTIONS = "class_fractions";
     public static final String CONFIDENCE = "confidence";
+    public static final String MASK_FILE = "mask_file";
 
     /** The Spark view of the output. */
     public static final StructType SCHEMA = new StructType(new StructField[] {
@@ -39,6 +43,7 @@ public final class ScoreSchema {
         field(WIDTH, DataTypes.IntegerType),
         field(CLASS_FRACTIONS, DataTypes.createArrayType(DataTypes.DoubleType, false)),
         field(CONFIDENCE, DataTypes.DoubleType),
+        DataTypes.createStructField(MASK_FILE, DataTypes.StringType, true),
     });
 
     /** The same schema in Parquet terms (standard 3-level LIST for the array), as the executors write it. */
@@ -53,6 +58,7 @@ public final class ScoreSchema {
             + "    }\n"
             + "  }\n"
             + "  required double " + CONFIDENCE + ";\n"
+            + "  optional binary " + MASK_FILE + " (STRING);\n"
             + "}\n";
 
     private ScoreSchema() {

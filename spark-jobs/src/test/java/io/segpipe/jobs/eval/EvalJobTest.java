@@ -2,6 +2,7 @@ package io.segpipe.jobs.eval;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -166,20 +167,33 @@ class EvalJobTest {
                 functions.lit(truncated)).otherwise(functions.col(ShardSchema.IMAGE)));
         Path copy = tmp.resolve("damaged");
         damaged.write().partitionBy(ShardSchema.SPLIT).parquet(copy.resolve(DatasetManifest.DATA_DIR).toString());
-        // Spark named the rewritten shards itself: the copy's manifest lists none (as one written
-        // before manifests listed their shards), so its completeness is not checked.
-        var manifest = (com.fasterxml.jackson.databind.node.ObjectNode) io.segpipe.prep.Json.mapper().readTree(
-                Path.of(java.net.URI.create(ds.path())).resolve(DatasetManifest.FILE_NAME).toFile());
-        manifest.remove("shards");
-        Files.writeString(copy.resolve(DatasetManifest.FILE_NAME), manifest.toString());
+        // Spark named the rewritten shards itself
+        TinyDatasets.copyManifestWithoutShardList(Path.of(java.net.URI.create(ds.path())), copy);
 
-        EvalResult r = EvalJob.run(config(tmp.resolve("o")).data(copy.toString()).build(), spark);
+        // 1 of 12 rows is exactly the limit here (the default, 0.01, would stop the job)
+        EvalResult r = EvalJob.run(config(tmp.resolve("o")).data(copy.toString()).maxCorruptFraction(1.0 / 12).build(),
+                spark);
         assertEquals(11, r.images());
         assertEquals(1, r.badImages());
         assertEquals(victim, r.bad().get(0).id());
         assertTrue(r.bad().get(0).reason().contains("corrupt PNG"), r.bad().get(0).reason());
         String html = Files.readString(tmp.resolve("o").resolve(EvalReport.HTML));
         assertTrue(html.contains("Skipped images (1)") && html.contains(victim));
+
+        // above the limit: one message with the exact counts, and no report
+        Path above = tmp.resolve("above");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> EvalJob.run(config(above)
+                .data(copy.toString()).build(), spark));
+        assertEquals("split val of file:" + copy + ": 1 of 12 rows are corrupt (8.33%), above maxCorruptFraction 0.01;"
+                + " the data was damaged after prep (prepare it again); corrupt ids: " + victim, e.getMessage());
+        assertTrue(Files.notExists(above), "no report written");
+    }
+
+    @Test
+    void theCorruptRowLimitIsValidatedWithItsName() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> EvalConfig.builder().model("m").data("d").output("o").maxCorruptFraction(-0.1).build());
+        assertEquals("maxCorruptFraction must be in [0.0, 1.0], found -0.1", e.getMessage());
     }
 
     @Test
@@ -206,7 +220,10 @@ class EvalJobTest {
         assertEquals(c, EvalConfig.fromJson(c.toJson()));
         EvalConfig defaults = EvalConfig.fromJson("{\"model\":\"m\",\"data\":\"d\",\"output\":\"o\"}");
         assertEquals("val", defaults.split());
-        assertEquals(InferenceConfig.DEFAULT, defaults.inference());
+        // Unset, normalization, inputScale and inference are the model's recorded ones (InputSettings).
+        assertNull(defaults.inference());
+        assertNull(defaults.normalization());
+        assertNull(defaults.inputScale());
         assertEquals("model must be a non-empty string, found null",
                 assertThrows(IllegalArgumentException.class, () -> EvalConfig.builder().data("d").output("o").build())
                         .getMessage());

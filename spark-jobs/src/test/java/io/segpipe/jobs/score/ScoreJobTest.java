@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -31,6 +32,7 @@ import io.segpipe.model.predict.Segmenter;
 import io.segpipe.prep.codec.ImageCodec;
 import io.segpipe.prep.codec.LabelRaster;
 import io.segpipe.prep.codec.RasterImage;
+import io.segpipe.prep.fs.CompletionMarker;
 import io.segpipe.prep.reader.Normalization;
 import io.segpipe.prep.schema.ClassTable;
 import io.segpipe.prep.synth.SyntheticDatasetGenerator;
@@ -100,7 +102,9 @@ class ScoreJobTest {
             }
             assertEquals(p.max(1).meanNumber().doubleValue(), confidence, 1e-5, id);
 
-            RasterImage mask = ImageCodec.decodeImage(Files.readAllBytes(masks.resolve(id + ".png")));
+            String maskFile = row.getString(row.fieldIndex(ScoreSchema.MASK_FILE));
+            assertEquals(MaskNames.of(id), maskFile);
+            RasterImage mask = ImageCodec.decodeImage(Files.readAllBytes(masks.resolve(maskFile)));
             for (int i = 0; i < 36 * 36; i += 97) {
                 int colour = classes.classes().get(predicted.data()[i] & 0xFF).colour().packed();
                 assertEquals(colour, (mask.sample(i % 36, i / 36, 0) << 16) | (mask.sample(i % 36, i / 36, 1) << 8)
@@ -110,10 +114,21 @@ class ScoreJobTest {
         try (var files = Files.list(out)) {
             List<String> names = files.map(f -> f.getFileName().toString()).filter(n -> !n.endsWith(".crc")).sorted().toList();
             assertTrue(names.contains(ScoreMetadata.FILE_NAME));
-            assertTrue(names.stream().allMatch(n -> n.equals(ScoreMetadata.FILE_NAME) || n.matches("part-.*\\.parquet")),
-                    names.toString());
-            assertEquals(r.filesWritten(), names.size() - 1);
+            assertTrue(names.contains(CompletionMarker.FILE_NAME));
+            assertTrue(names.stream().allMatch(n -> n.equals(ScoreMetadata.FILE_NAME)
+                    || n.equals(CompletionMarker.FILE_NAME) || n.matches("part-.*\\.parquet")), names.toString());
+            assertEquals(r.filesWritten(), names.size() - 2);
         }
+        try (var files = Files.list(masks)) {
+            List<String> names = files.map(f -> f.getFileName().toString()).filter(n -> !n.endsWith(".crc")).sorted().toList();
+            List<String> expected = new java.util.ArrayList<>(rows.stream()
+                    .map(row -> MaskNames.of(row.getString(row.fieldIndex(ScoreSchema.ID)))).toList());
+            expected.add(CompletionMarker.FILE_NAME);
+            java.util.Collections.sort(expected);
+            assertEquals(expected, names, "one mask per image and the marker, nothing else");
+        }
+        assertEquals(r.runId(), CompletionMarker.require(FileSystem.getLocal(new Configuration()),
+                new org.apache.hadoop.fs.Path(out.toUri()), "scores").runId());
     }
 
     /** A folder with a nested folder, a corrupt PNG, a grey image and a non-image file. */
@@ -144,8 +159,8 @@ class ScoreJobTest {
         Set<String> ids = read(out).select(ScoreSchema.ID).as(org.apache.spark.sql.Encoders.STRING()).collectAsList()
                 .stream().collect(Collectors.toSet());
         assertEquals(Set.of("img0.png", "sub/img1.png", "img2.png", "sub/img3.png", "img4.png", "photo.jpg"), ids);
-        assertTrue(Files.exists(tmp.resolve("masks/sub/img3.png")));
-        assertTrue(Files.exists(tmp.resolve("masks/photo.png")));
+        assertTrue(Files.exists(tmp.resolve("masks").resolve(MaskNames.of("sub/img3.png"))));
+        assertTrue(Files.exists(tmp.resolve("masks").resolve(MaskNames.of("photo.jpg"))));
         // a glob over the same folder: ids relative to its fixed prefix
         ScoreResult glob = ScoreJob.run(ScoreConfig.builder().model(model).images(in + "/sub/img*.png")
                 .output(tmp.resolve("glob").toString()).build(), spark);
@@ -239,9 +254,12 @@ class ScoreJobTest {
     @Test
     void configJsonRoundTripAndValidation() {
         ScoreConfig c = ScoreConfig.builder().model("m").images("hdfs:///in/*.jpg").output("o").masks("k")
-                .classes(ClassTable.camvid()).resume(true).partitions(12)
+                .classes(ClassTable.camvid()).resume(true).partitions(12).lockTimeoutSeconds(30)
                 .inference(InferenceConfig.builder().flip(true).build()).build();
         assertEquals(c, ScoreConfig.fromJson(c.toJson()));
+        assertEquals(600, ScoreConfig.fromJson("{\"model\":\"m\",\"data\":\"d\",\"output\":\"o\"}").lockTimeoutSeconds());
+        assertEquals("lockTimeoutSeconds must be >= 10, found 5",
+                assertThrows(IllegalArgumentException.class, () -> c.toBuilder().lockTimeoutSeconds(5).build()).getMessage());
         ScoreConfig d = ScoreConfig.builder().model("m").data("d").split("test").output("o").build();
         assertEquals(d, ScoreConfig.fromJson(d.toJson()));
         assertNull(ScoreConfig.fromJson("{\"model\":\"m\",\"data\":\"d\",\"output\":\"o\"}").masks());
@@ -258,9 +276,13 @@ class ScoreJobTest {
 
     @Test
     void maskNamesReplaceTheImageExtensionAndStayInsideTheFolder() {
-        assertEquals("a.png", MaskWriter.maskName("a.jpg"));
-        assertEquals("sub/b.png", MaskWriter.maskName("sub/b.PNG"));
-        assertEquals("0001TP_006690.png", MaskWriter.maskName("0001TP_006690"));
-        assertEquals("_../x.png", MaskWriter.maskName("../x"));
+        assertEquals("a-" + sha16("a.jpg") + ".png", MaskNames.of("a.jpg"));
+        assertEquals("sub_b-" + sha16("sub/b.PNG") + ".png", MaskNames.of("sub/b.PNG"));
+        assertEquals("0001TP_006690-" + sha16("0001TP_006690") + ".png", MaskNames.of("0001TP_006690"));
+        assertEquals("x-" + sha16("../x") + ".png", MaskNames.of("../x"));
+    }
+
+    private static String sha16(String id) {
+        return io.segpipe.prep.Hashes.sha256Hex(id).substring(0, 16);
     }
 }

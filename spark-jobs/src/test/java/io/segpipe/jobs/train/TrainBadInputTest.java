@@ -69,7 +69,7 @@ class TrainBadInputTest {
     void classCountMismatch() {
         Path out = tmp.resolve("o2");
         SegmentationSpec five = TrainFixtures.spec().toBuilder().numClasses(5).build();
-        fails(IllegalArgumentException.class, "class count mismatch: model.numClasses is 5", out,
+        fails(IllegalArgumentException.class, "class count mismatch: the model (model.numClasses) predicts 5 classes", out,
                 () -> TrainJob.run(TrainFixtures.config(out).model(five).build(), LocalSpark.session()));
     }
 

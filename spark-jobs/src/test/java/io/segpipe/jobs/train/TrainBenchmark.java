@@ -160,14 +160,12 @@ public final class TrainBenchmark {
         long t0 = System.nanoTime();
         // As in the training job, the executor builds its minibatches itself (EpochData: from shard
         // rows) after engaging the oneDNN path.
-        String specJson = spec.toJson();
         JavaRDD<MultiDataSet> rdd = sc.parallelize(List.of(minibatches), 1).mapPartitions(count -> {
             Nd4jBackend.init();
             Nd4jBackend.setThreads(1);
-            SegmentationSpec s = SegmentationSpec.fromJson(specJson);
             List<MultiDataSet> batches = new ArrayList<>();
-            for (DataSet d : data(s, count.next(), 4, 360, 480)) {
-                batches.add(new CompactMultiDataSet(d.getFeatures(), d.getLabels(), s.loss().ignoreLabel()));
+            for (DataSet d : data(spec, count.next(), 4, 360, 480)) {
+                batches.add(new CompactMultiDataSet(d.getFeatures(), d.getLabels(), spec.loss().ignoreLabel()));
             }
             return batches.iterator();
         });
