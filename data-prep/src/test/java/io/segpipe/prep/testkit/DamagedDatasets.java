@@ -2,6 +2,7 @@ package io.segpipe.prep.testkit;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.segpipe.prep.Json;
+import io.segpipe.prep.fs.CompletionMarker;
 import io.segpipe.prep.schema.DatasetManifest;
 import io.segpipe.prep.schema.ShardFile;
 import io.segpipe.prep.schema.ShardSchema;
@@ -30,7 +31,8 @@ import java.util.zip.CRC32C;
 /**
  * Copies of a prepared dataset whose rows were damaged after prep, as a reader meets them: the
  * shards are rewritten and the copy's manifest lists the rewritten shards (rows, length, CRC32C),
- * so the copy opens without complaint and only decoding finds the damage.
+ * and its completion marker is copied, so the copy opens without complaint and only decoding
+ * finds the damage.
  */
 public final class DamagedDatasets {
 
@@ -57,6 +59,8 @@ public final class DamagedDatasets {
             manifest.set("shards", Json.mapper().valueToTree(list(data)));
             Files.writeString(copy.resolve(DatasetManifest.FILE_NAME), Json.mapper().writerWithDefaultPrettyPrinter()
                     .writeValueAsString(manifest));
+            // complete as prep left it: the damage came later
+            Files.copy(source.resolve(CompletionMarker.FILE_NAME), copy.resolve(CompletionMarker.FILE_NAME));
             return copy.toString();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -17,7 +17,16 @@ final class SparkSessions {
      */
     static SparkSession start(String appName, String master) {
         JavaRuntime.requireSparkFlags();
-        return SparkSession.builder().config(conf(new SparkConf(), appName, master, System.getenv())).getOrCreate();
+        SparkConf conf = conf(new SparkConf(), appName, master, System.getenv());
+        try {
+            return SparkSession.builder().config(conf).getOrCreate();
+        } catch (Exception e) { // Scala's SparkException is checked in Java but not declared
+            if (String.valueOf(e.getMessage()).startsWith("Could not parse Master URL")) {
+                throw new UserException("--master " + conf.get("spark.master") + " is not a master URL: use local[N], "
+                        + "spark://HOST:PORT, yarn or k8s://https://HOST:PORT", e);
+            }
+            throw e;
+        }
     }
 
     /**

@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
 import io.segpipe.jobs.model.ModelDirectory;
 import io.segpipe.model.io.ModelFile;
 import io.segpipe.model.io.UnsafeModelException;
+import io.segpipe.prep.InvalidInputException;
 import io.segpipe.prep.Json;
 import io.segpipe.prep.fs.AtomicFs;
 
@@ -250,14 +251,14 @@ public final class ModelRegistry {
         try {
             m = Json.read(marker.get(), Marker.class);
         } catch (IllegalArgumentException e) {
-            throw new IOException(new Path(root, MARKER) + ": " + e.getMessage(), e);
+            throw new InvalidInputException(new Path(root, MARKER) + ": " + e.getMessage(), e);
         }
         if (!FORMAT.equals(m.format())) {
-            throw new IOException("not a segpipe model registry: " + new Path(root, MARKER) + " has format "
+            throw new InvalidInputException("not a segpipe model registry: " + new Path(root, MARKER) + " has format "
                     + m.format() + ", expected " + FORMAT);
         }
         if (m.formatVersion() > FORMAT_VERSION) {
-            throw new IOException("registry " + root + " has format version " + m.formatVersion()
+            throw new InvalidInputException("registry " + root + " has format version " + m.formatVersion()
                     + " but this build handles up to " + FORMAT_VERSION + "; use a newer segpipe");
         }
     }
@@ -267,12 +268,12 @@ public final class ModelRegistry {
             return;
         }
         if (!fs.getFileStatus(root).isDirectory()) {
-            throw new IOException("registry root " + root + " is a file");
+            throw new InvalidInputException("registry root " + root + " is a file");
         }
         List<String> foreign = Arrays.stream(fs.listStatus(root)).map(s -> s.getPath().getName())
                 .filter(n -> !n.startsWith(".") && !LAYOUT.contains(n)).sorted().toList();
         if (!foreign.isEmpty()) {
-            throw new IOException("registry root " + root + " is not empty and has no " + MARKER + " (found "
+            throw new InvalidInputException("registry root " + root + " is not empty and has no " + MARKER + " (found "
                     + String.join(", ", foreign.subList(0, Math.min(5, foreign.size())))
                     + "); choose an empty directory or an existing registry");
         }
@@ -421,7 +422,7 @@ public final class ModelRegistry {
         ProductionPointer current = production().orElseThrow(() -> new FileNotFoundException("registry " + root
                 + " has no production version to roll back"));
         if (current.earlierVersions().isEmpty()) {
-            throw new IOException("cannot roll back registry " + root + ": production " + versionName(current.version())
+            throw new InvalidInputException("cannot roll back registry " + root + ": production " + versionName(current.version())
                     + " was its first production version; promote the version you want instead");
         }
         int target = current.earlierVersions().get(0);

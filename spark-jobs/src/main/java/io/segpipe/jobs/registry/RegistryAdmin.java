@@ -15,6 +15,7 @@ import io.segpipe.jobs.model.InferenceDefaults;
 import io.segpipe.jobs.model.ModelDirectory;
 import io.segpipe.jobs.model.Provenance;
 import io.segpipe.model.io.UnsafeModelException;
+import io.segpipe.prep.InvalidInputException;
 
 /**
  * What {@code segpipe registry} does once its arguments are parsed: list a registry's versions,
@@ -207,7 +208,7 @@ public final class RegistryAdmin {
         }
         ProductionPointer current = production.get();
         if (current.earlierVersions().isEmpty()) {
-            throw new IOException("cannot roll back registry " + registry.root() + ": production "
+            throw new InvalidInputException("cannot roll back registry " + registry.root() + ": production "
                     + ModelRegistry.versionName(current.version()) + " was its first production version; promote the "
                     + "version you want instead");
         }

@@ -124,7 +124,7 @@ class RegistryCommandTest {
                 + " is now v000002 (was v000003)"));
         assertTrue(registry("rollback", "--reason", "v2 too").out().contains("is now v000001 (was v000002)"));
         assertEquals("segpipe: cannot roll back registry " + registry.root() + ": production v000001 was its first "
-                + "production version; promote the version you want instead", oneLineError(registry("rollback"), ExitCode.RUNTIME));
+                + "production version; promote the version you want instead", oneLineError(registry("rollback"), ExitCode.BAD_INPUT));
         assertEquals(1, registry.production().orElseThrow().version());
         assertEquals(List.of(HistoryRecord.Action.PROMOTE, HistoryRecord.Action.ROLLBACK, HistoryRecord.Action.ROLLBACK),
                 registry.history().stream().map(HistoryRecord::action).toList());

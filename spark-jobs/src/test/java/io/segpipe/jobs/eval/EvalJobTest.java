@@ -12,10 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -27,9 +24,9 @@ import io.segpipe.model.spec.SegmentationSpec;
 import io.segpipe.prep.Json;
 import io.segpipe.prep.codec.ImageCodec;
 import io.segpipe.prep.reader.PreppedDataset;
-import io.segpipe.prep.schema.DatasetManifest;
 import io.segpipe.prep.schema.ShardSchema;
 import io.segpipe.prep.testkit.LocalSpark;
+import io.segpipe.prep.testkit.DamagedDatasets;
 import io.segpipe.prep.testkit.TinyDatasets;
 
 @ExtendWith(LocalSpark.class)
@@ -160,15 +157,9 @@ class EvalJobTest {
     void aCorruptStoredImageIsCountedListedAndSkipped(@TempDir Path tmp) throws Exception {
         // a copy of the dataset where one row's image bytes are truncated
         PreppedDataset ds = PreppedDataset.open(spark, data);
-        Dataset<Row> rows = ds.rows();
-        String victim = rows.select(ShardSchema.ID).orderBy(ShardSchema.ID).first().getString(0);
-        byte[] truncated = TinyDatasets.truncate(TinyDatasets.noisyRgbPng(40, 40, 3), 0.5);
-        Dataset<Row> damaged = rows.withColumn(ShardSchema.IMAGE, functions.when(functions.col(ShardSchema.ID).equalTo(victim),
-                functions.lit(truncated)).otherwise(functions.col(ShardSchema.IMAGE)));
+        String victim = ds.rows().select(ShardSchema.ID).orderBy(ShardSchema.ID).first().getString(0);
         Path copy = tmp.resolve("damaged");
-        damaged.write().partitionBy(ShardSchema.SPLIT).parquet(copy.resolve(DatasetManifest.DATA_DIR).toString());
-        // Spark named the rewritten shards itself
-        TinyDatasets.copyManifestWithoutShardList(Path.of(java.net.URI.create(ds.path())), copy);
+        DamagedDatasets.withTruncatedImages(spark, ds.path(), copy, List.of(victim));
 
         // 1 of 12 rows is exactly the limit here (the default, 0.01, would stop the job)
         EvalResult r = EvalJob.run(config(tmp.resolve("o")).data(copy.toString()).maxCorruptFraction(1.0 / 12).build(),

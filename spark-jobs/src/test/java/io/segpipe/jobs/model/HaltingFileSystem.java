@@ -2,8 +2,10 @@ package io.segpipe.jobs.model;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.DelegateToFileSystem;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
@@ -21,10 +23,21 @@ public final class HaltingFileSystem extends RawLocalFileSystem {
     /** Printed (and flushed) just before the halt. */
     public static final String HALTING = "HALTING";
 
-    /** Makes {@code conf} resolve {@value #SCHEME}:/ paths to this file system. */
+    /**
+     * Makes {@code conf} resolve {@value #SCHEME}:/ paths to this file system, through
+     * {@code FileSystem} and through {@code FileContext} (which AtomicFs uses to replace files).
+     */
     public static void register(Configuration conf) {
         conf.set("fs." + SCHEME + ".impl", HaltingFileSystem.class.getName());
         conf.setBoolean("fs." + SCHEME + ".impl.disable.cache", true);
+        conf.set("fs.AbstractFileSystem." + SCHEME + ".impl", Context.class.getName());
+    }
+
+    /** The same file system for {@code FileContext}. */
+    public static final class Context extends DelegateToFileSystem {
+        public Context(URI uri, Configuration conf) throws IOException, URISyntaxException {
+            super(uri, new HaltingFileSystem(), conf, SCHEME, false);
+        }
     }
 
     @Override
