@@ -18,6 +18,8 @@
 #   SPARK_SUBMIT              spark-submit to use, default $SPARK_HOME/bin/spark-submit
 #   SEGPIPE_JAR               the application jar (a path, or local:///... inside a Kubernetes image)
 #   SEGPIPE_K8S_IMAGE         container image for Spark on Kubernetes
+#   SEGPIPE_K8S_HOME          where that image holds segpipe (conf/), default /opt/segpipe
+# --files are passed on together with the log configuration the wrapper ships.
 # Authentication (deploy/README.md, "Authentication"): spark.authenticate is turned on when one is set
 #   SEGPIPE_SPARK_AUTH_SECRET_FILE  file holding the secret (mode 600); standalone: the cluster's secret,
 #                                   Kubernetes: mounted at this path in the driver and executor pods
@@ -28,7 +30,17 @@ jar="${SEGPIPE_JAR:-$home/spark-jobs/target/segpipe-app.jar}"
 submit="${SPARK_SUBMIT:-${SPARK_HOME:+$SPARK_HOME/bin/spark-submit}}"
 
 spark_args=()
-while [[ $# -gt 0 && "$1" != "--" ]]; do spark_args+=("$1"); shift; done
+user_files="" # the user's --files join the wrapper's: spark-submit keeps only the last --files
+master=""
+while [[ $# -gt 0 && "$1" != "--" ]]; do
+  case "$1" in
+    --files) user_files="${user_files:+$user_files,}${2:?--files needs a value}"; shift 2 ;;
+    --files=*) user_files="${user_files:+$user_files,}${1#--files=}"; shift ;;
+    --master) master="${2:-}"; spark_args+=("$1"); shift ;;
+    --master=*) master="${1#--master=}"; spark_args+=("$1"); shift ;;
+    *) spark_args+=("$1"); shift ;;
+  esac
+done
 if [[ $# -eq 0 ]]; then
   echo "usage: deploy/submit.sh --master URL [spark-submit options] -- <segpipe command> [args]" >&2
   exit 2
@@ -55,20 +67,30 @@ drv_offheap="${SEGPIPE_DRIVER_OFFHEAP:-4g}"
 # Container overhead = off-heap limit + 1 GiB for natives (libnd4j, oneDNN, OpenBLAS), thread stacks and Spark's own buffers.
 exec_overhead_mib=$(( $(to_mib "$exec_offheap") + 1024 ))
 drv_overhead_mib=$(( $(to_mib "$drv_offheap") + 1024 ))
-jvm_opts() { # heap offheap log4j2-config
+jvm_opts() { # heap offheap [log4j2-config]
   local max_rss_mib=$(( $(to_mib "$1") + $(to_mib "$2") + 1024 ))
-  echo "$(setting java17.flags) -Dorg.bytedeco.javacpp.maxbytes=$(to_mib "$2")M -Dorg.bytedeco.javacpp.maxphysicalbytes=${max_rss_mib}M -Dlog4j2.configurationFile=$3"
+  echo "$(setting java17.flags) -Dorg.bytedeco.javacpp.maxbytes=$(to_mib "$2")M -Dorg.bytedeco.javacpp.maxphysicalbytes=${max_rss_mib}M${3:+ -Dlog4j2.configurationFile=$3}"
 }
-# Executors (and a cluster-mode driver) find the log configuration shipped with --files in their
-# working directory; a client-mode driver is this machine, which has it under conf/.
+# Executors (and a YARN cluster-mode driver) find the log configuration shipped with --files in
+# their working directory; a client-mode driver is this machine, which has it under conf/. A
+# standalone cluster-mode driver has no copy (the Worker fetches only the jar): Spark's default
+# logging. On Kubernetes the image holds conf/ (deploy/Dockerfile), so nothing is shipped.
+log_files="$home/conf/log4j2.properties"
+exec_log_conf=log4j2.properties
 driver_log_conf="$home/conf/log4j2.properties"
 if [[ " ${spark_args[*]-} " =~ --deploy-mode[=\ ]+cluster ]]; then
   driver_log_conf=log4j2.properties
+  [[ "$master" == spark://* ]] && driver_log_conf=""
 fi
+if [[ "$master" == k8s://* ]]; then
+  log_files=""
+  exec_log_conf="${SEGPIPE_K8S_HOME:-/opt/segpipe}/conf/log4j2.properties"
+  driver_log_conf="$exec_log_conf"
+fi
+files="$log_files${user_files:+${log_files:+,}$user_files}"
 
 defaults=(
   --class io.segpipe.jobs.cli.Segpipe
-  --files "$home/conf/log4j2.properties"
   --driver-memory "$drv_heap"
   --executor-memory "$exec_heap"
   --executor-cores "$exec_cores"
@@ -76,8 +98,11 @@ defaults=(
   --conf "spark.driver.memoryOverhead=${drv_overhead_mib}m"
   --conf "spark.executor.memoryOverhead=${exec_overhead_mib}m"
   --conf "spark.driver.extraJavaOptions=$(jvm_opts "$drv_heap" "$drv_offheap" "$driver_log_conf")"
-  --conf "spark.executor.extraJavaOptions=$(jvm_opts "$exec_heap" "$exec_offheap" log4j2.properties)"
+  --conf "spark.executor.extraJavaOptions=$(jvm_opts "$exec_heap" "$exec_offheap" "$exec_log_conf")"
 )
+if [[ -n "$files" ]]; then
+  defaults+=(--files "$files")
+fi
 for var in MALLOC_ARENA_MAX:malloc.arena.max MALLOC_MMAP_THRESHOLD_:malloc.mmap.threshold MALLOC_TRIM_THRESHOLD_:malloc.trim.threshold; do
   name="${var%%:*}"; value="$(setting "${var#*:}")"
   defaults+=(--conf "spark.executorEnv.$name=$value"
@@ -95,13 +120,6 @@ defaults+=(--conf "spark.ui.killEnabled=false")
 # shows those): segpipe's standalone driver reads it from the environment, Kubernetes from files.
 if [[ -n "${SEGPIPE_SPARK_AUTH_SECRET_FILE:-}${SEGPIPE_SPARK_AUTH_SECRET:-}" ]]; then
   auth_fail() { echo "deploy/submit.sh: $*" >&2; exit 2; }
-  master=""
-  for ((i = 0; i < ${#spark_args[@]}; i++)); do
-    case "${spark_args[i]}" in
-      --master) master="${spark_args[i+1]:-}" ;;
-      --master=*) master="${spark_args[i]#--master=}" ;;
-    esac
-  done
   if [[ -n "${SEGPIPE_SPARK_AUTH_SECRET_FILE:-}" ]]; then
     secret_file="$SEGPIPE_SPARK_AUTH_SECRET_FILE"
     [[ "$master" == k8s://* || -r "$secret_file" ]] || auth_fail "cannot read the secret file $secret_file"

@@ -48,7 +48,7 @@ class AuthenticatedClusterIT {
         PairedFolders input = SyntheticDatasetGenerator.generate(SyntheticConfig.DEFAULT.withSamples(16).withSize(32, 32)
                 .withSeed(3), run.resolve("input").toString(), new Configuration());
 
-        try (SparkStandaloneCluster cluster = SparkStandaloneCluster.start(run.resolve("cluster"), 1, 2048,
+        try (SparkStandaloneCluster cluster = SparkStandaloneCluster.start(run.resolve("cluster"), 1, 1, 2048,
                 daemonSettings)) {
             Path masterLog = cluster.dir().resolve("master.log");
             assertTrue(!Files.readString(masterLog).contains(SASL_REFUSAL), "no refusal before the first submission");

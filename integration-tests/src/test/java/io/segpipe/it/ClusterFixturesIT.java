@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ClusterFixturesIT {
 
     @Test
-    void masterAndTwoOneCoreWorkersAreSeparateJvmsOnLoopback() {
+    void masterAndTwoWorkersAreSeparateJvmsOnLoopback() {
         SparkStandaloneCluster cluster = SharedFixtures.cluster();
         assertTrue(cluster.masterUrl().startsWith("spark://127.0.0.1:"), cluster.masterUrl());
 
@@ -43,7 +43,7 @@ class ClusterFixturesIT {
         for (JsonNode w : workers) {
             assertEquals("ALIVE", w.path("state").asText(), w.toString());
             assertEquals("127.0.0.1", w.path("host").asText(), w.toString());
-            assertEquals(1, w.path("cores").asInt(), w.toString());
+            assertEquals(SharedFixtures.WORKER_CORES, w.path("cores").asInt(), w.toString());
             assertEquals(SharedFixtures.WORKER_MEMORY_MB, w.path("memory").asInt(), w.toString());
         }
         assertNotEquals(workers.get(0).path("port").asInt(), workers.get(1).path("port").asInt());

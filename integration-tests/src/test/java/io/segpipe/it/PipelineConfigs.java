@@ -10,6 +10,13 @@ import io.segpipe.model.spec.SegmentationSpec;
 import io.segpipe.prep.synth.SyntheticConfig;
 import io.segpipe.prep.synth.SyntheticDatasetGenerator;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.segpipe.it.fixture.MiniHdfs;
+import io.segpipe.prep.Json;
+import io.segpipe.prep.fs.AtomicFs;
+import org.apache.hadoop.fs.FileSystem;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -50,7 +57,35 @@ final class PipelineConfigs {
         }
     }
 
-    /** {@code key="value"} for {@code --set}: quoted, since "//" starts a HOCON comment. */
+    /**
+     * Writes {@code json} (a config record's JSON) to HDFS under {@code dir} as users split a
+     * configuration: {@code <name>.conf} includes {@code <name>-base.json} (everything but
+     * {@code key}) and, under {@code key}, {@code parts/<key>.json}, both relative to itself.
+     *
+     * @return the URL of {@code <name>.conf}, for {@code --conf}
+     */
+    static String putWithInclude(MiniHdfs hdfs, String dir, String name, String json, String key) {
+        try (FileSystem fs = hdfs.fileSystem()) {
+            ObjectNode base = (ObjectNode) Json.mapper().readTree(json);
+            JsonNode part = base.remove(key);
+            if (part == null) {
+                throw new IllegalArgumentException("no key " + key + " in " + json);
+            }
+            put(fs, dir + "/" + name + "-base.json", Json.write(base));
+            put(fs, dir + "/parts/" + key + ".json", Json.write(part));
+            return put(fs, dir + "/" + name + ".conf", "include \"" + name + "-base.json\"\n"
+                    + key + " { include required(\"parts/" + key + ".json\") }\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String put(FileSystem fs, String url, String text) throws IOException {
+        AtomicFs.writeString(fs, new org.apache.hadoop.fs.Path(url), text, true);
+        return url;
+    }
+
+    /** {@code key="value"} for {@code --set}, in HOCON's quoted form (the cluster-mode ITs pass values unquoted). */
     static String set(String key, String value) {
         return key + "=\"" + value + "\"";
     }

@@ -1,9 +1,9 @@
 package io.segpipe.jobs.cli;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
+
+import org.apache.hadoop.conf.Configuration;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -19,10 +19,11 @@ import com.typesafe.config.ConfigRenderOptions;
 import io.segpipe.prep.Json;
 
 /**
- * The one adapter from configuration text to the typed config records: a HOCON file (or none),
- * then {@code key=value} overrides from the command line, resolved and bound to the record with
- * Jackson. The records own the option names, defaults (their builders) and validation; this class
- * only turns every way binding can fail into one message with the key path and what is allowed.
+ * The one adapter from configuration text to the typed config records: a HOCON file (or none) on
+ * any Hadoop file system ({@link ConfigFiles}), then {@code key=value} overrides from the command
+ * line ({@link Overrides}), resolved and bound to the record with Jackson. The records own the
+ * option names, defaults (their builders) and validation; this class only turns every way binding
+ * can fail into one message with the key path and what is allowed.
  */
 public final class ConfigLoader {
 
@@ -30,31 +31,34 @@ public final class ConfigLoader {
     }
 
     /**
-     * @param type the config record
-     * @param file HOCON or JSON file, or null for defaults plus overrides
-     * @param overrides {@code key.path=value} items, applied in order after the file
+     * As {@link #load(Class, String, List, Configuration)} with the Hadoop configuration of this
+     * process ({@link CliPaths#hadoopConfiguration}).
      */
-    public static <T> T load(Class<T> type, Path file, List<String> overrides) {
+    public static <T> T load(Class<T> type, String file, List<String> overrides) {
+        return load(type, file, overrides, CliPaths.hadoopConfiguration());
+    }
+
+    /**
+     * @param type the config record
+     * @param file HOCON or JSON file (a Hadoop path or URI, see {@link ConfigFiles#locate}), or
+     *             null for defaults plus overrides
+     * @param overrides {@code key.path=value} items, applied in order after the file
+     * @param hadoop the configuration to reach the file's file system with
+     */
+    public static <T> T load(Class<T> type, String file, List<String> overrides, Configuration hadoop) {
         Config config = ConfigFactory.empty();
         if (file != null) {
-            if (!Files.isRegularFile(file)) {
-                throw new UserException("configuration file " + file + " does not exist");
-            }
-            config = parse(() -> ConfigFactory.parseFile(file.toFile()), file.toString());
+            config = ConfigFiles.parse(ConfigFiles.locate(file, hadoop), hadoop);
         }
         for (String override : overrides) {
-            if (!override.contains("=")) {
-                throw new UserException("--set takes key=value, found '" + override + "'");
-            }
-            Config one = parse(() -> ConfigFactory.parseString(override), "--set " + override);
-            config = one.withFallback(config);
+            config = Overrides.parse(override).withFallback(config);
         }
         try {
             config = config.resolve();
         } catch (ConfigException e) {
             throw new UserException("configuration: " + e.getMessage(), e);
         }
-        return bind(type, config.root().render(ConfigRenderOptions.concise()), file != null ? file.toString() : "--set");
+        return bind(type, config.root().render(ConfigRenderOptions.concise()), file != null ? file : "--set");
     }
 
     /** Binds JSON to {@code type}, naming the key and the cause of any failure. */
@@ -96,13 +100,5 @@ public final class ConfigLoader {
                     .map(String::valueOf).collect(Collectors.joining(", ")) + ")";
         }
         return type.getSimpleName();
-    }
-
-    private static Config parse(java.util.function.Supplier<Config> parser, String source) {
-        try {
-            return parser.get();
-        } catch (ConfigException e) {
-            throw new UserException("cannot read " + source + ": " + e.getMessage(), e);
-        }
     }
 }

@@ -9,7 +9,11 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+
 import io.segpipe.prep.Json;
+import io.segpipe.prep.fs.AtomicFs;
 
 /**
  * Renders result records for people (an aligned "name value" table) and for programs (JSON
@@ -35,6 +39,20 @@ public final class Reports {
             Json.mapper().writeValue(file.toFile(), value);
         } catch (IOException e) {
             throw new UserException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Writes {@code value} as indented JSON to {@code location} (a Hadoop path or URI, or a local
+     * path, see {@link CliPaths#resolve}), atomically: readers see the whole file or none.
+     */
+    public static void writeJson(String location, Object value, Configuration hadoop) {
+        org.apache.hadoop.fs.Path target = CliPaths.resolve(location);
+        FileSystem fs = CliPaths.fileSystem(target, hadoop, "--result");
+        try {
+            AtomicFs.writeString(fs, target, Json.write(value), true);
+        } catch (IOException e) {
+            throw new UserException("cannot write " + target + ": " + e.getMessage(), e);
         }
     }
 

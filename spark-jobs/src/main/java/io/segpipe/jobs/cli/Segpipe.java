@@ -28,7 +28,21 @@ public final class Segpipe {
     boolean debug;
 
     public static void main(String[] args) {
-        System.exit(execute(args));
+        int code = execute(args);
+        if (code != 0 || !inYarnApplicationMaster()) {
+            System.exit(code);
+        }
+    }
+
+    /**
+     * Whether this is a YARN cluster-mode driver. Spark's ApplicationMaster calls {@code main} and
+     * reports success only when it returns: a {@code System.exit(0)} runs its shutdown hook first,
+     * which marks the application FAILED ("Shutdown hook called before final status was reported").
+     * The ApplicationMaster exits the JVM itself after {@code main}.
+     */
+    private static boolean inYarnApplicationMaster() {
+        return System.getProperty("spark.master", "").startsWith("yarn")
+                && "cluster".equals(System.getProperty("spark.submit.deployMode"));
     }
 
     /** Runs the command line and returns the exit code (tests call this instead of {@link #main}). */

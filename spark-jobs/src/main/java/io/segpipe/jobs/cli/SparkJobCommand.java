@@ -2,7 +2,6 @@ package io.segpipe.jobs.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 import org.apache.hadoop.conf.Configuration;
@@ -30,8 +29,10 @@ abstract class SparkJobCommand<C, R> implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--result", paramLabel = "FILE", description = "Also write the job's full result as JSON to FILE.")
-    Path resultJson;
+    @Option(names = "--result", paramLabel = "PATH",
+            description = "Also write the job's full result as JSON to PATH: any Hadoop path (hdfs:///runs/r.json); "
+                    + "without a scheme a local file (in cluster deploy mode, on the driver's machine).")
+    String resultJson;
 
     /** The config record the configuration binds to. */
     abstract Class<C> configType();
@@ -64,14 +65,19 @@ abstract class SparkJobCommand<C, R> implements Callable<Integer> {
 
     @Override
     public final Integer call() throws Exception {
-        C config = adjust(job.load(configType()));
+        Configuration hadoop = CliPaths.hadoopConfiguration();
+        C config = adjust(job.load(configType(), hadoop));
         if (job.printConfig) {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter notes = spec.commandLine().getErr();
-            out.println(Json.write(effective(config, new Configuration(), notes)));
+            out.println(Json.write(effective(config, hadoop, notes)));
             out.flush();
             notes.flush();
             return 0;
+        }
+        if (resultJson != null) {
+            // an unknown scheme fails now, not after the job
+            CliPaths.fileSystem(CliPaths.resolve(resultJson), hadoop, "--result");
         }
         // A session that was running before (a JVM that embeds segpipe, tests) is left running.
         boolean shared = SparkSession.getDefaultSession().isDefined();
@@ -80,7 +86,7 @@ abstract class SparkJobCommand<C, R> implements Callable<Integer> {
             R result = run(config, spark);
             print(result);
             if (resultJson != null) {
-                Reports.writeJson(resultJson, result);
+                Reports.writeJson(resultJson, result, spark.sparkContext().hadoopConfiguration());
             }
             return outcome(config, result).code();
         } finally {

@@ -50,7 +50,7 @@ class ConfFilesTest {
     @MethodSource("jobConfigurations")
     void bindsToItsConfigRecord(Path file) {
         Class<?> type = typeOf(file);
-        Object config = ConfigLoader.load(type, file, List.of());
+        Object config = ConfigLoader.load(type, file.toString(), List.of());
         assertNotNull(config);
         assertEquals(type, config.getClass());
     }
@@ -71,7 +71,7 @@ class ConfFilesTest {
     @ParameterizedTest
     @MethodSource("clusterConfigurations")
     void isFitForACluster(Path file) {
-        Object config = ConfigLoader.load(typeOf(file), file, List.of());
+        Object config = ConfigLoader.load(typeOf(file), file.toString(), List.of());
         TrainConfig train = config instanceof TrainConfig t ? t : config instanceof RetrainConfig r ? r.train() : null;
         if (train != null) {
             assertEquals(0.0, train.maxMinutes(), file + ": a cluster job has no time cap");
@@ -86,7 +86,7 @@ class ConfFilesTest {
     @ParameterizedTest
     @MethodSource("jobConfigurations")
     void readsTheDatasetItsPrepConfigurationWrites(Path file) {
-        Object config = ConfigLoader.load(typeOf(file), file, List.of());
+        Object config = ConfigLoader.load(typeOf(file), file.toString(), List.of());
         String dataset = config instanceof TrainConfig t ? t.dataset() : config instanceof RetrainConfig r ? r.dataset()
                 : null;
         if (dataset == null) {
@@ -96,7 +96,7 @@ class ConfFilesTest {
         String data = name.substring(name.indexOf('-') + 1).replaceAll("(" + BENCHMARK_MARK + ")?\\.(conf|json)$", "");
         Path prep = CONF.resolve("prep-" + data + ".conf");
         assertTrue(Files.isRegularFile(prep), file + " has no matching " + prep);
-        assertEquals(ConfigLoader.load(PrepConfig.class, prep, List.of()).output(), dataset,
+        assertEquals(ConfigLoader.load(PrepConfig.class, prep.toString(), List.of()).output(), dataset,
                 file + " reads the dataset " + prep + " writes");
     }
 
@@ -118,11 +118,11 @@ class ConfFilesTest {
 
     @Test
     void theTwoCoreCamVidSettingIsItsOwnFile() {
-        TrainConfig twoCore = ConfigLoader.load(TrainConfig.class, CONF.resolve("train-camvid-2core.json"), List.of());
+        TrainConfig twoCore = ConfigLoader.load(TrainConfig.class, CONF.resolve("train-camvid-2core.json").toString(), List.of());
         assertEquals(60, twoCore.epochs());
         assertEquals(55.0, twoCore.maxMinutes(), "capped to fit the hour on 2 cores, as docs/benchmarks.md measured it");
         assertEquals(2, twoCore.master().workers());
-        TrainConfig cluster = ConfigLoader.load(TrainConfig.class, CONF.resolve("train-camvid.json"), List.of());
+        TrainConfig cluster = ConfigLoader.load(TrainConfig.class, CONF.resolve("train-camvid.json").toString(), List.of());
         assertEquals(twoCore.model(), cluster.model(), "the same network and training, without the 2-core limits");
         assertEquals(twoCore.optimizer(), cluster.optimizer());
         assertEquals(twoCore.epochs(), cluster.epochs());

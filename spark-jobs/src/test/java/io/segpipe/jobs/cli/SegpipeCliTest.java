@@ -51,7 +51,10 @@ class SegpipeCliTest {
     void missingConfigurationFileIsNamed() {
         Run run = run("prep", "--conf", dir.resolve("nope.conf").toString());
         assertEquals(2, run.exitCode());
-        assertEquals("segpipe: configuration file " + dir.resolve("nope.conf") + " does not exist", run.err().strip());
+        assertEquals("segpipe: configuration file " + dir.resolve("nope.conf") + " does not exist on this machine, nor as "
+                + "nope.conf in the working directory " + Path.of("").toAbsolutePath() + " (where spark-submit --files "
+                + "puts it): fix the path, ship the file with spark-submit --files, or give a path on a shared file "
+                + "system (--conf hdfs:///...)", run.err().strip());
     }
 
     @Test
@@ -88,7 +91,7 @@ class SegpipeCliTest {
 
     @Test
     void overridesApplyAfterTheFile() throws IOException {
-        PrepConfig config = ConfigLoader.load(PrepConfig.class, prepConf(),
+        PrepConfig config = ConfigLoader.load(PrepConfig.class, prepConf().toString(),
                 List.of("shardCount=3", "output=\"/elsewhere\"", "shardCount=5"));
         assertEquals(5, config.shardCount());
         assertEquals("/elsewhere", config.output());

@@ -20,8 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What {@code deploy/submit.sh} hands spark-submit (a stand-in that records its arguments and the
- * environment it got): the UI kill links off unless turned on, and authentication when a secret is
- * given, with the secret itself in no argument.
+ * environment it got) for each cluster manager and deploy mode: the files it ships and where each
+ * JVM finds the log configuration, the UI kill links off unless turned on, and authentication when
+ * a secret is given, with the secret itself in no argument. (The cluster ITs run the real
+ * spark-submit for standalone and YARN; no Kubernetes cluster is available here.)
  */
 class SubmitScriptTest {
     private static final String SECRET = "s3cr3t-not-for-ps";
@@ -53,11 +55,24 @@ class SubmitScriptTest {
         Files.setPosixFilePermissions(secretFile, PosixFilePermissions.fromString("rw-------"));
     }
 
+    /** deploy/submit.sh with {@code sparkArgs} and the segpipe command {@code env}. */
     private Submitted submit(Map<String, String> env, String... sparkArgs) throws Exception {
+        List<String> args = new ArrayList<>(List.of(sparkArgs));
+        args.addAll(List.of("--", "env"));
+        return run(env, args);
+    }
+
+    /** The spark-submit arguments of a successful deploy/submit.sh {@code args}. */
+    private List<String> submitted(String... args) throws Exception {
+        Submitted s = run(Map.of(), List.of(args));
+        assertEquals(0, s.exitCode(), s.stderr());
+        return s.args();
+    }
+
+    private Submitted run(Map<String, String> env, List<String> scriptArgs) throws Exception {
         Path home = Path.of(System.getProperty("segpipe.home", "..")).toAbsolutePath().normalize();
         List<String> cmd = new ArrayList<>(List.of("bash", home.resolve("deploy/submit.sh").toString()));
-        cmd.addAll(List.of(sparkArgs));
-        cmd.addAll(List.of("--", "env"));
+        cmd.addAll(scriptArgs);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         pb.environment().keySet().removeIf(k -> k.startsWith("SEGPIPE_"));
         pb.environment().put("SPARK_SUBMIT", dir.resolve("spark-submit").toString());
@@ -125,5 +140,62 @@ class SubmitScriptTest {
         assertEquals(0, yarn.exitCode(), yarn.stderr());
         assertTrue(yarn.hasConf("spark.authenticate=true"), yarn.args().toString());
         assertTrue(yarn.stderr().contains("yarn makes its own secret per application"), yarn.stderr());
+    }
+
+    private static String value(List<String> args, String option) {
+        int i = args.lastIndexOf(option);
+        assertTrue(i >= 0 && i + 1 < args.size(), option + " missing: " + args);
+        assertEquals(i, args.indexOf(option), option + " given twice (spark-submit keeps only the last): " + args);
+        return args.get(i + 1);
+    }
+
+    private static String conf(List<String> args, String key) {
+        return args.stream().filter(a -> a.startsWith(key + "=")).reduce((a, b) -> b)
+                .map(a -> a.substring(key.length() + 1)).orElseThrow(() -> new AssertionError(key + " missing: " + args));
+    }
+
+    @Test
+    void yarnClusterModeShipsTheUsersFilesWithTheLogConfiguration() throws Exception {
+        List<String> args = submitted("--master", "yarn", "--deploy-mode", "cluster", "--files", "conf/eval.conf",
+                "--files=extra.conf", "--", "eval", "--conf", "conf/eval.conf");
+        String files = value(args, "--files");
+        assertTrue(files.endsWith("conf/log4j2.properties,conf/eval.conf,extra.conf"), files);
+        assertTrue(conf(args, "spark.driver.extraJavaOptions").endsWith("-Dlog4j2.configurationFile=log4j2.properties"),
+                args.toString());
+        assertEquals(List.of(dir.resolve("app.jar").toString(), "eval", "--conf", "conf/eval.conf"),
+                args.subList(args.size() - 4, args.size()));
+    }
+
+    @Test
+    void standaloneClusterModeLeavesTheDriversLoggingToSpark() throws Exception {
+        List<String> args = submitted("--master", "spark://m:7077", "--deploy-mode", "cluster", "--", "env");
+        assertFalse(conf(args, "spark.driver.extraJavaOptions").contains("log4j2.configurationFile"), args.toString());
+        assertTrue(conf(args, "spark.executor.extraJavaOptions").endsWith("-Dlog4j2.configurationFile=log4j2.properties"));
+        assertTrue(value(args, "--files").endsWith("conf/log4j2.properties"), args.toString());
+    }
+
+    @Test
+    void clientModeDriverReadsTheLogConfigurationFromThisMachine() throws Exception {
+        List<String> args = submitted("--master", "spark://m:7077", "--", "env");
+        String driver = conf(args, "spark.driver.extraJavaOptions");
+        assertTrue(driver.endsWith("/conf/log4j2.properties") && driver.contains("-Dlog4j2.configurationFile=/"), driver);
+    }
+
+    @Test
+    void kubernetesUsesTheImagesConfigurationAndShipsNothingLocal() throws Exception {
+        List<String> args = submitted("--master", "k8s://https://api:6443", "--deploy-mode", "cluster", "--", "env");
+        assertFalse(args.contains("--files"), "a local --files needs spark.kubernetes.file.upload.path: " + args);
+        for (String side : List.of("spark.driver.extraJavaOptions", "spark.executor.extraJavaOptions")) {
+            assertTrue(conf(args, side).endsWith("-Dlog4j2.configurationFile=/opt/segpipe/conf/log4j2.properties"),
+                    side + ": " + args);
+        }
+        assertFalse(conf(args, "spark.kubernetes.driverEnv.MALLOC_ARENA_MAX").isBlank(), "malloc settings for the driver pod");
+    }
+
+    @Test
+    void userFilesOnKubernetesArePassedOnAlone() throws Exception {
+        List<String> args = submitted("--master=k8s://https://api:6443", "--deploy-mode", "cluster",
+                "--files", "s3a://conf/score.conf", "--", "score", "--conf", "score.conf");
+        assertEquals("s3a://conf/score.conf", value(args, "--files"));
     }
 }
