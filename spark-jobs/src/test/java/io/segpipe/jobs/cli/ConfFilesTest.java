@@ -102,16 +102,16 @@ class ConfFilesTest {
 
     @Test
     void theCamVidEvaluationReadsWhatPrepAndTrainingWriteAndTheCrfRunOnlyAddsTheCrf() {
-        EvalConfig eval = ConfigLoader.load(EvalConfig.class, CONF.resolve("eval-camvid.conf"), List.of());
-        assertEquals(ConfigLoader.load(PrepConfig.class, CONF.resolve("prep-camvid.conf"), List.of()).output(), eval.data());
-        assertEquals(ConfigLoader.load(TrainConfig.class, CONF.resolve("train-camvid.json"), List.of()).output(),
+        EvalConfig eval = ConfigLoader.load(EvalConfig.class, CONF.resolve("eval-camvid.conf").toString(), List.of());
+        assertEquals(ConfigLoader.load(PrepConfig.class, CONF.resolve("prep-camvid.conf").toString(), List.of()).output(), eval.data());
+        assertEquals(ConfigLoader.load(TrainConfig.class, CONF.resolve("train-camvid.json").toString(), List.of()).output(),
                 eval.model());
         assertEquals(null, eval.inference(), "applied as the model's training recorded");
         // the command the README and the file give for the CRF run
-        EvalConfig crf = ConfigLoader.load(EvalConfig.class, CONF.resolve("eval-camvid.conf"),
+        EvalConfig crf = ConfigLoader.load(EvalConfig.class, CONF.resolve("eval-camvid.conf").toString(),
                 List.of("inference.crf={}", "output=target/reports/camvid-unet16-val-crf"));
         assertEquals(io.segpipe.model.crf.CrfConfig.DEFAULT, crf.inference().crf());
-        TrainConfig train = ConfigLoader.load(TrainConfig.class, CONF.resolve("train-camvid.json"), List.of());
+        TrainConfig train = ConfigLoader.load(TrainConfig.class, CONF.resolve("train-camvid.json").toString(), List.of());
         assertEquals(io.segpipe.jobs.infer.InferenceConfig.builder().batchSize(train.valBatchSize()).build(),
                 crf.inference().toBuilder().crf(null).build(), "the mode the model was validated with, plus the CRF");
     }
