@@ -6,11 +6,18 @@ import org.junit.jupiter.api.Test;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
+import java.awt.image.IndexColorModel;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -67,6 +74,101 @@ class ImageCodecTest {
         assertEquals(3, img.channels());
         assertEquals(128, img.sample(1, 0, 0));
         assertEquals(0, img.sample(1, 0, 1));
+    }
+
+    /** CamVid-like: 11 class colours and black at the ignore label 11. */
+    private static final int[] PALETTE = {0x808080, 0x800000, 0xC0C080, 0x804080, 0x3C28DE, 0x808000, 0xC08080,
+        0x404080, 0x400080, 0x404000, 0x0080C0, 0x000000};
+
+    @Test
+    void indexedPngStoresTheValuesAndThePaletteExactly() throws Exception {
+        int w = 7;
+        int h = 3;
+        byte[] values = new byte[w * h];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (byte) ((i * 5) % PALETTE.length);
+        }
+        byte[] png = ImageCodec.encodeIndexedPng(w, h, values, PALETTE);
+
+        // plain ImageIO: an indexed image whose raster holds the values and whose colour model the palette
+        BufferedImage img = ImageIO.read(new ByteArrayInputStream(png));
+        IndexColorModel icm = assertInstanceOf(IndexColorModel.class, img.getColorModel());
+        // (ImageIO's reader pads a short palette to 2^bitDepth entries; the file holds exactly PALETTE, below)
+        for (int i = 0; i < PALETTE.length; i++) {
+            assertEquals(PALETTE[i], icm.getRGB(i) & 0xFFFFFF, "palette entry " + i);
+            assertEquals(255, icm.getAlpha(i), "palette entry " + i + " is opaque");
+        }
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                assertEquals(values[y * w + x], img.getRaster().getSample(x, y, 0), "(" + x + ", " + y + ")");
+                assertEquals(PALETTE[values[y * w + x]], img.getRGB(x, y) & 0xFFFFFF, "colour at (" + x + ", " + y + ")");
+            }
+        }
+
+        // the file itself: IHDR 8-bit colour type 3 (palette), a PLTE of exactly these colours, no tRNS
+        Map<String, byte[]> chunks = pngChunks(png);
+        byte[] ihdr = chunks.get("IHDR");
+        assertEquals(8, ihdr[8], "bit depth");
+        assertEquals(3, ihdr[9], "colour type palette");
+        byte[] plte = chunks.get("PLTE");
+        assertEquals(3 * PALETTE.length, plte.length);
+        for (int i = 0; i < PALETTE.length; i++) {
+            int rgb = ((plte[3 * i] & 0xFF) << 16) | ((plte[3 * i + 1] & 0xFF) << 8) | (plte[3 * i + 2] & 0xFF);
+            assertEquals(PALETTE[i], rgb, "PLTE entry " + i);
+        }
+        assertFalse(chunks.containsKey("tRNS"), chunks.keySet().toString());
+
+        // segpipe's own label reader gives the values and the palette back
+        LabelRaster label = ImageCodec.decodeLabel(png);
+        assertEquals(LabelRaster.Kind.PALETTE, label.kind());
+        assertArrayEquals(values, label.data());
+        assertArrayEquals(PALETTE, java.util.Arrays.copyOf(label.palette(), PALETTE.length));
+    }
+
+    @Test
+    void indexedPngKeepsAGreyRampPaletteAndAll256Values() throws Exception {
+        int[] ramp = new int[256];
+        byte[] values = new byte[256];
+        for (int i = 0; i < 256; i++) {
+            ramp[i] = i * 0x010101;
+            values[i] = (byte) (255 - i);
+        }
+        // ImageIO stores such a palette as a grey PNG unless told otherwise; a mask stays a palette PNG
+        byte[] png = ImageCodec.encodeIndexedPng(16, 16, values, ramp);
+        assertEquals(3, pngChunks(png).get("IHDR")[9], "colour type palette");
+        LabelRaster label = ImageCodec.decodeLabel(png);
+        assertEquals(LabelRaster.Kind.PALETTE, label.kind());
+        assertArrayEquals(values, label.data());
+        assertArrayEquals(ramp, label.palette());
+        assertEquals(255, ImageIO.read(new ByteArrayInputStream(png)).getRaster().getSample(0, 0, 0));
+    }
+
+    @Test
+    void indexedPngRefusesValuesWithoutAPaletteEntry() {
+        byte[] values = {0, 1, 12, 3};
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ImageCodec.encodeIndexedPng(2, 2, values, PALETTE));
+        assertEquals("value 12 at (x=0, y=1) has no entry in the 12-entry palette", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> ImageCodec.encodeIndexedPng(2, 2, values, new int[257]));
+        assertThrows(IllegalArgumentException.class, () -> ImageCodec.encodeIndexedPng(2, 2, values, new int[0]));
+        assertThrows(IllegalArgumentException.class, () -> ImageCodec.encodeIndexedPng(3, 2, values, new int[256]));
+    }
+
+    /** A PNG's chunks by type (the first of each), read from the bytes without ImageIO. */
+    private static Map<String, byte[]> pngChunks(byte[] png) {
+        Map<String, byte[]> chunks = new LinkedHashMap<>();
+        ByteBuffer buf = ByteBuffer.wrap(png);
+        buf.position(8);
+        while (buf.remaining() >= 12) {
+            int length = buf.getInt();
+            byte[] type = new byte[4];
+            buf.get(type);
+            byte[] data = new byte[length];
+            buf.get(data);
+            buf.getInt(); // CRC
+            chunks.putIfAbsent(new String(type, StandardCharsets.US_ASCII), data);
+        }
+        return chunks;
     }
 
     @Test
