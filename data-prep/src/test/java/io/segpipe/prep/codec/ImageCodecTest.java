@@ -1,5 +1,6 @@
 package io.segpipe.prep.codec;
 
+import io.segpipe.prep.testkit.PngChunks;
 import io.segpipe.prep.testkit.TinyDatasets;
 import io.segpipe.prep.testkit.ZeroPng;
 import org.junit.jupiter.api.Test;
@@ -9,10 +10,7 @@ import java.awt.image.BufferedImage;
 import java.awt.image.IndexColorModel;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -106,17 +104,11 @@ class ImageCodecTest {
         }
 
         // the file itself: IHDR 8-bit colour type 3 (palette), a PLTE of exactly these colours, no tRNS
-        Map<String, byte[]> chunks = pngChunks(png);
-        byte[] ihdr = chunks.get("IHDR");
-        assertEquals(8, ihdr[8], "bit depth");
-        assertEquals(3, ihdr[9], "colour type palette");
-        byte[] plte = chunks.get("PLTE");
-        assertEquals(3 * PALETTE.length, plte.length);
-        for (int i = 0; i < PALETTE.length; i++) {
-            int rgb = ((plte[3 * i] & 0xFF) << 16) | ((plte[3 * i + 1] & 0xFF) << 8) | (plte[3 * i + 2] & 0xFF);
-            assertEquals(PALETTE[i], rgb, "PLTE entry " + i);
-        }
-        assertFalse(chunks.containsKey("tRNS"), chunks.keySet().toString());
+        PngChunks file = PngChunks.of(png);
+        assertEquals(8, file.bitDepth());
+        assertEquals(PngChunks.COLOUR_TYPE_PALETTE, file.colourType());
+        assertArrayEquals(PALETTE, file.palette());
+        assertFalse(file.has("tRNS"), file.chunks().keySet().toString());
 
         // segpipe's own label reader gives the values and the palette back
         LabelRaster label = ImageCodec.decodeLabel(png);
@@ -135,7 +127,7 @@ class ImageCodecTest {
         }
         // ImageIO stores such a palette as a grey PNG unless told otherwise; a mask stays a palette PNG
         byte[] png = ImageCodec.encodeIndexedPng(16, 16, values, ramp);
-        assertEquals(3, pngChunks(png).get("IHDR")[9], "colour type palette");
+        assertEquals(PngChunks.COLOUR_TYPE_PALETTE, PngChunks.of(png).colourType());
         LabelRaster label = ImageCodec.decodeLabel(png);
         assertEquals(LabelRaster.Kind.PALETTE, label.kind());
         assertArrayEquals(values, label.data());
@@ -152,23 +144,6 @@ class ImageCodecTest {
         assertThrows(IllegalArgumentException.class, () -> ImageCodec.encodeIndexedPng(2, 2, values, new int[257]));
         assertThrows(IllegalArgumentException.class, () -> ImageCodec.encodeIndexedPng(2, 2, values, new int[0]));
         assertThrows(IllegalArgumentException.class, () -> ImageCodec.encodeIndexedPng(3, 2, values, new int[256]));
-    }
-
-    /** A PNG's chunks by type (the first of each), read from the bytes without ImageIO. */
-    private static Map<String, byte[]> pngChunks(byte[] png) {
-        Map<String, byte[]> chunks = new LinkedHashMap<>();
-        ByteBuffer buf = ByteBuffer.wrap(png);
-        buf.position(8);
-        while (buf.remaining() >= 12) {
-            int length = buf.getInt();
-            byte[] type = new byte[4];
-            buf.get(type);
-            byte[] data = new byte[length];
-            buf.get(data);
-            buf.getInt(); // CRC
-            chunks.putIfAbsent(new String(type, StandardCharsets.US_ASCII), data);
-        }
-        return chunks;
     }
 
     @Test
