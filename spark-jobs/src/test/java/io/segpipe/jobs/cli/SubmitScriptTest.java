@@ -20,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What {@code deploy/submit.sh} hands spark-submit (a stand-in that records its arguments and the
- * environment it got): the UI kill links off unless turned on, and authentication when a secret is
- * given, with the secret itself in no argument.
+ * environment it got): the log configuration for driver and executors, the UI kill links off unless
+ * turned on, and authentication when a secret is given, with the secret itself in no argument.
  */
 class SubmitScriptTest {
     private static final String SECRET = "s3cr3t-not-for-ps";
@@ -39,6 +39,22 @@ class SubmitScriptTest {
                 }
             }
             return false;
+        }
+
+        /** The value of the {@code --conf key=value} for {@code key}, or null. */
+        String conf(String key) {
+            for (int i = 0; i + 1 < args.size(); i++) {
+                if (args.get(i).equals("--conf") && args.get(i + 1).startsWith(key + "=")) {
+                    return args.get(i + 1).substring(key.length() + 1);
+                }
+            }
+            return null;
+        }
+
+        /** The argument after {@code option}, or null. */
+        String after(String option) {
+            int i = args.indexOf(option);
+            return i < 0 || i + 1 >= args.size() ? null : args.get(i + 1);
         }
     }
 
@@ -82,6 +98,28 @@ class SubmitScriptTest {
         int on = s.args().indexOf("spark.ui.killEnabled=true");
         assertTrue(off >= 0 && on > off, "spark-submit takes the later value: " + s.args());
         assertFalse(s.hasConf("spark.authenticate=true"), "no secret, no authentication: " + s.args());
+    }
+
+    /**
+     * The driver and every executor log with conf/log4j2.properties (date and time on every line,
+     * LogConfigurationTest): it is shipped with --files, executors (and a cluster-mode driver) read
+     * the copy in their working directory, a client-mode driver the file itself.
+     */
+    @Test
+    void driverAndExecutorsLogWithTheShippedConfiguration() throws Exception {
+        Path conf = Path.of(System.getProperty("segpipe.home", "..")).resolve("conf/log4j2.properties").toRealPath();
+        for (boolean cluster : new boolean[] {false, true}) {
+            Submitted s = cluster ? submit(Map.of(), "--master", "spark://h:7077", "--deploy-mode", "cluster")
+                    : submit(Map.of(), "--master", "spark://h:7077");
+            assertEquals(0, s.exitCode(), s.stderr());
+            Path shipped = Path.of(s.after("--files"));
+            assertEquals(conf, shipped.toRealPath(), "--files ships conf/log4j2.properties: " + s.args());
+            String inWorkingDir = "-Dlog4j2.configurationFile=" + shipped.getFileName();
+            assertTrue(s.conf("spark.executor.extraJavaOptions").endsWith(" " + inWorkingDir), s.args().toString());
+            String driver = s.conf("spark.driver.extraJavaOptions");
+            assertTrue(driver.endsWith(" " + (cluster ? inWorkingDir : "-Dlog4j2.configurationFile=" + shipped)),
+                    (cluster ? "cluster" : "client") + " mode: " + driver);
+        }
     }
 
     @Test
