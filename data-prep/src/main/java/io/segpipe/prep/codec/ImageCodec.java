@@ -7,6 +7,9 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.ImageWriter;
+import javax.imageio.metadata.IIOInvalidTreeException;
+import javax.imageio.metadata.IIOMetadata;
+import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.spi.ImageReaderSpi;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
@@ -19,6 +22,7 @@ import java.awt.image.DataBufferByte;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.awt.image.SampleModel;
+import java.awt.image.WritableRaster;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -29,7 +33,8 @@ import java.util.List;
 
 /**
  * Decodes and encodes PNG and JPEG with javax.imageio. Supported: 8-bit grey, 8-bit RGB and
- * palette (1/2/4/8-bit indexed) images. Rejected, with a {@link BadInputException} naming what
+ * palette (1/2/4/8-bit indexed) images; encoded: PNG in 8-bit grey, RGB and palette
+ * ({@link #encodeIndexedPng}: values such as class ids with a colour per value). Rejected, with a {@link BadInputException} naming what
  * was found: empty files, other formats, corrupt or truncated data (a decoder warning counts as
  * corruption, because ImageIO returns a half-grey picture for a truncated JPEG and only warns),
  * 16-bit samples, alpha channels, CMYK and YCCK JPEG and other channel counts, images with an
@@ -191,12 +196,61 @@ public final class ImageCodec {
         return encodePng(new RasterImage(width, height, 1, values));
     }
 
+    /**
+     * Encodes one byte per pixel as an 8-bit indexed (palette) PNG: each pixel stores its value, e.g.
+     * a class id, and the PNG's palette (PLTE) gives value {@code i} the colour {@code palette[i]}
+     * (packed {@code 0xRRGGBB}). Viewers show the colours; programs read the values: ImageIO
+     * returns an {@link IndexColorModel} image whose raster holds them (its reader pads the palette
+     * to 256 entries), {@link #decodeLabel} a {@link LabelRaster.Kind#PALETTE} label, PIL an image in
+     * mode {@code "P"}. The palette is written as given, {@code palette.length} entries without
+     * transparency, even when it is a grey ramp, which ImageIO would otherwise store as a grey PNG.
+     *
+     * @param values  {@code width * height} values, row-major, each below {@code palette.length}
+     * @param palette 1 to 256 colours, entry {@code i} for value {@code i}
+     * @throws IllegalArgumentException when the sizes do not fit or a value has no palette entry
+     */
+    public static byte[] encodeIndexedPng(int width, int height, byte[] values, int[] palette) {
+        if (width < 1 || height < 1) {
+            throw new IllegalArgumentException("image size must be positive, found " + width + "x" + height);
+        }
+        if (values.length != (long) width * height) {
+            throw new IllegalArgumentException("values has " + values.length + " entries, expected " + width + "x" + height);
+        }
+        if (palette.length < 1 || palette.length > 256) {
+            throw new IllegalArgumentException("palette must have 1 to 256 entries, found " + palette.length);
+        }
+        for (int i = 0; i < values.length; i++) {
+            if ((values[i] & 0xFF) >= palette.length) {
+                throw new IllegalArgumentException("value " + (values[i] & 0xFF) + " at (x=" + i % width + ", y=" + i / width
+                        + ") has no entry in the " + palette.length + "-entry palette");
+            }
+        }
+        byte[] r = new byte[palette.length];
+        byte[] g = new byte[palette.length];
+        byte[] b = new byte[palette.length];
+        for (int i = 0; i < palette.length; i++) {
+            r[i] = (byte) (palette[i] >> 16);
+            g[i] = (byte) (palette[i] >> 8);
+            b[i] = (byte) palette[i];
+        }
+        IndexColorModel icm = new IndexColorModel(8, palette.length, r, g, b);
+        WritableRaster raster = Raster.createInterleavedRaster(new DataBufferByte(values, values.length),
+                width, height, width, 1, new int[] {0}, null);
+        return writePng(new BufferedImage(icm, raster, false, null), true);
+    }
+
     private static byte[] writePng(BufferedImage img) {
+        return writePng(img, false);
+    }
+
+    /** PNG bytes of {@code img}; {@code palette}: an indexed image, whose IHDR is forced to colour type Palette. */
+    private static byte[] writePng(BufferedImage img, boolean palette) {
         ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(img.getWidth() * img.getHeight() / 2 + 1024);
         try (MemoryCacheImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
             writer.setOutput(out);
-            writer.write(null, new IIOImage(img, null, null), null);
+            IIOMetadata metadata = palette ? paletteMetadata(writer, img) : null;
+            writer.write(null, new IIOImage(img, null, metadata), null);
         } catch (IOException e) {
             // Writing to memory cannot fail for I/O reasons; anything here is a JDK defect.
             throw new UncheckedIOException("PNG encoding failed", e);
@@ -204,6 +258,27 @@ public final class ImageCodec {
             writer.dispose();
         }
         return bytes.toByteArray();
+    }
+
+    /**
+     * PNG metadata saying "8-bit palette image". Without it ImageIO's PNG writer stores an indexed
+     * image whose palette happens to be a grey ramp (entry i = (i, i, i)) as a grey PNG.
+     */
+    private static IIOMetadata paletteMetadata(ImageWriter writer, BufferedImage img) throws IIOInvalidTreeException {
+        IIOMetadata metadata = writer.getDefaultImageMetadata(new ImageTypeSpecifier(img), null);
+        String format = "javax_imageio_png_1.0";
+        IIOMetadataNode ihdr = new IIOMetadataNode("IHDR");
+        ihdr.setAttribute("width", String.valueOf(img.getWidth()));
+        ihdr.setAttribute("height", String.valueOf(img.getHeight()));
+        ihdr.setAttribute("bitDepth", "8");
+        ihdr.setAttribute("colorType", "Palette");
+        ihdr.setAttribute("compressionMethod", "deflate");
+        ihdr.setAttribute("filterMethod", "adaptive");
+        ihdr.setAttribute("interlaceMethod", "none");
+        IIOMetadataNode root = new IIOMetadataNode(format);
+        root.appendChild(ihdr);
+        metadata.mergeTree(format, root);
+        return metadata;
     }
 
     private static BufferedImage read(byte[] bytes, long maxDecodedBytes) throws BadInputException {

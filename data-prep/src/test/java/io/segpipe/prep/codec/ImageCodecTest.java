@@ -1,16 +1,21 @@
 package io.segpipe.prep.codec;
 
+import io.segpipe.prep.testkit.PngChunks;
 import io.segpipe.prep.testkit.TinyDatasets;
 import io.segpipe.prep.testkit.ZeroPng;
 import org.junit.jupiter.api.Test;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
+import java.awt.image.IndexColorModel;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -67,6 +72,78 @@ class ImageCodecTest {
         assertEquals(3, img.channels());
         assertEquals(128, img.sample(1, 0, 0));
         assertEquals(0, img.sample(1, 0, 1));
+    }
+
+    /** CamVid-like: 11 class colours and black at the ignore label 11. */
+    private static final int[] PALETTE = {0x808080, 0x800000, 0xC0C080, 0x804080, 0x3C28DE, 0x808000, 0xC08080,
+        0x404080, 0x400080, 0x404000, 0x0080C0, 0x000000};
+
+    @Test
+    void indexedPngStoresTheValuesAndThePaletteExactly() throws Exception {
+        int w = 7;
+        int h = 3;
+        byte[] values = new byte[w * h];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (byte) ((i * 5) % PALETTE.length);
+        }
+        byte[] png = ImageCodec.encodeIndexedPng(w, h, values, PALETTE);
+
+        // plain ImageIO: an indexed image whose raster holds the values and whose colour model the palette
+        BufferedImage img = ImageIO.read(new ByteArrayInputStream(png));
+        IndexColorModel icm = assertInstanceOf(IndexColorModel.class, img.getColorModel());
+        // (ImageIO's reader pads a short palette to 2^bitDepth entries; the file holds exactly PALETTE, below)
+        for (int i = 0; i < PALETTE.length; i++) {
+            assertEquals(PALETTE[i], icm.getRGB(i) & 0xFFFFFF, "palette entry " + i);
+            assertEquals(255, icm.getAlpha(i), "palette entry " + i + " is opaque");
+        }
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                assertEquals(values[y * w + x], img.getRaster().getSample(x, y, 0), "(" + x + ", " + y + ")");
+                assertEquals(PALETTE[values[y * w + x]], img.getRGB(x, y) & 0xFFFFFF, "colour at (" + x + ", " + y + ")");
+            }
+        }
+
+        // the file itself: IHDR 8-bit colour type 3 (palette), a PLTE of exactly these colours, no tRNS
+        PngChunks file = PngChunks.of(png);
+        assertEquals(8, file.bitDepth());
+        assertEquals(PngChunks.COLOUR_TYPE_PALETTE, file.colourType());
+        assertArrayEquals(PALETTE, file.palette());
+        assertFalse(file.has("tRNS"), file.chunks().keySet().toString());
+
+        // segpipe's own label reader gives the values and the palette back
+        LabelRaster label = ImageCodec.decodeLabel(png);
+        assertEquals(LabelRaster.Kind.PALETTE, label.kind());
+        assertArrayEquals(values, label.data());
+        assertArrayEquals(PALETTE, java.util.Arrays.copyOf(label.palette(), PALETTE.length));
+    }
+
+    @Test
+    void indexedPngKeepsAGreyRampPaletteAndAll256Values() throws Exception {
+        int[] ramp = new int[256];
+        byte[] values = new byte[256];
+        for (int i = 0; i < 256; i++) {
+            ramp[i] = i * 0x010101;
+            values[i] = (byte) (255 - i);
+        }
+        // ImageIO stores such a palette as a grey PNG unless told otherwise; a mask stays a palette PNG
+        byte[] png = ImageCodec.encodeIndexedPng(16, 16, values, ramp);
+        assertEquals(PngChunks.COLOUR_TYPE_PALETTE, PngChunks.of(png).colourType());
+        LabelRaster label = ImageCodec.decodeLabel(png);
+        assertEquals(LabelRaster.Kind.PALETTE, label.kind());
+        assertArrayEquals(values, label.data());
+        assertArrayEquals(ramp, label.palette());
+        assertEquals(255, ImageIO.read(new ByteArrayInputStream(png)).getRaster().getSample(0, 0, 0));
+    }
+
+    @Test
+    void indexedPngRefusesValuesWithoutAPaletteEntry() {
+        byte[] values = {0, 1, 12, 3};
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ImageCodec.encodeIndexedPng(2, 2, values, PALETTE));
+        assertEquals("value 12 at (x=0, y=1) has no entry in the 12-entry palette", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> ImageCodec.encodeIndexedPng(2, 2, values, new int[257]));
+        assertThrows(IllegalArgumentException.class, () -> ImageCodec.encodeIndexedPng(2, 2, values, new int[0]));
+        assertThrows(IllegalArgumentException.class, () -> ImageCodec.encodeIndexedPng(3, 2, values, new int[256]));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.segpipe.prep.job;
 
 import io.segpipe.prep.codec.BadInputException;
+import io.segpipe.prep.codec.ImageCodec;
 import io.segpipe.prep.codec.LabelRaster;
 import io.segpipe.prep.schema.ClassTable;
 import org.junit.jupiter.api.Test;
@@ -39,6 +40,36 @@ class LabelMapperTest {
         assertEquals(1, r.idCounts()[0]);
         assertEquals(3, r.idCounts()[1]);
         assertEquals(0, r.idCounts()[255]);
+    }
+
+    /**
+     * A mask written as an indexed PNG (pixel = class id, palette = class colours, as segpipe score
+     * writes masks) reads back through prep's label path to the same ids, as class ids (IDS) and as
+     * colour-coded labels (COLOURS): Pascal VOC style, with the ignore label 255 and its colour.
+     */
+    @Test
+    void anIndexedMaskReadsBackToItsIdsAsIdsAndAsColours() throws Exception {
+        ClassTable classes = ClassTable.pascalVoc();
+        int[] palette = new int[256];
+        java.util.Arrays.fill(palette, 0xFF00FF);
+        for (var c : classes.classes()) {
+            palette[c.id()] = c.colour().packed();
+        }
+        palette[255] = classes.ignoreColour().packed();
+        int w = 6;
+        byte[] ids = new byte[w * 4];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = i % 7 == 6 ? (byte) 255 : (byte) ((i * 3) % classes.numClasses());
+        }
+        LabelRaster label = ImageCodec.decodeLabel(ImageCodec.encodeIndexedPng(w, 4, ids, palette));
+        assertEquals(LabelRaster.Kind.PALETTE, label.kind());
+
+        LabelMapper.Mapped asIds = new LabelMapper(classes, LabelFormat.IDS, Map.of()).map(label);
+        assertArrayEquals(ids, asIds.ids());
+        assertEquals(3, asIds.idCounts()[255]);
+        LabelMapper.Mapped asColours = new LabelMapper(classes, LabelFormat.COLOURS, Map.of()).map(label);
+        assertArrayEquals(ids, asColours.ids());
+        assertEquals(3, asColours.idCounts()[255]);
     }
 
     @Test

@@ -2,7 +2,8 @@
  * Test fixtures shipped in the data-prep test-jar for spark-jobs and integration-tests: a shared
  * local Spark session ({@link io.segpipe.prep.testkit.LocalSpark}), tiny synthetic and hand-made
  * bad datasets ({@link io.segpipe.prep.testkit.TinyDatasets}), prepared datasets damaged after prep
- * ({@link io.segpipe.prep.testkit.DamagedDatasets}), the location of the real
+ * ({@link io.segpipe.prep.testkit.DamagedDatasets}), a PNG's chunks read without ImageIO
+ * ({@link io.segpipe.prep.testkit.PngChunks}), the location of the real
  * datasets ({@link io.segpipe.prep.testkit.SharedData}), and what a job tells its operator: the
  * lines it logs ({@link io.segpipe.prep.testkit.LogLines}) and the descriptions of the Spark jobs
  * it starts ({@link io.segpipe.prep.testkit.SparkJobs}).

@@ -49,7 +49,7 @@ final class DemoCommand implements Callable<Integer> {
             System.out.println("HTML report:  " + result.eval().output() + "/index.html");
             System.out.println("model:        " + result.train().output());
             System.out.println("scores:       " + result.score().output() + " (" + result.score().scored() + " images; "
-                    + "coloured masks in " + result.score().masks() + ")");
+                    + "masks (pixel = class id, palette = class colours) in " + result.score().masks() + ")");
             System.out.printf(Locale.ROOT, "finished in %.0f s%n", result.seconds());
             return 0;
         } finally {

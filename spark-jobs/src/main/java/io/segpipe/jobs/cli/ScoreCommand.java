@@ -15,8 +15,8 @@ import picocli.CommandLine.Command;
 /** {@code segpipe score}: batch predictions for a prepared dataset or a folder of images. */
 @Command(name = "score", mixinStandardHelpOptions = true,
         description = {"Score a prepared dataset or a folder/glob of images across Spark executors: Parquet with the "
-                + "predicted label map, per-class fractions and confidence per image, optionally coloured masks; "
-                + "resumable.",
+                + "predicted label map, per-class fractions and confidence per image, optionally masks (indexed "
+                + "PNGs: pixel = class id, palette = class colours); resumable.",
                 "Configuration: io.segpipe.jobs.score.ScoreConfig.",
                 "model is a model directory, registry:<root> (the registry's production model) or "
                         + "registry:<root>@v3; normalization, inputScale and inference default to the model's.",

@@ -121,8 +121,9 @@ public final class EvalReport {
         int h = image.height();
         int ignore = classes.ignore().orElse(-1);
         write(fs, dir, prefix + "image.png", ImageCodec.encodePng(image));
-        write(fs, dir, prefix + "truth.png", ImageCodec.encodePng(colours.render(truth.data(), w, h)));
-        write(fs, dir, prefix + "prediction.png", ImageCodec.encodePng(colours.render(prediction.data(), w, h)));
+        // label maps as masks (pixel = class id, palette = class colours), like the scoring job's
+        write(fs, dir, prefix + "truth.png", colours.indexedPng(truth.data(), w, h));
+        write(fs, dir, prefix + "prediction.png", colours.indexedPng(prediction.data(), w, h));
         write(fs, dir, prefix + "overlay.png", ImageCodec.encodePng(colours.overlay(image, prediction.data(), 0.5, -1)));
         // pixel accuracy of this image, ignore excluded
         long correct = 0;

@@ -8,12 +8,13 @@ import org.apache.hadoop.fs.Path;
 
 import io.segpipe.jobs.infer.ImagePrediction;
 import io.segpipe.jobs.infer.LabelColours;
-import io.segpipe.prep.codec.ImageCodec;
 import io.segpipe.prep.fs.AtomicFs;
 
 /**
- * Writes each prediction as a coloured PNG mask directly inside the masks folder, named by
- * {@link MaskNames} (executor side).
+ * Writes each prediction as a mask directly inside the masks folder, named by {@link MaskNames}
+ * (executor side): an 8-bit indexed PNG whose pixels are the predicted class ids and whose palette
+ * holds the class colours ({@link LabelColours#indexedPng}), so viewers show colours and programs
+ * read the ids.
  */
 final class MaskWriter {
 
@@ -44,8 +45,7 @@ final class MaskWriter {
             // MaskNames never yields such a name; a second guard because a mask outside the folder overwrites other files.
             throw new IllegalStateException("mask name " + name + " of id " + id + " would leave the masks folder " + dir);
         }
-        byte[] png = ImageCodec.encodePng(colours.render(prediction.labels(), prediction.offset(), prediction.width(),
-                prediction.height()));
+        byte[] png = colours.indexedPng(prediction.labelBytes(), prediction.width(), prediction.height());
         AtomicFs.writeFile(fs, file, true, out -> out.write(png));
         return name;
     }

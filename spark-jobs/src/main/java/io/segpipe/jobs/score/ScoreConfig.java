@@ -27,7 +27,11 @@ import io.segpipe.prep.schema.ClassTable;
  * @param output        Parquet output directory; it must not be, be inside or contain the input (the images
  *                      folder or glob root, the dataset folder and the files the dataset was made from, as far
  *                      as its manifest tells) or the model, nor the masks folder
- * @param masks         folder for coloured PNG masks, or null for none (default). Each image's mask is a file
+ * @param masks         folder for the masks, or null for none (default). A mask is an 8-bit indexed (palette)
+ *                      PNG: each pixel holds the predicted class id, the palette the class colours (the table's
+ *                      ignore colour at the ignore label), so viewers show colours and programs read ids (Java
+ *                      ImageIO: an {@code IndexColorModel} image whose raster holds the ids; PIL: mode
+ *                      {@code "P"}). Each image's mask is a file
  *                      directly in this folder, named by a readable prefix of the id and a hash of the exact id
  *                      (e.g. {@code sub_img3-fce910b3159e2a26.png} for {@code sub/img3.png}), because ids may be
  *                      anything ({@code ../x}, {@code file:/data/a}, {@code 10:00:01}); the scores' column

@@ -33,8 +33,9 @@ import io.segpipe.prep.progress.SparkProgress;
  * Scores a prepared dataset or a folder/glob of images with a model ({@link ScoreInput}),
  * distributed: the model is broadcast once; each partition decodes its images, predicts them in
  * same-size batches and writes one Parquet file ({@link ScoreSchema}, published only when the
- * partition is complete: {@link PartWriter}) plus, optionally, one coloured PNG mask per image
- * ({@link PartitionScorer}, named by {@link MaskNames}). Predictions never pass through the
+ * partition is complete: {@link PartWriter}) plus, optionally, one mask per image, an indexed PNG of
+ * the class ids with the class colours as palette ({@link PartitionScorer}, {@link MaskWriter}, named
+ * by {@link MaskNames}). Predictions never pass through the
  * driver; only per-partition summaries (counts, bad images: {@link ScoreSummary}) are collected.
  *
  * <p><b>Resuming.</b> With {@code resume}, the ids already in the output are not scored again

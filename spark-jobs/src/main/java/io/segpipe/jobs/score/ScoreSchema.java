@@ -18,7 +18,8 @@ import org.apache.spark.sql.types.StructType;
  * <tr><td>class_fractions</td><td>array&lt;double&gt;</td><td>per class id, the share of the image's pixels predicted as it (sums to 1)</td></tr>
  * <tr><td>confidence</td><td>double</td><td>mean over pixels of the highest class probability, in [1/K, 1]; with the dense CRF on
  *     ({@code inference.crf}), of the CRF's refined distribution, from which the labels come too</td></tr>
- * <tr><td>mask_file</td><td>string, null without masks</td><td>file name of the image's coloured mask,
+ * <tr><td>mask_file</td><td>string, null without masks</td><td>file name of the image's mask (an indexed PNG:
+ *     pixel values are the class ids, its palette the class colours),
  *     directly inside the masks folder ({@link MaskNames}: a readable prefix of the id and a hash of it,
  *     never a path; join on this column rather than deriving a name from the id)</td></tr>
  * </table>

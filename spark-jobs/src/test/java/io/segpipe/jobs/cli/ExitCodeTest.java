@@ -85,16 +85,16 @@ class ExitCodeTest {
                 Arguments.of(new ModelFileException("model.zip is not a DL4J model file"), ExitCode.BAD_INPUT,
                         "segpipe: model.zip is not a DL4J model file"),
                 Arguments.of(new UncheckedIOException(new FileNotFoundException("no file /x")), ExitCode.BAD_INPUT,
-                        "segpipe: UncheckedIOException: java.io.FileNotFoundException: no file /x (run with --debug for"
-                                + " the stack trace)"),
+                        "segpipe: UncheckedIOException: java.io.FileNotFoundException: no file /x (run with --verbose"
+                                + " for its causes, --debug for the stack trace)"),
                 Arguments.of(new TooManyCorruptRowsException("split train of /d: 2 of 10 rows are corrupt"),
                         ExitCode.BAD_INPUT, "segpipe: split train of /d: 2 of 10 rows are corrupt"),
                 Arguments.of(new IOException("connection refused"), ExitCode.RUNTIME, "segpipe: connection refused"),
                 Arguments.of(new ExecutorsLostException("the application had no executor for 300 s", null), ExitCode.RUNTIME,
                         "segpipe: the application had no executor for 300 s"),
                 Arguments.of(new CompletionException(new IOException("disk full")), ExitCode.RUNTIME,
-                        "segpipe: CompletionException: java.io.IOException: disk full (run with --debug for the stack"
-                                + " trace)"),
+                        "segpipe: CompletionException: java.io.IOException: disk full (run with --verbose for its"
+                                + " causes, --debug for the stack trace)"),
                 Arguments.of(new SparkException("Job aborted due to stage failure: Lost task 0.0\n\tat a.b.C.d(C.java:1)"
                         + "\n\nDriver stacktrace:"), ExitCode.RUNTIME, "segpipe: SparkException: Job aborted due to stage"
                         + " failure: Lost task 0.0 (run with --debug for the stack trace)"));

@@ -149,14 +149,36 @@ class ExitCodesCliTest {
         for (int i = 0; i < 3; i++) {
             TinyDatasets.write(images.resolve("img" + i + ".png"), TinyDatasets.noisyRgbPng(SIZE, SIZE, i));
         }
-        Run run = run("score", "--set", "model=\"" + model + "\"", "--set", "images=\"" + BrokenFileSystem.uri(images)
-                + "\"", "--set", "output=\"" + tmp.resolve("scores-broken") + "\"");
+        Run run = run(brokenScore(images, "scores-broken"));
         assertEquals(5, run.exitCode(), run.err());
         assertTrue(run.segpipeLine().startsWith("segpipe: SparkException: Job aborted due to stage failure: "),
                 run.segpipeLine());
         assertTrue(run.segpipeLine().contains("java.io.UncheckedIOException: cannot read " + BrokenFileSystem.SCHEME + ":"),
                 run.segpipeLine());
-        assertTrue(run.segpipeLine().endsWith(" (run with --debug for the stack trace)"), run.segpipeLine());
+        assertTrue(run.segpipeLine().endsWith(" (run with --verbose for its causes, --debug for the stack trace)"),
+                run.segpipeLine());
+        assertEquals(1, run.err().lines().count(), "one line: " + run.err());
+
+        // --verbose: the same line, then the task's exception and its cause, a line each
+        Run verbose = run(brokenScore(images, "scores-broken-verbose", "--verbose"));
+        assertEquals(5, verbose.exitCode(), verbose.err());
+        java.util.List<String> lines = verbose.err().lines().toList();
+        assertEquals(3, lines.size(), verbose.err());
+        assertTrue(lines.get(0).startsWith("segpipe: SparkException: Job aborted due to stage failure: ")
+                && lines.get(0).endsWith(" (run with --debug for the stack trace)"), lines.get(0));
+        assertTrue(lines.get(1).startsWith("caused by: java.io.UncheckedIOException: cannot read " + BrokenFileSystem.SCHEME
+                + ":"), lines.get(1));
+        assertTrue(lines.get(2).startsWith("caused by: java.io.IOException: simulated read failure of "
+                + BrokenFileSystem.SCHEME + ":"), lines.get(2));
+    }
+
+    /** {@code segpipe score} of {@code images} through {@link BrokenFileSystem} to {@code output}, then {@code more}. */
+    private static String[] brokenScore(Path images, String output, String... more) {
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("score", "--set", "model=\"" + model
+                + "\"", "--set", "images=\"" + BrokenFileSystem.uri(images) + "\"", "--set", "output=\""
+                + tmp.resolve(output) + "\""));
+        args.addAll(java.util.List.of(more));
+        return args.toArray(String[]::new);
     }
 
     @Test

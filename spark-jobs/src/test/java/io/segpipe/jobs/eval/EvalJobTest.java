@@ -91,6 +91,16 @@ class EvalJobTest {
                 assertEquals(40, ImageCodec.decodeImage(Files.readAllBytes(png)).width(), png.toString());
                 assertTrue(html.contains("examples/" + i + "-" + panel + ".png"));
             }
+            // truth and prediction are masks: class ids (and the ignore label) with the class colours as palette
+            for (String panel : List.of("truth", "prediction")) {
+                byte[] png = Files.readAllBytes(out.resolve("examples/" + i + "-" + panel + ".png"));
+                io.segpipe.prep.codec.LabelRaster mask = ImageCodec.decodeLabel(png);
+                assertEquals(io.segpipe.prep.codec.LabelRaster.Kind.PALETTE, mask.kind(), panel);
+                for (byte v : mask.data()) {
+                    assertTrue(r.classes().isValidLabel(v & 0xFF), panel + " value " + (v & 0xFF));
+                }
+                assertEquals(r.classes().classes().get(1).colour().packed(), mask.palette()[1], panel);
+            }
         }
         // no staging directory left behind
         try (var files = Files.list(tmp)) {

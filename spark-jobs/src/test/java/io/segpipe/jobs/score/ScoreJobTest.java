@@ -1,5 +1,6 @@
 package io.segpipe.jobs.score;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -37,6 +38,7 @@ import io.segpipe.prep.reader.Normalization;
 import io.segpipe.prep.schema.ClassTable;
 import io.segpipe.prep.synth.SyntheticDatasetGenerator;
 import io.segpipe.prep.testkit.LocalSpark;
+import io.segpipe.prep.testkit.PngChunks;
 import io.segpipe.prep.testkit.TinyDatasets;
 
 @ExtendWith(LocalSpark.class)
@@ -62,7 +64,7 @@ class ScoreJobTest {
     }
 
     @Test
-    void scoresAPreparedDatasetToParquetAndColouredMasks(@TempDir Path tmp) throws Exception {
+    void scoresAPreparedDatasetToParquetAndIndexedMasks(@TempDir Path tmp) throws Exception {
         Path out = tmp.resolve("scores");
         Path masks = tmp.resolve("masks");
         ScoreResult r = ScoreJob.run(ScoreConfig.builder().model(model).data(data).split("val").output(out.toString())
@@ -104,11 +106,20 @@ class ScoreJobTest {
 
             String maskFile = row.getString(row.fieldIndex(ScoreSchema.MASK_FILE));
             assertEquals(MaskNames.of(id), maskFile);
-            RasterImage mask = ImageCodec.decodeImage(Files.readAllBytes(masks.resolve(maskFile)));
+            // the mask: an indexed PNG whose pixels are the predicted ids and whose palette the class colours
+            byte[] maskPng = Files.readAllBytes(masks.resolve(maskFile));
+            LabelRaster mask = ImageCodec.decodeLabel(maskPng);
+            assertEquals(LabelRaster.Kind.PALETTE, mask.kind());
+            assertArrayEquals(predicted.data(), mask.data(), id);
+            int[] palette = PngChunks.of(maskPng).palette();
+            for (int k = 0; k < classes.numClasses(); k++) {
+                assertEquals(classes.classes().get(k).colour().packed(), palette[k], id + " palette entry " + k);
+            }
+            RasterImage shown = ImageCodec.decodeImage(maskPng);
             for (int i = 0; i < 36 * 36; i += 97) {
                 int colour = classes.classes().get(predicted.data()[i] & 0xFF).colour().packed();
-                assertEquals(colour, (mask.sample(i % 36, i / 36, 0) << 16) | (mask.sample(i % 36, i / 36, 1) << 8)
-                        | mask.sample(i % 36, i / 36, 2));
+                assertEquals(colour, (shown.sample(i % 36, i / 36, 0) << 16) | (shown.sample(i % 36, i / 36, 1) << 8)
+                        | shown.sample(i % 36, i / 36, 2));
             }
         }
         try (var files = Files.list(out)) {
