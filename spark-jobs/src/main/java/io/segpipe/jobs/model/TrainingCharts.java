@@ -162,6 +162,7 @@ public final class TrainingCharts {
             marker.setLabel(String.format(Locale.ROOT, "best val mIoU: epoch %d", best.epoch()));
             marker.setLabelFont(TICKS);
             marker.setLabelPaint(Color.DARK_GRAY);
+            marker.setLabelBackgroundColor(new Color(255, 255, 255, 220));
             // the label inside the plot, on the side of the line with more room
             boolean rightHalf = best.epoch() > (range[0] + range[1]) / 2;
             marker.setLabelAnchor(rightHalf ? RectangleAnchor.TOP_LEFT : RectangleAnchor.TOP_RIGHT);
