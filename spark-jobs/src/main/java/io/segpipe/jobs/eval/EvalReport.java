@@ -292,7 +292,7 @@ public final class EvalReport {
                 swatch(s, classes.ignoreColour() == null ? 0 : classes.ignoreColour().packed(),
                         esc(classes.ignoreName()) + " (ignored)");
             }
-            s.append(". Errors:");
+            s.append("</p>\n<p class=\"small\">Error map:");
             swatch(s, ErrorMap.CORRECT, "correct");
             swatch(s, ErrorMap.WRONG, "wrong");
             if (classes.ignoreLabel() != null) {
@@ -450,7 +450,7 @@ public final class EvalReport {
             .na{color:#8c959f}.note{background:#fff8c5;border:1px solid #e9d88a;padding:6px 10px;border-radius:6px}
             .small{color:#57606a;font-size:12.5px}
             img.heat{border:1px solid #e3e6ea}
-            .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(300px,1fr));gap:10px;margin:8px 0}
+            .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,430px),1fr));gap:10px;margin:8px 0}
             .charts img{width:100%;border:1px solid #e3e6ea}
             .example{margin:14px 0}.example figcaption{font-size:12.5px;color:#57606a;margin-bottom:4px;overflow-wrap:anywhere}
             .panels{display:grid;grid-template-columns:repeat(4,minmax(0,1fr));gap:6px}

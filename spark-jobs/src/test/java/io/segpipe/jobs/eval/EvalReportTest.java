@@ -220,7 +220,8 @@ class EvalReportTest {
             assertTrue(f.selectFirst("figcaption").text().contains(String.format(java.util.Locale.ROOT, "mIoU %.2f%%",
                     miou * 100)), f.selectFirst("figcaption").text());
         }
-        String legend = doc.selectFirst("#examples + p").text();
+        String legend = doc.selectFirst("#examples + p + p").text();
+        assertTrue(legend.startsWith("Error map:"), legend);
         assertTrue(legend.contains("correct") && legend.contains("wrong") && legend.contains("ignored"), legend);
     }
 
