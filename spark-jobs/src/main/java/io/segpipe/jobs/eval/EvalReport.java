@@ -1,6 +1,10 @@
 package io.segpipe.jobs.eval;
 
+import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,7 +85,11 @@ public final class EvalReport {
             AtomicFs.writeString(fs, new Path(staging, JSON), Json.write(result), false);
             List<ImageScore> worstFirst = new ArrayList<>(scores);
             worstFirst.sort(ImageScore.WORST_FIRST);
-            AtomicFs.writeString(fs, new Path(staging, PER_IMAGE), perImageCsv(worstFirst), false);
+            AtomicFs.writeFile(fs, new Path(staging, PER_IMAGE), false, out -> {
+                Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
+                writePerImageCsv(worstFirst, w);
+                w.flush();
+            });
             List<String> names = List.of(result.classes().names());
             byte[] heat = HeatMap.png(result.confusionMatrix(), names);
             AtomicFs.writeFile(fs, new Path(staging, HEAT_MAP), false, out -> out.write(heat));
@@ -103,19 +111,17 @@ public final class EvalReport {
     }
 
     /**
-     * {@value #PER_IMAGE}: the header, then one row per score in the given order. Numbers in
-     * {@link Locale#ROOT} with 6 decimals, {@code NaN} where undefined; an id with a comma, quote or
-     * line break is quoted (RFC 4180).
+     * Writes {@value #PER_IMAGE}: the header, then one row per score in the given order (streamed:
+     * no copy of the whole table in memory). Numbers in {@link Locale#ROOT} with 6 decimals,
+     * {@code NaN} where undefined; an id with a comma, quote or line break is quoted (RFC 4180).
      */
-    static String perImageCsv(List<ImageScore> scores) {
-        StringBuilder s = new StringBuilder(PER_IMAGE_HEADER.length() + 64 * scores.size()).append(PER_IMAGE_HEADER)
-                .append('\n');
+    static void writePerImageCsv(List<ImageScore> scores, Writer out) throws IOException {
+        out.write(PER_IMAGE_HEADER);
+        out.write('\n');
         for (ImageScore sc : scores) {
-            s.append(csvField(sc.id())).append(',').append(num6(sc.meanIoU())).append(',').append(num6(sc.pixelAccuracy()))
-                    .append(',').append(sc.pixels()).append(',').append(sc.ignoredPixels()).append(',').append(sc.classes())
-                    .append('\n');
+            out.write(csvField(sc.id()) + ',' + num6(sc.meanIoU()) + ',' + num6(sc.pixelAccuracy()) + ',' + sc.pixels() + ','
+                    + sc.ignoredPixels() + ',' + sc.classes() + '\n');
         }
-        return s.toString();
     }
 
     private static String csvField(String v) {

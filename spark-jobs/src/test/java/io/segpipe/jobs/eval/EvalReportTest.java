@@ -288,6 +288,15 @@ class EvalReportTest {
     }
 
     @Test
+    void perImageCsvQuotesIdsWithCommasOrQuotesAndWritesNaNForImagesWithoutAScore() throws IOException {
+        java.io.StringWriter out = new java.io.StringWriter();
+        EvalReport.writePerImageCsv(List.of(new ImageScore("plain", 0.25, 0.5, 10, 2, 3),
+                new ImageScore("a,b\"c", 0.125, 1, 4, 0, 1), new ImageScore("void", Double.NaN, Double.NaN, 0, 9, 0)), out);
+        assertEquals(EvalReport.PER_IMAGE_HEADER + "\nplain,0.250000,0.500000,10,2,3\n\"a,b\"\"c\",0.125000,1.000000,4,0,1\n"
+                + "void,NaN,NaN,0,9,0\n", out.toString());
+    }
+
+    @Test
     void theTrainingSectionEmbedsTheCurvesAndTheProvenance() throws IOException {
         ModelDirectory.Info info = training();
         Path report = writeReport(info, "file:/registry/camvid", 3);
