@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
 /** {@code segpipe eval}: mIoU and the other confusion-matrix metrics, with a JSON + HTML report. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = {"Evaluate a model on a split of a prepared dataset across Spark executors: per-class IoU, mIoU, "
-                + "accuracies, Dice; writes report.json and an HTML page with a confusion-matrix heat map and overlays.",
+                + "accuracies, Dice; writes report.json, per_image.csv and an HTML page with a confusion-matrix heat map, "
+                + "the worst images with error maps, and the model's training curves and provenance.",
                 "Configuration: io.segpipe.jobs.eval.EvalConfig.",
                 "model is a model directory, registry:<root> (the registry's production model) or "
                         + "registry:<root>@v3; normalization, inputScale and inference default to the model's.",

@@ -34,7 +34,8 @@ import io.segpipe.prep.reader.Normalization;
  *                      its validation batch size); when set, unset keys inside take {@link InferenceConfig}'s
  *                      defaults (default null). {@code inference.crf} adds the dense CRF post-processing
  *                      ({@link InferenceConfig}; a model's training records it off)
- * @param examples      overlay examples in the HTML report, the first ids in sort order, in [0, 64] (default 6)
+ * @param examples      examples in the HTML report: the images with the lowest per-image mIoU ({@link ImageScore}),
+ *                      ties by id, in [0, 64] (default 6)
  * @param partitions    repartition the split into this many partitions before inference; 0 keeps the
  *                      Parquet read partitioning (default 0)
  * @param maxBadListed  bad samples listed by id in the result (all are counted), >= 0 (default 1000)

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 
@@ -27,6 +26,7 @@ import io.segpipe.jobs.infer.JobModel;
 import io.segpipe.jobs.infer.LoadedModel;
 import io.segpipe.jobs.infer.ModelBroadcast;
 import io.segpipe.jobs.infer.Predictor;
+import io.segpipe.jobs.model.ModelDirectory;
 import io.segpipe.jobs.registry.ModelSource;
 import io.segpipe.model.spec.SegmentationSpec;
 import io.segpipe.prep.fs.AtomicFs;
@@ -34,16 +34,17 @@ import io.segpipe.prep.progress.JobDescription;
 import io.segpipe.prep.progress.SparkProgress;
 import io.segpipe.prep.reader.PreppedDataset;
 import io.segpipe.prep.schema.ClassTable;
-import io.segpipe.prep.schema.ShardSchema;
 
 /**
  * Evaluates a model on one split of a prepared dataset, distributed: the model is broadcast once;
  * each partition decodes its rows, predicts them in same-size batches and fills one
  * {@link ConfusionMatrix} ({@link PartitionEvaluator}); the per-partition matrices are merged with
  * {@code treeAggregate}.
- * Predictions never reach the driver (only the few overlay examples of the report do), so the
- * driver's memory does not grow with the dataset, and since every metric is a function of the
- * merged counts the result does not depend on the partitioning.
+ * Predictions never reach the driver: only each image's two numbers ({@link ImageScore}) and the
+ * pictures of the report's worst examples do (each partition keeps its worst few, the merge keeps
+ * the worst of those: {@link WorstExamples}), so the driver's memory grows by about 100 bytes per
+ * image, and since every metric is a function of the merged counts the result does not depend on
+ * the partitioning.
  *
  * <p>The model is applied as its training recorded ({@link InputSettings}: normalisation, input
  * scale, inference mode) unless the configuration sets otherwise. Images are resized by the input
@@ -109,9 +110,6 @@ public final class EvalJob {
         Dataset<Row> rows = dataset.rows(config.split());
         long samples = dataset.manifest().requireSamples("split", config.split(), dataset.path());
         InputChecks.requireChannels(rows, spec, dataset.path() + " split " + config.split());
-        List<String> exampleIds = config.examples() == 0 ? List.of()
-                : rows.select(ShardSchema.ID).orderBy(ShardSchema.ID).limit(config.examples()).as(
-                        org.apache.spark.sql.Encoders.STRING()).collectAsList();
 
         long start = System.nanoTime();
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -127,7 +125,7 @@ public final class EvalJob {
              SparkProgress progress = SparkProgress.builder(spark.sparkContext(), "segpipe eval", "images")
                      .total(samples).output(LOG::info).start()) {
             PartitionEvaluator evaluator = new PartitionEvaluator(broadcast, config, classes,
-                    ModelBroadcast.threadsPerTask(spark), new HashSet<>(exampleIds));
+                    ModelBroadcast.threadsPerTask(spark));
             total = progress.counted(input).mapPartitions(evaluator::evaluate).treeAggregate(evaluator.zero(),
                     EvalPartial::merge, EvalPartial::merge);
         } finally {
@@ -157,7 +155,22 @@ public final class EvalJob {
                     String.format(Locale.ROOT, "%.4f", result.crfSecondsPerImage()),
                     String.format(Locale.ROOT, "%.4f", result.networkSecondsPerImage()));
         }
-        EvalReport.write(outFs, output, result, total.examples, config.overwrite());
+        EvalReport.write(outFs, output, result, total.scores, total.worst.worstFirst(), trainingRecord(model, hadoop),
+                config.overwrite());
         return result;
+    }
+
+    /**
+     * What the model directory records of its training (curves, provenance) for the report, or null
+     * when it cannot be read again (the report then says so; the evaluation itself stands).
+     */
+    private static ModelDirectory.Info trainingRecord(LoadedModel model, Configuration hadoop) {
+        try {
+            return ModelDirectory.readInfo(model.path(), hadoop);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("The report shows no training curves or provenance: {} cannot be read as a model directory: {}",
+                    model.path(), e.getMessage());
+            return null;
+        }
     }
 }

@@ -1,9 +1,12 @@
 package io.segpipe.jobs.eval;
 
+import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -14,6 +17,7 @@ import org.apache.hadoop.fs.Path;
 import io.segpipe.jobs.infer.BadImage;
 import io.segpipe.jobs.infer.InferenceConfig;
 import io.segpipe.jobs.infer.LabelColours;
+import io.segpipe.jobs.model.ModelDirectory;
 import io.segpipe.jobs.registry.ModelRegistry;
 import io.segpipe.prep.InvalidInputException;
 import io.segpipe.prep.Json;
@@ -31,11 +35,19 @@ import io.segpipe.prep.schema.ClassTable;
  * {@link AtomicFs#publishDirectory}) on any Hadoop file system:
  * <ul>
  *   <li>{@value #JSON}: the whole {@link EvalResult}: every metric, per-class counts and the matrix;</li>
- *   <li>{@value #HTML}: summary, per-class table, heat map and overlay examples (self-contained
- *       apart from the PNGs beside it; no scripts, no external resources);</li>
- *   <li>{@value #HEAT_MAP}: the row-normalised confusion matrix;</li>
- *   <li>{@code examples/<n>-{image,truth,prediction,overlay}.png}: image, ground truth and
- *       prediction in the class colours, and the prediction blended over the image;</li>
+ *   <li>{@value #PER_IMAGE}: one row per evaluated image, worst first: its mIoU and pixel accuracy
+ *       ({@link ImageScore}, which defines them), pixels counted and ignored, classes present;</li>
+ *   <li>{@value #HTML}: summary, per-class table, heat map, the spread of the per-image numbers,
+ *       the worst examples, the training curves and provenance (self-contained apart from the
+ *       files beside it; no scripts, no external resources; readable down to 800 px wide: tables
+ *       and code scroll inside their box, images shrink to the page);</li>
+ *   <li>{@value #HEAT_MAP}: the row-normalised confusion matrix ({@link HeatMap});</li>
+ *   <li>{@code examples/<rank>-{image,truth,prediction,errors}.png}: the images with the lowest
+ *       per-image mIoU (ties by id; {@link WorstExamples}), worst first from rank 0: the image, the
+ *       ground truth and the prediction in the class colours, and the error map ({@link ErrorMap}:
+ *       correct, wrong and ignored pixels);</li>
+ *   <li>{@value TrainingSection#LOSS_CHART}, {@value TrainingSection#MIOU_CHART}: the model's
+ *       training curves ({@link TrainingSection}), when its model directory could be read;</li>
  *   <li>{@value CompletionMarker#FILE_NAME}: the {@link CompletionMarker}, written last, with the
  *       counts and what was evaluated. A reader uses a report only with it ({@link #read}).</li>
  * </ul>
@@ -45,6 +57,10 @@ public final class EvalReport {
     public static final String JSON = "report.json";
     public static final String HTML = "index.html";
     public static final String HEAT_MAP = "confusion.png";
+    /** Per-image numbers, one CSV row per evaluated image. */
+    public static final String PER_IMAGE = "per_image.csv";
+    /** The header of {@value #PER_IMAGE}. */
+    static final String PER_IMAGE_HEADER = "id,mean_iou,pixel_accuracy,pixels,ignored_pixels,classes_present";
     static final String EXAMPLES = "examples";
     /** The kind its {@link CompletionMarker} names. */
     public static final String MARKER_KIND = "eval-report";
@@ -52,25 +68,38 @@ public final class EvalReport {
     private EvalReport() {
     }
 
-    /** Writes the report of {@code result} to {@code output}. */
-    static void write(FileSystem fs, Path output, EvalResult result, List<EvalPartial.Example> examples, boolean overwrite)
+    /**
+     * Writes the report of {@code result} to {@code output}.
+     *
+     * @param scores   every evaluated image's score, in any order
+     * @param examples the worst images with their pictures, worst first
+     * @param training the model directory's record of its training, or null when it could not be read
+     */
+    static void write(FileSystem fs, Path output, EvalResult result, List<ImageScore> scores,
+                      List<WorstExamples.Example> examples, ModelDirectory.Info training, boolean overwrite)
             throws IOException {
         Path staging = AtomicFs.tempSibling(output);
         boolean published = false;
         try {
             fs.mkdirs(staging);
             AtomicFs.writeString(fs, new Path(staging, JSON), Json.write(result), false);
+            List<ImageScore> worstFirst = new ArrayList<>(scores);
+            worstFirst.sort(ImageScore.WORST_FIRST);
+            AtomicFs.writeFile(fs, new Path(staging, PER_IMAGE), false, out -> {
+                Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
+                writePerImageCsv(worstFirst, w);
+                w.flush();
+            });
             List<String> names = List.of(result.classes().names());
             byte[] heat = HeatMap.png(result.confusionMatrix(), names);
             AtomicFs.writeFile(fs, new Path(staging, HEAT_MAP), false, out -> out.write(heat));
-            List<EvalPartial.Example> sorted = new ArrayList<>(examples);
-            sorted.sort(Comparator.comparing(EvalPartial.Example::id));
             List<String> exampleRows = new ArrayList<>();
             LabelColours colours = new LabelColours(result.classes());
-            for (int i = 0; i < sorted.size(); i++) {
-                exampleRows.add(writeExample(fs, staging, i, sorted.get(i), colours, result.classes()));
+            for (int i = 0; i < examples.size(); i++) {
+                exampleRows.add(writeExample(fs, staging, i, examples.get(i), colours, result.classes()));
             }
-            AtomicFs.writeString(fs, new Path(staging, HTML), html(result, exampleRows), false);
+            String trainingHtml = TrainingSection.write(fs, staging, training, result);
+            AtomicFs.writeString(fs, new Path(staging, HTML), html(result, worstFirst, exampleRows, trainingHtml), false);
             marker(result).write(fs, staging);
             AtomicFs.publishDirectory(fs, staging, output, overwrite);
             published = true;
@@ -79,6 +108,31 @@ public final class EvalReport {
                 AtomicFs.deleteAfterFailure(fs, staging);
             }
         }
+    }
+
+    /**
+     * Writes {@value #PER_IMAGE}: the header, then one row per score in the given order (streamed:
+     * no copy of the whole table in memory). Numbers in {@link Locale#ROOT} with 6 decimals,
+     * {@code NaN} where undefined; an id with a comma, quote or line break is quoted (RFC 4180).
+     */
+    static void writePerImageCsv(List<ImageScore> scores, Writer out) throws IOException {
+        out.write(PER_IMAGE_HEADER);
+        out.write('\n');
+        for (ImageScore sc : scores) {
+            out.write(csvField(sc.id()) + ',' + num6(sc.meanIoU()) + ',' + num6(sc.pixelAccuracy()) + ',' + sc.pixels() + ','
+                    + sc.ignoredPixels() + ',' + sc.classes() + '\n');
+        }
+    }
+
+    private static String csvField(String v) {
+        if (v.indexOf(',') < 0 && v.indexOf('"') < 0 && v.indexOf('\n') < 0 && v.indexOf('\r') < 0) {
+            return v;
+        }
+        return '"' + v.replace("\"", "\"\"") + '"';
+    }
+
+    private static String num6(double v) {
+        return Double.isNaN(v) ? "NaN" : String.format(Locale.ROOT, "%.6f", v);
     }
 
     /**
@@ -104,8 +158,8 @@ public final class EvalReport {
                 Map.of("model", result.model(), "data", result.data(), "split", result.split()));
     }
 
-    private static String writeExample(FileSystem fs, Path dir, int index, EvalPartial.Example ex, LabelColours colours,
-                                       ClassTable classes) throws IOException {
+    private static String writeExample(FileSystem fs, Path dir, int index, WorstExamples.Example ex,
+                                       LabelColours colours, ClassTable classes) throws IOException {
         RasterImage image;
         LabelRaster truth;
         LabelRaster prediction;
@@ -124,28 +178,20 @@ public final class EvalReport {
         // label maps as masks (pixel = class id, palette = class colours), like the scoring job's
         write(fs, dir, prefix + "truth.png", colours.indexedPng(truth.data(), w, h));
         write(fs, dir, prefix + "prediction.png", colours.indexedPng(prediction.data(), w, h));
-        write(fs, dir, prefix + "overlay.png", ImageCodec.encodePng(colours.overlay(image, prediction.data(), 0.5, -1)));
-        // pixel accuracy of this image, ignore excluded
-        long correct = 0;
-        long counted = 0;
-        for (int i = 0; i < truth.data().length; i++) {
-            int t = truth.data()[i] & 0xFF;
-            if (t == ignore) {
-                continue;
-            }
-            counted++;
-            if (t == (prediction.data()[i] & 0xFF)) {
-                correct++;
-            }
-        }
-        String acc = counted == 0 ? "n/a" : pct((double) correct / counted);
-        StringBuilder row = new StringBuilder("<figure class=\"example\"><figcaption><code>").append(esc(ex.id()))
-                .append("</code> &middot; ").append(w).append("&times;").append(h).append(" &middot; pixel accuracy ")
-                .append(acc).append("</figcaption><div class=\"panels\">");
+        write(fs, dir, prefix + "errors.png", ImageCodec.encodePng(ErrorMap.render(truth.data(), prediction.data(), w, h,
+                ignore)));
+        ImageScore sc = ex.score();
+        StringBuilder row = new StringBuilder("<figure class=\"example\" id=\"example-").append(index + 1)
+                .append("\" data-id=\"").append(esc(ex.id())).append("\" data-mean-iou=\"").append(sc.meanIoU())
+                .append("\"><figcaption><strong>#").append(index + 1).append("</strong> <code>").append(esc(ex.id()))
+                .append("</code> &middot; mIoU ").append(pct(sc.meanIoU())).append(" &middot; pixel accuracy ")
+                .append(pct(sc.pixelAccuracy())).append(" &middot; ").append(sc.classes()).append(" classes present &middot; ")
+                .append(w).append("&times;").append(h).append("</figcaption><div class=\"panels\">");
         for (String[] panel : new String[][] {{"image", "image"}, {"truth", "ground truth"}, {"prediction", "prediction"},
-            {"overlay", "prediction over image"}}) {
-            row.append("<div><img src=\"").append(prefix).append(panel[0]).append(".png\" alt=\"").append(panel[1])
-                    .append(" of ").append(esc(ex.id())).append("\"><span>").append(panel[1]).append("</span></div>");
+            {"errors", "errors"}}) {
+            row.append("<div><img src=\"").append(prefix).append(panel[0]).append(".png\" width=\"").append(w)
+                    .append("\" height=\"").append(h).append("\" alt=\"").append(panel[1]).append(" of ").append(esc(ex.id()))
+                    .append("\"><span>").append(panel[1]).append("</span></div>");
         }
         return row.append("</div></figure>").toString();
     }
@@ -154,7 +200,14 @@ public final class EvalReport {
         AtomicFs.writeFile(fs, new Path(dir, name), false, out -> out.write(bytes));
     }
 
-    static String html(EvalResult r, List<String> exampleRows) {
+    /**
+     * The page.
+     *
+     * @param worstFirst  every image's score, worst first
+     * @param exampleRows the examples' figures, worst first
+     * @param training    the training section ({@link TrainingSection})
+     */
+    static String html(EvalResult r, List<ImageScore> worstFirst, List<String> exampleRows, String training) {
         SegmentationMetrics m = r.metrics();
         ClassTable classes = r.classes();
         StringBuilder s = new StringBuilder(16384);
@@ -173,6 +226,11 @@ public final class EvalReport {
         s.append("<br>data <code>").append(esc(r.data())).append("</code><br>").append(esc(r.createdAt()))
                 .append(" &middot; ").append(esc(mode(r.inference())))
                 .append(r.inputScale() == 1.0 ? "" : " &middot; input scale " + r.inputScale()).append("</p>\n");
+        s.append("<nav><a href=\"#classes\">per class</a> <a href=\"#confusion\">confusion matrix</a> ")
+                .append("<a href=\"#images\">per image</a>")
+                .append(exampleRows.isEmpty() ? "" : " <a href=\"#examples\">worst examples</a>")
+                .append(" <a href=\"#training\">training and provenance</a>")
+                .append(r.badImages() > 0 ? " <a href=\"#skipped\">skipped images</a>" : "").append("</nav>\n");
 
         s.append("<section class=\"cards\">");
         card(s, "mIoU", pct(m.meanIoU()));
@@ -182,7 +240,7 @@ public final class EvalReport {
         card(s, "mean Dice / F1", pct(m.meanDice()));
         s.append("</section>\n");
 
-        s.append("<table class=\"summary\"><tbody>");
+        s.append("<div class=\"scroll\"><table class=\"summary\"><tbody>");
         kv(s, "images evaluated", String.format(Locale.ROOT, "%,d", r.images()));
         kv(s, "images skipped (unusable)", String.format(Locale.ROOT, "%,d", r.badImages()));
         kv(s, "pixels counted", String.format(Locale.ROOT, "%,d", m.totalPixels()));
@@ -196,6 +254,7 @@ public final class EvalReport {
                 ? String.format(Locale.ROOT, "network %.4f s, CRF %.4f s", r.networkSecondsPerImage(), r.crfSecondsPerImage())
                 : String.format(Locale.ROOT, "network %.4f s", r.networkSecondsPerImage()));
         s.append("</tbody></table>\n");
+        s.append("</div>\n");
         if (!m.absentClasses().isEmpty()) {
             s.append("<p class=\"note\"><strong>Absent classes:</strong> ").append(esc(String.join(", ", m.absentClassNames())))
                     .append(" occur in neither ground truth nor prediction; their IoU and Dice are undefined (NaN) and "
@@ -207,7 +266,7 @@ public final class EvalReport {
                     + "truth: IoU 0 (counted in mIoU), accuracy undefined (left out of mean class accuracy).</p>\n");
         }
 
-        s.append("<h2>Per class</h2>\n<table class=\"classes\"><thead><tr><th></th><th>id</th><th>class</th>")
+        s.append("<h2 id=\"classes\">Per class</h2>\n<div class=\"scroll\"><table class=\"classes\"><thead><tr><th></th><th>id</th><th>class</th>")
                 .append("<th>ground-truth pixels</th><th>share</th><th>predicted pixels</th><th>IoU</th><th>Dice / F1</th>")
                 .append("<th>accuracy (recall)</th><th>precision</th></tr></thead><tbody>");
         for (SegmentationMetrics.ClassMetrics c : m.perClass()) {
@@ -225,41 +284,46 @@ public final class EvalReport {
         s.append("</tbody><tfoot><tr><td></td><td></td><td>mean</td><td class=\"n\">")
                 .append(String.format(Locale.ROOT, "%,d", m.totalPixels())).append("</td><td></td><td></td><td class=\"bar\">")
                 .append(bar(m.meanIoU())).append("</td><td class=\"n\">").append(pct(m.meanDice()))
-                .append("</td><td class=\"n\">").append(pct(m.meanClassAccuracy())).append("</td><td></td></tr></tfoot></table>\n");
+                .append("</td><td class=\"n\">").append(pct(m.meanClassAccuracy())).append("</td><td></td></tr></tfoot></table></div>\n");
         s.append("<p class=\"small\">n/a: undefined (0/0): IoU and Dice for a class in neither truth nor prediction, "
                 + "accuracy for a class not in the truth, precision for a class never predicted. Means leave them out.</p>\n");
 
-        s.append("<h2>Confusion matrix (row-normalised)</h2>\n<p class=\"small\">Row = ground truth, column = prediction; "
+        s.append("<h2 id=\"confusion\">Confusion matrix (row-normalised)</h2>\n<p class=\"small\">Row = ground truth, column = prediction; "
                 + "a cell is the share of the true class's pixels. Raw counts are in <a href=\"" + JSON + "\">" + JSON
                 + "</a>.</p>\n<img class=\"heat\" src=\"" + HEAT_MAP + "\" alt=\"row-normalised confusion matrix\">\n");
 
+        perImage(s, worstFirst);
         if (!exampleRows.isEmpty()) {
-            s.append("<h2>Examples</h2>\n<p class=\"small\">The first ").append(exampleRows.size())
-                    .append(" images by id. Colours:");
+            s.append("<h2 id=\"examples\">Worst examples</h2>\n<p class=\"small\">The ").append(exampleRows.size())
+                    .append(" images with the lowest mIoU of their own (ties by id), worst first. Class colours:");
             for (var c : classes.classes()) {
-                s.append(" <span class=\"legend\"><span class=\"swatch\" style=\"background:#")
-                        .append(String.format(Locale.ROOT, "%06x", c.colour().packed())).append("\"></span>")
-                        .append(esc(c.name())).append("</span>");
+                swatch(s, c.colour().packed(), esc(c.name()));
             }
             if (classes.ignoreLabel() != null) {
-                int ig = classes.ignoreColour() == null ? 0 : classes.ignoreColour().packed();
-                s.append(" <span class=\"legend\"><span class=\"swatch\" style=\"background:#")
-                        .append(String.format(Locale.ROOT, "%06x", ig)).append("\"></span>").append(esc(classes.ignoreName()))
-                        .append(" (ignored)</span>");
+                swatch(s, classes.ignoreColour() == null ? 0 : classes.ignoreColour().packed(),
+                        esc(classes.ignoreName()) + " (ignored)");
+            }
+            s.append("</p>\n<p class=\"small\">Error map:");
+            swatch(s, ErrorMap.CORRECT, "correct");
+            swatch(s, ErrorMap.WRONG, "wrong");
+            if (classes.ignoreLabel() != null) {
+                swatch(s, ErrorMap.IGNORED, "ignored (not counted)");
             }
             s.append("</p>\n");
             for (String row : exampleRows) {
                 s.append(row).append('\n');
             }
         }
+        s.append(training);
         if (r.badImages() > 0) {
-            s.append("<h2>Skipped images (").append(r.badImages()).append(")</h2>\n<table class=\"bad\"><thead><tr><th>id</th>")
+            s.append("<h2 id=\"skipped\">Skipped images (").append(r.badImages())
+                    .append(")</h2>\n<div class=\"scroll\"><table class=\"bad\"><thead><tr><th>id</th>")
                     .append("<th>reason</th></tr></thead><tbody>");
             for (BadImage b : r.bad()) {
                 s.append("<tr><td><code>").append(esc(b.id())).append("</code></td><td>").append(esc(b.reason()))
                         .append("</td></tr>");
             }
-            s.append("</tbody></table>\n");
+            s.append("</tbody></table></div>\n");
             if (r.bad().size() < r.badImages()) {
                 s.append("<p class=\"small\">").append(r.badImages() - r.bad().size()).append(" more not listed.</p>\n");
             }
@@ -267,6 +331,51 @@ public final class EvalReport {
         s.append("<footer>segpipe eval &middot; all numbers from one confusion matrix of ")
                 .append(String.format(Locale.ROOT, "%,d", m.totalPixels())).append(" pixels</footer>\n</body></html>\n");
         return s.toString();
+    }
+
+    /**
+     * The "Per image" section: how the images' own mIoU and pixel accuracy spread (minimum,
+     * 10th percentile, median, 90th percentile, maximum; nearest rank), and the link to
+     * {@value #PER_IMAGE}.
+     */
+    private static void perImage(StringBuilder s, List<ImageScore> worstFirst) {
+        double[] miou = worstFirst.stream().filter(ImageScore::defined).mapToDouble(ImageScore::meanIoU).sorted().toArray();
+        double[] acc = worstFirst.stream().filter(ImageScore::defined).mapToDouble(ImageScore::pixelAccuracy).sorted()
+                .toArray();
+        long undefined = worstFirst.size() - miou.length;
+        s.append("<h2 id=\"images\">Per image</h2>\n<p class=\"small\">Each image scored on its own: its mIoU is the mean "
+                + "IoU over the classes present in its ground truth or its prediction, ignored pixels left out; its pixel "
+                + "accuracy is correct / counted pixels. All ").append(String.format(Locale.ROOT, "%,d", worstFirst.size()))
+                .append(" images, worst first, are in <a href=\"").append(PER_IMAGE).append("\">").append(PER_IMAGE)
+                .append("</a>.");
+        if (undefined > 0) {
+            s.append(" ").append(undefined).append(" image(s) have every pixel ignored and no score.");
+        }
+        s.append("</p>\n<div class=\"scroll\"><table class=\"spread\"><thead><tr><th></th><th>minimum</th>")
+                .append("<th>10th percentile</th><th>median</th><th>90th percentile</th><th>maximum</th></tr></thead><tbody>");
+        for (Object[] row : new Object[][] {{"image mIoU", miou}, {"image pixel accuracy", acc}}) {
+            double[] v = (double[]) row[1];
+            s.append("<tr><th>").append(row[0]).append("</th>");
+            for (double q : new double[] {0, 0.1, 0.5, 0.9, 1}) {
+                s.append("<td class=\"n\">").append(pct(quantile(v, q))).append("</td>");
+            }
+            s.append("</tr>");
+        }
+        s.append("</tbody></table></div>\n");
+    }
+
+    /** The nearest-rank {@code q} quantile of ascending {@code sorted}; NaN when empty. */
+    static double quantile(double[] sorted, double q) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        int rank = (int) Math.ceil(q * sorted.length);
+        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+    }
+
+    private static void swatch(StringBuilder s, int rgb, String label) {
+        s.append(" <span class=\"legend\"><span class=\"swatch\" style=\"background:#")
+                .append(String.format(Locale.ROOT, "%06x", rgb)).append("\"></span>").append(label).append("</span>");
     }
 
     static String mode(InferenceConfig c) {
@@ -315,19 +424,33 @@ public final class EvalReport {
         return out.toString();
     }
 
-    private static final String CSS = """
+    /**
+     * The page's style. Readable from 800 px wide down to a phone: the body is fluid, every table
+     * and preformatted block scrolls inside its own box ({@code .scroll}, {@code pre}), every image
+     * shrinks to its container, and long paths and hashes wrap.
+     */
+    static final String CSS = """
             body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;color:#1b1f24;\
             max-width:1180px;margin:24px auto;padding:0 20px;background:#fff}
             h1{font-size:22px;margin:0 0 6px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #e3e6ea;padding-bottom:4px}
-            code{font:12.5px/1.3 "DejaVu Sans Mono",Menlo,Consolas,monospace;background:#f3f4f6;padding:1px 4px;border-radius:3px}
-            .meta{color:#57606a;font-size:12.5px;margin:0 0 14px}
+            code{font:12.5px/1.3 "DejaVu Sans Mono",Menlo,Consolas,monospace;background:#f3f4f6;padding:1px 4px;border-radius:3px;\
+            overflow-wrap:anywhere}
+            img{max-width:100%;height:auto}
+            .scroll{overflow-x:auto;max-width:100%}
+            pre{overflow-x:auto;max-width:100%;background:#f6f8fa;border:1px solid #e3e6ea;padding:8px;font-size:12px}
+            pre code{background:none;padding:0}
+            details{margin:6px 0}summary{cursor:pointer;color:#57606a;font-size:12.5px}
+            nav{font-size:12.5px;margin:0 0 10px}nav a{margin-right:12px;white-space:nowrap}
+            .meta{color:#57606a;font-size:12.5px;margin:0 0 14px;overflow-wrap:anywhere}
             .cards{display:flex;gap:12px;flex-wrap:wrap;margin:12px 0}
             .card{border:1px solid #d8dee4;border-radius:8px;padding:10px 16px;min-width:150px;background:#f8fafc}
             .card .v{font-size:24px;font-weight:600;color:#0b4f8a}.card .l{color:#57606a;font-size:12.5px}
             table{border-collapse:collapse;margin:8px 0}th,td{padding:4px 10px;text-align:left}
-            .summary th{font-weight:normal;color:#57606a}
-            .classes thead th{border-bottom:2px solid #d0d7de;font-size:12.5px;color:#57606a;vertical-align:bottom}
-            .classes td{border-bottom:1px solid #eef0f2}.classes tfoot td{font-weight:600;border-top:2px solid #d0d7de}
+            .summary th,.prov th{font-weight:normal;color:#57606a;vertical-align:top}
+            .prov td{overflow-wrap:anywhere;min-width:240px}
+            .classes thead th,.spread thead th{border-bottom:2px solid #d0d7de;font-size:12.5px;color:#57606a;vertical-align:bottom}
+            .classes td,.spread td{border-bottom:1px solid #eef0f2}.classes tfoot td{font-weight:600;border-top:2px solid #d0d7de}
+            .spread tbody th{font-weight:normal;color:#57606a}
             .classes tr.absent td{color:#8c959f;font-style:italic}
             td.n{text-align:right;font-variant-numeric:tabular-nums}
             td.bar{min-width:170px;white-space:nowrap}
@@ -337,12 +460,16 @@ public final class EvalReport {
             .legend{white-space:nowrap;margin-right:8px}.legend .swatch{margin-right:4px}
             .na{color:#8c959f}.note{background:#fff8c5;border:1px solid #e9d88a;padding:6px 10px;border-radius:6px}
             .small{color:#57606a;font-size:12.5px}
-            img.heat{max-width:100%;border:1px solid #e3e6ea}
-            .example{margin:14px 0}.example figcaption{font-size:12.5px;color:#57606a;margin-bottom:4px}
-            .panels{display:grid;grid-template-columns:repeat(4,1fr);gap:6px}
+            img.heat{border:1px solid #e3e6ea}
+            .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,430px),1fr));gap:10px;margin:8px 0}
+            .charts img{width:100%;border:1px solid #e3e6ea}
+            .example{margin:14px 0}.example figcaption{font-size:12.5px;color:#57606a;margin-bottom:4px;overflow-wrap:anywhere}
+            .panels{display:grid;grid-template-columns:repeat(4,minmax(0,1fr));gap:6px}
+            @media (max-width:560px){.panels{grid-template-columns:repeat(2,minmax(0,1fr))}}
             .panels div{text-align:center;font-size:12px;color:#57606a}
-            .panels img{width:100%;height:auto;image-rendering:pixelated;border:1px solid #e3e6ea;display:block}
+            .panels img{width:100%;image-rendering:pixelated;border:1px solid #e3e6ea;display:block}
             .bad td{border-bottom:1px solid #eef0f2;font-size:12.5px}
             footer{margin:30px 0 10px;color:#8c959f;font-size:12px}
             """;
+
 }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Set;
 
 import org.apache.spark.sql.Row;
 
@@ -28,7 +27,9 @@ import io.segpipe.prep.schema.ShardSchema;
  * with every task): decode each row with its label map (an unusable row is listed as bad), predict
  * ({@link PartitionInference}; with the dense CRF on, the samples keep their decoded pixels for it)
  * and count every pixel into the partition's {@link ConfusionMatrix};
- * keep the stored bytes and the prediction of the requested overlay examples.
+ * score each image ({@link ImageScore}) and keep the stored bytes and the encoded prediction of the
+ * partition's worst images ({@link WorstExamples}; a prediction is encoded only when its image
+ * enters that list).
  */
 final class PartitionEvaluator implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -40,11 +41,11 @@ final class PartitionEvaluator implements Serializable {
     private final int numClasses;
     private final int ignoreLabel;
     private final int threads;
-    private final Set<String> exampleIds;
+    private final int examples;
     private final int maxBadListed;
 
     /** @param config the configuration with its settings resolved ({@link EvalConfig#withSettings}) */
-    PartitionEvaluator(ModelBroadcast model, EvalConfig config, ClassTable classes, int threads, Set<String> exampleIds) {
+    PartitionEvaluator(ModelBroadcast model, EvalConfig config, ClassTable classes, int threads) {
         this.model = model;
         this.inference = config.inference();
         this.inputScale = config.inputScale();
@@ -54,12 +55,12 @@ final class PartitionEvaluator implements Serializable {
         this.numClasses = classes.numClasses();
         this.ignoreLabel = classes.ignore().orElse(-1);
         this.threads = threads;
-        this.exampleIds = exampleIds;
+        this.examples = config.examples();
         this.maxBadListed = config.maxBadListed();
     }
 
     EvalPartial zero() {
-        return new EvalPartial(new ConfusionMatrix(numClasses, ignoreLabel), maxBadListed);
+        return new EvalPartial(new ConfusionMatrix(numClasses, ignoreLabel), maxBadListed, examples);
     }
 
     Iterator<EvalPartial> evaluate(Iterator<Row> rows) throws IOException {
@@ -67,7 +68,8 @@ final class PartitionEvaluator implements Serializable {
         try (ModelBroadcast.Lease lease = model.lease(threads)) {
             PartitionInference<Decoded> loop = new PartitionInference<>(
                     new Predictor(lease.segmenter(), inference, inputScale), false, Decoded::sample);
-            loop.run(Decoding.skippingBad(rows, row -> decode(row, part)), (d, p) -> count(d, p, part));
+            loop.run(Decoding.skippingBad(rows, row -> decode(row, part)), (d, p) -> count(d, p, part, numClasses,
+                    ignoreLabel));
             part.images += loop.images();
             part.inferenceNanos += loop.networkNanos();
             part.crfNanos += loop.crfNanos();
@@ -75,10 +77,13 @@ final class PartitionEvaluator implements Serializable {
         return List.of(part).iterator();
     }
 
-    private static void count(Decoded d, ImagePrediction p, EvalPartial part) {
+    private static void count(Decoded d, ImagePrediction p, EvalPartial part, int numClasses, int ignoreLabel) {
         part.matrix.add(d.sample.label(), 0, p.labels(), p.offset(), p.pixels());
-        if (d.imageBytes != null) {
-            part.examples.add(new EvalPartial.Example(d.sample.id(), d.imageBytes, d.labelBytes,
+        ImageScore score = ImageScore.of(d.sample.id(), d.sample.label(), 0, p.labels(), p.offset(), p.pixels(),
+                numClasses, ignoreLabel);
+        part.scores.add(score);
+        if (part.worst.wants(score)) {
+            part.worst.offer(new WorstExamples.Example(score, d.imageBytes, d.labelBytes,
                     ImageCodec.encodeGreyPng(p.width(), p.height(), p.labelBytes())));
         }
     }
@@ -98,14 +103,15 @@ final class PartitionEvaluator implements Serializable {
             part.addBad(new BadImage(id, mismatch));
             return null;
         }
-        if (exampleIds.contains(id)) {
+        if (examples > 0) {
+            // references to the row's arrays, not copies: an example's pictures come from them
             return new Decoded(sample, (byte[]) row.get(row.fieldIndex(ShardSchema.IMAGE)),
                     (byte[]) row.get(row.fieldIndex(ShardSchema.LABEL)));
         }
         return new Decoded(sample, null, null);
     }
 
-    /** A decoded sample, with its stored bytes when it is an overlay example. */
+    /** A decoded sample, with its stored bytes when the report shows examples. */
     private record Decoded(TensorSample sample, byte[] imageBytes, byte[] labelBytes) {
     }
 }

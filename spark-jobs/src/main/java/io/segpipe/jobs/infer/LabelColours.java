@@ -1,7 +1,6 @@
 package io.segpipe.jobs.infer;
 
 import io.segpipe.prep.codec.ImageCodec;
-import io.segpipe.prep.codec.RasterImage;
 import io.segpipe.prep.schema.ClassInfo;
 import io.segpipe.prep.schema.ClassTable;
 import io.segpipe.prep.schema.Rgb;
@@ -59,49 +58,5 @@ public final class LabelColours implements java.io.Serializable {
     /** Packed 0xRRGGBB colour of a label value. */
     public int colour(int label) {
         return label < 0 || label > 255 ? 0xFF00FF : palette[label];
-    }
-
-    /** An RGB image of {@code labels} (row-major, {@code width * height} values from {@code offset}). */
-    public RasterImage render(int[] labels, int offset, int width, int height) {
-        byte[] px = new byte[width * height * 3];
-        for (int i = 0; i < width * height; i++) {
-            int c = colour(labels[offset + i]);
-            px[3 * i] = (byte) (c >> 16);
-            px[3 * i + 1] = (byte) (c >> 8);
-            px[3 * i + 2] = (byte) c;
-        }
-        return new RasterImage(width, height, 3, px);
-    }
-
-    /** An RGB image of 8-bit label values. */
-    public RasterImage render(byte[] labels, int width, int height) {
-        int[] ints = new int[labels.length];
-        for (int i = 0; i < ints.length; i++) {
-            ints[i] = labels[i] & 0xFF;
-        }
-        return render(ints, 0, width, height);
-    }
-
-    /**
-     * {@code image} (grey or RGB) blended with the colours of {@code labels}: {@code alpha} of the
-     * label colour, {@code 1 - alpha} of the image; pixels where {@code labels} holds {@code skip}
-     * keep the image.
-     */
-    public RasterImage overlay(RasterImage image, byte[] labels, double alpha, int skip) {
-        int n = image.width() * image.height();
-        if (labels.length != n) {
-            throw new IllegalArgumentException("label map has " + labels.length + " pixels, image " + image.size());
-        }
-        byte[] px = new byte[n * 3];
-        for (int i = 0; i < n; i++) {
-            int label = labels[i] & 0xFF;
-            int c = colour(label);
-            for (int ch = 0; ch < 3; ch++) {
-                int v = image.channels() == 1 ? image.pixels()[i] & 0xFF : image.pixels()[3 * i + ch] & 0xFF;
-                int lc = (c >> (16 - 8 * ch)) & 0xFF;
-                px[3 * i + ch] = (byte) (label == skip ? v : (int) Math.round(alpha * lc + (1 - alpha) * v));
-            }
-        }
-        return new RasterImage(image.width(), image.height(), 3, px);
     }
 }

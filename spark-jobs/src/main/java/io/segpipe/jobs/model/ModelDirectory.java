@@ -40,7 +40,7 @@ import io.segpipe.prep.schema.DatasetManifest;
  *       data-manifest.json  the prepared dataset's manifest.json, byte for byte (class table, ignore label, weights)
  *       metrics.json        {@link MetricsHistory}, one entry per epoch
  *       metrics.csv         the same as a table
- *       curves.png          loss and val mIoU per epoch ({@link CurvePlot})
+ *       curves.png          loss and val mIoU per epoch ({@link TrainingCharts})
  *       inference.json      {@link InferenceDefaults}: normalisation, input scale and inference mode of training
  *       provenance.json     {@link Provenance}: versions, seed, time, hosts, training master, data hash
  *       _segpipe_complete.json  {@link CompletionMarker}, written last
@@ -187,7 +187,7 @@ public final class ModelDirectory {
             throw new IOException("the data manifest to store is not a segpipe dataset manifest: " + e.getMessage(), e);
         }
         writeString(fs, new Path(dir, METRICS_CSV), info.metrics().toCsv(names));
-        byte[] png = CurvePlot.png(info.metrics());
+        byte[] png = TrainingCharts.curvesPng(info.metrics());
         try (var out = fs.create(new Path(dir, CURVES), true)) {
             out.write(png);
         }

@@ -2,6 +2,7 @@ package io.segpipe.jobs.eval;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,20 +11,33 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.segpipe.jobs.infer.InferenceConfig;
+import io.segpipe.jobs.infer.LoadedModel;
 import io.segpipe.jobs.infer.Predictor;
+import io.segpipe.jobs.infer.Tensors;
 import io.segpipe.model.spec.SegmentationSpec;
 import io.segpipe.prep.Json;
 import io.segpipe.prep.codec.ImageCodec;
+import io.segpipe.prep.reader.Normalization;
 import io.segpipe.prep.reader.PreppedDataset;
+import io.segpipe.prep.reader.RowDecoder;
+import io.segpipe.prep.reader.TensorSample;
 import io.segpipe.prep.schema.ShardSchema;
 import io.segpipe.prep.testkit.LocalSpark;
 import io.segpipe.prep.testkit.DamagedDatasets;
@@ -86,7 +100,7 @@ class EvalJobTest {
         var heat = ImageCodec.decodeImage(Files.readAllBytes(out.resolve(EvalReport.HEAT_MAP)));
         assertEquals(3, heat.channels());
         for (int i = 0; i < 3; i++) {
-            for (String panel : List.of("image", "truth", "prediction", "overlay")) {
+            for (String panel : List.of("image", "truth", "prediction", "errors")) {
                 Path png = out.resolve("examples/" + i + "-" + panel + ".png");
                 assertEquals(40, ImageCodec.decodeImage(Files.readAllBytes(png)).width(), png.toString());
                 assertTrue(html.contains("examples/" + i + "-" + panel + ".png"));
@@ -106,6 +120,98 @@ class EvalJobTest {
         try (var files = Files.list(tmp)) {
             assertEquals(List.of(out), files.toList());
         }
+    }
+
+    /**
+     * The examples are the worst images and per_image.csv holds every image's numbers, both checked
+     * against a recomputation outside the job: each stored row predicted here with the same model
+     * (one image at a time, on the driver) and scored class by class from the stored label PNG.
+     * Three partitions of four images each keep their worst three; the merge keeps three of nine.
+     */
+    @Test
+    void examplesAreTheTrueWorstImagesAndPerImageNumbersMatchARecomputation(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("worst");
+        EvalJob.run(config(out).partitions(3).examples(3).build(), spark);
+
+        Map<String, double[]> own = recomputePerImage();
+        assertEquals(12, own.size());
+        List<String> worst = own.keySet().stream()
+                .sorted(Comparator.comparingDouble((String id) -> own.get(id)[0]).thenComparing(Comparator.naturalOrder()))
+                .limit(3).toList();
+        assertNotEquals(own.keySet().stream().sorted().limit(3).toList(), worst,
+                "fixture check: the worst images are not simply the first ids");
+
+        Document doc = Jsoup.parse(Files.readString(out.resolve(EvalReport.HTML)));
+        List<Element> figures = doc.select("figure.example");
+        assertEquals(worst, figures.stream().map(f -> f.attr("data-id")).toList(), "own per-image mIoU: " + own.entrySet()
+                .stream().map(e -> e.getKey() + "=" + e.getValue()[0]).sorted().toList());
+        for (Element f : figures) {
+            assertEquals(own.get(f.attr("data-id"))[0], Double.parseDouble(f.attr("data-mean-iou")), 1e-12);
+        }
+        for (Element e : doc.select("[src], [href]")) {
+            String ref = e.hasAttr("src") ? e.attr("src") : e.attr("href");
+            assertTrue(ref.startsWith("#") ? doc.getElementById(ref.substring(1)) != null
+                    : Files.isRegularFile(out.resolve(ref)), ref);
+        }
+
+        List<String> lines = Files.readAllLines(out.resolve(EvalReport.PER_IMAGE));
+        assertEquals(EvalReport.PER_IMAGE_HEADER, lines.get(0));
+        assertEquals(13, lines.size(), "one row per image");
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split(",");
+            double[] expected = own.get(f[0]);
+            assertEquals(expected[0], Double.parseDouble(f[1]), 1e-6, "mIoU of " + f[0]);
+            assertEquals(expected[1], Double.parseDouble(f[2]), 1e-6, "pixel accuracy of " + f[0]);
+            assertEquals((long) expected[2], Long.parseLong(f[3]), "pixels of " + f[0]);
+        }
+        // the model directory's curves and provenance are in the page
+        assertTrue(Files.isRegularFile(out.resolve(TrainingSection.LOSS_CHART)));
+        assertTrue(doc.select("table.prov td").stream().anyMatch(td -> td.text().matches("[0-9a-f]{64}")),
+                "the data manifest's SHA-256");
+    }
+
+    /** id -> {mIoU, pixel accuracy, counted pixels} of every image, predicted and scored here. */
+    private static Map<String, double[]> recomputePerImage() throws Exception {
+        PreppedDataset ds = PreppedDataset.open(spark, data);
+        int k = ds.manifest().classTable().numClasses();
+        int ignore = ds.manifest().classTable().ignoreLabel();
+        RowDecoder decoder = new RowDecoder(Normalization.UNIT, k, ignore);
+        Predictor predictor = new Predictor(LoadedModel.read(model, new Configuration()).segmenter(),
+                InferenceConfig.builder().batchSize(1).build());
+        Map<String, double[]> own = new HashMap<>();
+        for (Row row : ds.rows("val").collectAsList()) {
+            TensorSample sample = decoder.decode(row);
+            int[] pred = predictor.predict(Tensors.batch(List.of(sample.image()), sample.channels(), sample.height(),
+                    sample.width()), false).labels();
+            byte[] truth = ImageCodec.decodeLabel((byte[]) row.get(row.fieldIndex(ShardSchema.LABEL))).data();
+            double sum = 0;
+            int present = 0;
+            for (int c = 0; c < k; c++) {
+                long intersection = 0;
+                long union = 0;
+                for (int i = 0; i < truth.length; i++) {
+                    int t = truth[i] & 0xFF;
+                    if (t != ignore && (t == c || pred[i] == c)) {
+                        union++;
+                        intersection += t == c && pred[i] == c ? 1 : 0;
+                    }
+                }
+                if (union > 0) {
+                    sum += (double) intersection / union;
+                    present++;
+                }
+            }
+            long counted = 0;
+            long correct = 0;
+            for (int i = 0; i < truth.length; i++) {
+                if ((truth[i] & 0xFF) != ignore) {
+                    counted++;
+                    correct += (truth[i] & 0xFF) == pred[i] ? 1 : 0;
+                }
+            }
+            own.put(sample.id(), new double[] {sum / present, (double) correct / counted, counted});
+        }
+        return own;
     }
 
     @Test

@@ -89,7 +89,7 @@ class ModelDirectoryTest {
         assertEquals(3, csv.lines().count());
         var png = ImageIO.read(dir.resolve(ModelDirectory.CURVES).toFile());
         assertNotNull(png);
-        assertEquals(CurvePlot.WIDTH, png.getWidth());
+        assertEquals(TrainingCharts.WIDTH, png.getWidth());
     }
 
     @Test
@@ -202,6 +202,6 @@ class ModelDirectoryTest {
         assertEquals(h, MetricsHistory.fromJson(h.toJson()));
         assertEquals(2, h.best().orElseThrow().epoch());
         assertThrows(IllegalArgumentException.class, () -> new MetricsHistory(List.of(h.epochs().get(1), h.epochs().get(0))));
-        assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, java.util.Arrays.copyOf(CurvePlot.png(h), 4));
+        assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, java.util.Arrays.copyOf(TrainingCharts.curvesPng(h), 4));
     }
 }
