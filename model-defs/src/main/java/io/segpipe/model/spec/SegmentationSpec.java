@@ -372,7 +372,7 @@ public record SegmentationSpec(
 
         /** ResNet-101 for DeepLab v2 (its paper's), ResNet-50 or Xception-65 for v3 and v3+, U-Net's 4 levels otherwise. */
         private static int defaultDepth(Architecture architecture, Backbone backbone) {
-            if (backbone == Backbone.XCEPTION) {
+            if (backbone == Backbone.XCEPTION && hasBackboneChoice(architecture)) {
                 return 65;
             }
             return switch (architecture) {
