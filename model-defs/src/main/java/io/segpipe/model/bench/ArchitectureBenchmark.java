@@ -35,7 +35,8 @@ import io.segpipe.model.spec.SegmentationSpec;
  * at depth 4 pads 360 to 368).
  *
  * <p>Run: {@code mvn -B -pl model-defs test -Pslow -Dtest=ArchitectureBenchmarkTest#camVidSizeBatch2}
- * (prints the table; about 10 minutes on 2 cores). Figures: docs/benchmarks.md, "Architectures".
+ * (prints the table; {@code -Dsegpipe.bench.architectures=DEEPLAB_V1,DEEPLAB_V3_PLUS_XCEPTION65} picks
+ * {@link Entry entries} by name). Figures: docs/benchmarks.md, "Architectures".
  */
 public final class ArchitectureBenchmark {
     private static final Logger LOG = LoggerFactory.getLogger(ArchitectureBenchmark.class);

@@ -27,7 +27,8 @@ import org.deeplearning4j.nn.weights.WeightInit;
  * @param inputWidth training input width in pixels; 0 = any
  * @param widthMultiplier scales every layer's channel count from the architecture's canonical
  *     widths (1.0 = the paper's network; 0.5 halves every layer, about a quarter of the FLOPs)
- * @param batchNorm batch normalisation after convolutions (SegNet and DeepLab always use it)
+ * @param batchNorm batch normalisation after convolutions (SegNet and DeepLab v2, v3 and v3+ always
+ *     use it; DeepLab v1, like FCN, has none in its paper)
  * @param depth architecture-specific depth: U-Net pooling levels (paper: 4); the depth of DeepLab
  *     v2/v3/v3+'s backbone (ResNet 18, 34, 50 or 101; Xception 65); ignored by FCN, DeepLab v1 (VGG16)
  *     and SegNet (fixed by the variant)

@@ -35,7 +35,8 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * Atrous convolution by space-to-batch must equal DL4J's dilated ConvolutionLayer (Same mode) with
- * the same weights: outputs, loss and every gradient, including the one reaching the layer before.
+ * the same weights: outputs, loss and every gradient, including the one reaching the layer before;
+ * the same for a depthwise convolution against DL4J's dilated DepthwiseConvolution2D.
  */
 class AtrousTest {
     private static final int[][] CASES = { // rate, H, W: sizes not divisible by the rate, and one that is
