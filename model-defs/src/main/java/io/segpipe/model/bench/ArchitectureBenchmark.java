@@ -118,7 +118,7 @@ public final class ArchitectureBenchmark {
             }
         }
 
-        /** Issue 4's figures: all entries, canonical widths, 3x360x480, batch 2, 11 classes. */
+        /** The reference figures: all entries, canonical widths, 3x360x480, batch 2, 11 classes. */
         public static Options reference() {
             return new Options(Entry.all(), 2, 360, 480, 11, 1.0, 50, 16, 1, 3, 1024);
         }

@@ -10,6 +10,7 @@ import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.Deconvolution2D;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.misc.FrozenLayer;
 import org.deeplearning4j.nn.conf.layers.misc.FrozenLayerWithBackprop;
@@ -22,7 +23,8 @@ import io.segpipe.model.layers.MultiScaleLayer;
 /**
  * Counts the floating-point operations of a network from its layers, for one real forward pass.
  *
- * <p>Counted: convolutions, transposed convolutions and dense layers, a multiply-add as 2 FLOPs,
+ * <p>Counted: convolutions (depthwise ones per channel), transposed convolutions and dense layers,
+ * a multiply-add as 2 FLOPs,
  * with the shapes their inputs and outputs actually have in that pass (so vertices that move
  * pixels into the batch dimension, like the space-to-batch route of atrous convolution, are
  * counted right). Element-wise layers (batch norm, activations, pooling, merges) are left out: they
@@ -62,6 +64,11 @@ public final class FlopCounter {
         if (layer instanceof Deconvolution2D deconv) {
             int[] k = deconv.getKernelSize();
             return 2L * k[0] * k[1] * deconv.getNIn() * deconv.getNOut() * pixels(in, deconv.getCnn2dDataFormat());
+        }
+        if (layer instanceof DepthwiseConvolution2D depthwise) {
+            // each input channel convolved on its own: k²·depthMultiplier multiply-adds per input channel and pixel
+            int[] k = depthwise.getKernelSize();
+            return 2L * k[0] * k[1] * depthwise.getNOut() * pixels(out, depthwise.getCnn2dDataFormat());
         }
         if (layer instanceof ConvolutionLayer conv) {
             int[] k = conv.getKernelSize();

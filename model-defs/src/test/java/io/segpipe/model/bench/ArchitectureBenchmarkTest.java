@@ -64,7 +64,7 @@ class ArchitectureBenchmarkTest {
     }
 
     /**
-     * Issue 4's benchmark: every architecture and DeepLab option ({@link ArchitectureBenchmark.Entry#all()}),
+     * The reference benchmark: every architecture and DeepLab option ({@link ArchitectureBenchmark.Entry#all()}),
      * canonical widths, 3x360x480, batch 2, all cores; {@code -Dsegpipe.bench.architectures=NAME,...} picks entries.
      * {@code mvn -B -pl model-defs test -Pslow -Dtest=ArchitectureBenchmarkTest#camVidSizeBatch2};
      * the table is in model-defs/target/surefire-reports/io.segpipe.model.bench.ArchitectureBenchmarkTest-output.txt.

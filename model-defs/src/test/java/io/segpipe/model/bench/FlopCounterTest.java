@@ -64,4 +64,22 @@ class FlopCounterTest {
         }
         assertEquals(expected, FlopCounter.forwardFlopsPerImage(multiScale, Nd4j.rand(DataType.FLOAT, 2, 3, 64, 64)));
     }
+
+    /** A separable convolution c -> d: depthwise 2·9·c per pixel (not 2·9·c·c), pointwise 2·c·d. */
+    @Test
+    void countsADepthwiseConvolutionPerChannel() {
+        ComputationGraph net = new ComputationGraph(new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder()
+                .dataType(DataType.FLOAT)
+                .convolutionMode(org.deeplearning4j.nn.conf.ConvolutionMode.Same)
+                .graphBuilder()
+                .addInputs("in")
+                .addLayer("dw", new org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D.Builder(3, 3).depthMultiplier(1)
+                        .build(), "in")
+                .addLayer("pw", new org.deeplearning4j.nn.conf.layers.ConvolutionLayer.Builder(1, 1).nOut(5).build(), "dw")
+                .setOutputs("pw")
+                .setInputTypes(org.deeplearning4j.nn.conf.inputs.InputType.convolutional(6, 7, 4))
+                .build());
+        net.init();
+        assertEquals(2L * 9 * 4 * 6 * 7 + 2L * 4 * 5 * 6 * 7, FlopCounter.forwardFlopsPerImage(net, Nd4j.rand(DataType.FLOAT, 2, 4, 6, 7)));
+    }
 }
