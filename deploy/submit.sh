@@ -18,6 +18,10 @@
 #   SPARK_SUBMIT              spark-submit to use, default $SPARK_HOME/bin/spark-submit
 #   SEGPIPE_JAR               the application jar (a path, or local:///... inside a Kubernetes image)
 #   SEGPIPE_K8S_IMAGE         container image for Spark on Kubernetes
+# Authentication (deploy/README.md, "Authentication"): spark.authenticate is turned on when one is set
+#   SEGPIPE_SPARK_AUTH_SECRET_FILE  file holding the secret (mode 600); standalone: the cluster's secret,
+#                                   Kubernetes: mounted at this path in the driver and executor pods
+#   SEGPIPE_SPARK_AUTH_SECRET       the secret itself (standalone); never passed on a command line
 set -euo pipefail
 home=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 jar="${SEGPIPE_JAR:-$home/spark-jobs/target/segpipe-app.jar}"
@@ -84,6 +88,47 @@ defaults+=(--conf "spark.executorEnv.OMP_NUM_THREADS=1")
 if [[ -n "${SEGPIPE_K8S_IMAGE:-}" ]]; then
   defaults+=(--conf "spark.kubernetes.container.image=$SEGPIPE_K8S_IMAGE")
 fi
+# The Spark UI's kill links let anyone who reaches the UI stop the run's jobs: off unless the
+# options before "--" turn them on (--conf spark.ui.killEnabled=true).
+defaults+=(--conf "spark.ui.killEnabled=false")
+# Spark's authentication when a secret is given. The secret itself never goes on a command line (ps
+# shows those): segpipe's standalone driver reads it from the environment, Kubernetes from files.
+if [[ -n "${SEGPIPE_SPARK_AUTH_SECRET_FILE:-}${SEGPIPE_SPARK_AUTH_SECRET:-}" ]]; then
+  auth_fail() { echo "deploy/submit.sh: $*" >&2; exit 2; }
+  master=""
+  for ((i = 0; i < ${#spark_args[@]}; i++)); do
+    case "${spark_args[i]}" in
+      --master) master="${spark_args[i+1]:-}" ;;
+      --master=*) master="${spark_args[i]#--master=}" ;;
+    esac
+  done
+  if [[ -n "${SEGPIPE_SPARK_AUTH_SECRET_FILE:-}" ]]; then
+    secret_file="$SEGPIPE_SPARK_AUTH_SECRET_FILE"
+    [[ "$master" == k8s://* || -r "$secret_file" ]] || auth_fail "cannot read the secret file $secret_file"
+    if [[ -e "$secret_file" && "$(stat -c %a "$secret_file")" != [0-7]00 ]]; then
+      auth_fail "$secret_file can be read by other users (mode $(stat -c %a "$secret_file")): chmod 600 it"
+    fi
+  fi
+  defaults+=(--conf "spark.authenticate=true")
+  case "$master" in
+    spark://*)
+      # Spark reads a standalone application's secret from its configuration only, and the submission
+      # client of cluster mode would need it on the command line: client mode, where the driver
+      # (this process) finds it in the environment.
+      if [[ " ${spark_args[*]-} " =~ --deploy-mode[=\ ]+cluster ]]; then
+        auth_fail "with a secret, submit to a standalone master in client mode (the driver reads the secret here)"
+      fi
+      export SEGPIPE_SPARK_AUTH_SECRET_FILE SEGPIPE_SPARK_AUTH_SECRET ;;
+    k8s://*)
+      [[ -n "${SEGPIPE_SPARK_AUTH_SECRET_FILE:-}" ]] \
+        || auth_fail "on Kubernetes give the secret as SEGPIPE_SPARK_AUTH_SECRET_FILE, a file mounted in every pod"
+      defaults+=(--conf "spark.authenticate.secret.driver.file=$secret_file"
+                 --conf "spark.authenticate.secret.executor.file=$secret_file") ;;
+    *)
+      echo "deploy/submit.sh: note: ${master:-this master} makes its own secret per application; the one given is not used" >&2 ;;
+  esac
+fi
+
 # client mode: the driver is this process, so it needs the malloc settings too
 export MALLOC_ARENA_MAX="$(setting malloc.arena.max)" MALLOC_MMAP_THRESHOLD_="$(setting malloc.mmap.threshold)" \
   MALLOC_TRIM_THRESHOLD_="$(setting malloc.trim.threshold)"

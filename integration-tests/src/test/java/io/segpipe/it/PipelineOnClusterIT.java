@@ -7,11 +7,13 @@ import io.segpipe.it.fixture.MiniHdfs;
 import io.segpipe.it.fixture.SharedFixtures;
 import io.segpipe.it.fixture.SparkStandaloneCluster;
 import io.segpipe.it.fixture.SparkSubmission;
+import io.segpipe.jobs.eval.EvalReport;
 import io.segpipe.jobs.model.ModelDirectory;
 import io.segpipe.jobs.score.ScoreSchema;
 import io.segpipe.prep.Json;
 import io.segpipe.prep.codec.ImageCodec;
 import io.segpipe.prep.codec.LabelRaster;
+import io.segpipe.prep.fs.CompletionMarker;
 import io.segpipe.prep.job.PrepConfig;
 import io.segpipe.prep.job.SplitSpec;
 import io.segpipe.prep.layout.PairedFolders;
@@ -70,7 +72,10 @@ class PipelineOnClusterIT {
                 .run(STEP_TIMEOUT, "prep", "--conf", prepConf);
         assertEquals(0, prep.exitCode(), prep.describe());
         DatasetAssertions.assertSyntheticDataset(dataset, input.root(), expected);
+        assertEquals(expected.total(), CompletionMarker.require(fs(dataset), new Path(dataset), "dataset").counts()
+                .get("samples"), "the dataset's completion marker on HDFS");
         DatasetAssertions.assertBothExecutorsWorked(prep.eventLog(), cluster);
+        assertDescribed(prep, "segpipe prep", "segpipe prep");
 
         // train: 2 epochs, checkpoints and model on HDFS
         String model = base + "/model";
@@ -91,6 +96,7 @@ class PipelineOnClusterIT {
         Map<String, Integer> trainingTasks = train.eventLog().successfulTasksByExecutor("(training)");
         assertEquals(2, trainingTasks.size(), "executors that ran training tasks: " + trainingTasks);
         assertTrue(train.eventLog().failedTasks().isEmpty(), "failed tasks: " + train.eventLog().failedTasks());
+        assertDescribed(train, "segpipe train", "segpipe train");
         // the executors' own peak resident memory, from their JVMs (not the driver's)
         JsonNode workers = t.path("workerMemory");
         assertEquals(2, workers.size(), "worker JVMs reported: " + workers);
@@ -102,7 +108,7 @@ class PipelineOnClusterIT {
         // eval on the held-out split
         java.nio.file.Path evalResult = run.resolve("eval-result.json");
         String report = base + "/report";
-        SparkSubmission.Result eval = SparkSubmission.to(cluster, run.resolve("3-eval"))
+        SparkSubmission.Result eval = SparkSubmission.to(cluster, run.resolve("3-eval")).conf("spark.app.name", "it eval")
                 .run(STEP_TIMEOUT, "eval", "--set", PipelineConfigs.set("model", model),
                         "--set", PipelineConfigs.set("data", dataset), "--set", "split=val",
                         "--set", PipelineConfigs.set("output", report), "--set", "partitions=4",
@@ -125,7 +131,10 @@ class PipelineOnClusterIT {
         assertTrue(meanIoU > trivial + 0.02, "val mIoU " + meanIoU + " must beat the all-most-frequent-class predictor's "
                 + trivial + "; training log:\n" + train.describe());
         assertTrue(fs(report).exists(new Path(report, "report.json")), "report.json on HDFS");
+        assertEquals(e.path("images").asLong(), EvalReport.read(fs(report), new Path(report)).images(),
+                "a complete report (with its completion marker) on HDFS");
         DatasetAssertions.assertBothExecutorsWorked(eval.eventLog(), cluster);
+        assertDescribed(eval, "it eval", "segpipe eval");
 
         // score every split: a prediction for every id
         java.nio.file.Path scoreResult = run.resolve("score-result.json");
@@ -140,6 +149,18 @@ class PipelineOnClusterIT {
         assertEquals(0, s.path("badImages").asLong(), s.toString());
         assertPredictions(scores, expected);
         DatasetAssertions.assertBothExecutorsWorked(score.eventLog(), cluster);
+        assertDescribed(score, "segpipe score", "segpipe score");
+    }
+
+    /**
+     * The application has {@code appName} (the command's, or the one given to spark-submit) and every
+     * Spark job it ran carries a description naming the command, for the Spark UI and event logs.
+     */
+    static void assertDescribed(SparkSubmission.Result result, String appName, String command) {
+        assertEquals(appName, result.eventLog().appName());
+        List<String> descriptions = result.eventLog().jobDescriptions();
+        assertTrue(!descriptions.isEmpty() && descriptions.stream().allMatch(d -> d.startsWith(command)),
+                "every job of " + command + " described: " + descriptions);
     }
 
     /** mIoU of predicting the most frequent class everywhere: its IoU is its share, every other present class 0. */
@@ -161,6 +182,7 @@ class PipelineOnClusterIT {
         for (String file : ModelDirectory.FILES) {
             assertTrue(fs.getFileStatus(new Path(model, file)).getLen() > 0, model + "/" + file);
         }
+        assertEquals(ModelDirectory.MARKER_KIND, CompletionMarker.require(fs, new Path(model), "model").kind());
         assertEquals(List.of(), DatasetAssertions.stagingSiblings(model), "temporary siblings of " + model);
     }
 

@@ -1,6 +1,7 @@
 package io.segpipe.prep.fs;
 
 import org.apache.hadoop.fs.ChecksumFileSystem;
+import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -30,7 +31,8 @@ import java.util.UUID;
  * HDFS, {@code rename(2)} on the local file system, where Hadoop's OVERWRITE rename deletes first).
  * Replacing a directory takes two renames (old version to a hidden {@code .<name>.old-<uuid>}
  * backup, new version into place); a process killed between them leaves the old version in the
- * backup, which {@link #recover} (called by every publish) moves back. Object stores (S3A) have no
+ * backup, which {@link #recover} (called by every publish) moves back; until then readers can read
+ * the backup in place ({@link #interruptedReplaceBackups}). Object stores (S3A) have no
  * atomic rename at all; there the completion marker the caller writes last (e.g. a manifest) is
  * what readers must check. Concurrent writers to the same target are not supported.
  */
@@ -57,11 +59,13 @@ public final class AtomicFs {
     /**
      * Fails with a clear message when {@code target} exists and {@code overwrite} is false; call
      * it before starting expensive work. Also runs {@link #recover}.
+     *
+     * @throws FileAlreadyExistsException naming the path when {@code target} exists and {@code overwrite} is false
      */
     public static void requireWritable(FileSystem fs, Path target, boolean overwrite) throws IOException {
         recover(fs, target);
         if (!overwrite && fs.exists(target)) {
-            throw new IOException("output " + fs.makeQualified(target)
+            throw new FileAlreadyExistsException("output " + fs.makeQualified(target)
                     + " already exists; set overwrite to replace it, or choose another path");
         }
     }
@@ -159,18 +163,38 @@ public final class AtomicFs {
         recover(fs, target, null);
     }
 
+    /**
+     * For a reader of a directory that {@link #publishDirectory} replaces: when {@code target} is
+     * missing, the backups a process killed between the two renames left (the previous version),
+     * newest first, to be read where they are. Nothing is moved: a reader may not be allowed to
+     * write, and a writer may still be between its renames; the next {@link #recover} (every
+     * publish) moves the newest back. Empty when {@code target} exists or nothing was left.
+     */
+    public static List<Path> interruptedReplaceBackups(FileSystem fs, Path target) throws IOException {
+        Path parent = target.getParent();
+        if (parent == null || fs.exists(target) || !fs.exists(parent)) {
+            return List.of();
+        }
+        return backups(fs.listStatus(parent), target).stream().map(FileStatus::getPath).toList();
+    }
+
+    /** The {@code .<name>.old-*} siblings of {@code target} among {@code siblings}, newest first. */
+    private static List<FileStatus> backups(FileStatus[] siblings, Path target) {
+        String oldPrefix = "." + target.getName() + OLD;
+        return Arrays.stream(siblings)
+                .filter(s -> s.getPath().getName().startsWith(oldPrefix))
+                .sorted(Comparator.comparingLong(FileStatus::getModificationTime).reversed())
+                .toList();
+    }
+
     private static void recover(FileSystem fs, Path target, Path ownTemp) throws IOException {
         Path parent = target.getParent();
         if (parent == null || !fs.exists(parent)) {
             return;
         }
-        String oldPrefix = "." + target.getName() + OLD;
         String tmpPrefix = "." + target.getName() + TMP;
         FileStatus[] siblings = fs.listStatus(parent);
-        List<FileStatus> backups = Arrays.stream(siblings)
-                .filter(s -> s.getPath().getName().startsWith(oldPrefix))
-                .sorted(Comparator.comparingLong(FileStatus::getModificationTime).reversed())
-                .toList();
+        List<FileStatus> backups = backups(siblings, target);
         int firstStale = 0;
         if (!backups.isEmpty() && !fs.exists(target)) {
             LOG.warn("{} is missing but a previous version was left at {} by an interrupted replace; restoring it",

@@ -5,16 +5,20 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.UUID;
 
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 import io.segpipe.prep.Checks;
+import io.segpipe.prep.InvalidInputException;
 import io.segpipe.prep.Json;
 
 /**
@@ -42,6 +46,8 @@ public record CompletionMarker(String format, String kind, String runId, String 
 
     public static final String FORMAT = "segpipe-complete";
     public static final String FILE_NAME = "_segpipe_complete.json";
+    private static final DateTimeFormatter RUN_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMddHHmmss")
+            .withZone(ZoneOffset.UTC);
 
     public CompletionMarker {
         if (!FORMAT.equals(format)) {
@@ -61,6 +67,11 @@ public record CompletionMarker(String format, String kind, String runId, String 
                 inputs);
     }
 
+    /** A fresh run id for a marker: the UTC time to the second and 8 random hex digits, {@code 20240131120000-1a2b3c4d}. */
+    public static String newRunId() {
+        return RUN_ID_TIME.format(Instant.now()) + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
     /** Writes {@code dir/}{@value #FILE_NAME} atomically, replacing an earlier marker. */
     public void write(FileSystem fs, Path dir) throws IOException {
         AtomicFs.writeString(fs, file(dir), Json.write(this), true);
@@ -70,7 +81,7 @@ public record CompletionMarker(String format, String kind, String runId, String 
      * The marker of {@code dir}, or empty when the directory (or its marker) does not exist: the
      * output is being written, was interrupted, or was never written.
      *
-     * @throws IOException naming the file when it exists but is not a completion marker
+     * @throws InvalidInputException naming the file when it exists but is not a completion marker
      */
     public static Optional<CompletionMarker> read(FileSystem fs, Path dir) throws IOException {
         Path file = file(dir);
@@ -83,7 +94,8 @@ public record CompletionMarker(String format, String kind, String runId, String 
         try {
             return Optional.of(Json.read(new String(bytes, StandardCharsets.UTF_8), CompletionMarker.class));
         } catch (IllegalArgumentException e) {
-            throw new IOException(fs.makeQualified(file) + " is not a segpipe completion marker: " + e.getMessage(), e);
+            throw new InvalidInputException(fs.makeQualified(file) + " is not a segpipe completion marker: "
+                    + e.getMessage(), e);
         }
     }
 
@@ -91,11 +103,23 @@ public record CompletionMarker(String format, String kind, String runId, String 
      * The marker of {@code dir}, for readers that must not use an incomplete output.
      *
      * @param what names the output in the message, e.g. "scoring output"
-     * @throws IOException naming the directory when it has no marker
+     * @throws InvalidInputException naming the directory when it has no marker
      */
     public static CompletionMarker require(FileSystem fs, Path dir, String what) throws IOException {
-        return read(fs, dir).orElseThrow(() -> new IOException(what + " " + fs.makeQualified(dir) + " is not complete: it "
-                + "has no " + FILE_NAME + " (it is being written, or the run writing it did not finish)"));
+        return read(fs, dir).orElseThrow(() -> new InvalidInputException(missing(fs, dir, what)));
+    }
+
+    /**
+     * As {@link #require(FileSystem, Path, String)}, with what to do about an incomplete output
+     * appended to the message, e.g. "prepare it again with segpipe prep".
+     */
+    public static CompletionMarker require(FileSystem fs, Path dir, String what, String remedy) throws IOException {
+        return read(fs, dir).orElseThrow(() -> new InvalidInputException(missing(fs, dir, what) + "; " + remedy));
+    }
+
+    private static String missing(FileSystem fs, Path dir, String what) {
+        return what + " " + fs.makeQualified(dir) + " is not complete: it has no " + FILE_NAME + " (it is being written,"
+                + " or the run writing it did not finish)";
     }
 
     /**

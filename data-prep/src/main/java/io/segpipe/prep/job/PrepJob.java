@@ -5,9 +5,12 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.segpipe.prep.Json;
 import io.segpipe.prep.fs.AtomicFs;
+import io.segpipe.prep.fs.CompletionMarker;
 import io.segpipe.prep.fs.SerializableHadoopConf;
 import io.segpipe.prep.layout.Listing;
 import io.segpipe.prep.layout.SourcePair;
+import io.segpipe.prep.progress.JobDescription;
+import io.segpipe.prep.progress.SparkProgress;
 import io.segpipe.prep.schema.ClassWeights;
 import io.segpipe.prep.schema.DatasetManifest;
 import io.segpipe.prep.schema.QuarantineEntry;
@@ -53,16 +56,20 @@ import java.util.stream.Collectors;
  * the output; split and class statistics of the written rows, and the rejected files, go to
  * accumulators;</li>
  * <li>fail if the bad fraction is above {@code maxBadFraction}, naming the first bad files;</li>
- * <li>write the quarantine listing, then the manifest (the completion marker, listing every shard
- * with its rows, length and CRC32C), then move the directory into place atomically
+ * <li>write the quarantine listing, then the manifest (listing every shard with its rows, length and
+ * CRC32C), then the {@link CompletionMarker} last, then move the directory into place atomically
  * ({@link AtomicFs#publishDirectory}).</li>
  * </ol>
+ * Every Spark job it starts is described ({@link JobDescription}); the shard job logs a progress
+ * line with rate and ETA as its partitions finish and at least every 30 s ({@link SparkProgress}).
  * Re-running on the same input gives the same ids, splits, rows and content hashes.
  */
 public final class PrepJob {
 
     private static final Logger LOG = LoggerFactory.getLogger(PrepJob.class);
     private static final int FIRST_BAD_SHOWN = 5;
+    /** The kind its {@link CompletionMarker} names. */
+    public static final String MARKER_KIND = "dataset";
 
     private PrepJob() {
     }
@@ -74,6 +81,12 @@ public final class PrepJob {
      * @throws IllegalArgumentException on empty input, or when the bad fraction exceeds {@code maxBadFraction}
      */
     public static PrepResult run(PrepConfig config, SparkSession spark) throws IOException {
+        try (JobDescription described = JobDescription.set(spark.sparkContext(), "segpipe prep")) {
+            return prepare(config, spark);
+        }
+    }
+
+    private static PrepResult prepare(PrepConfig config, SparkSession spark) throws IOException {
         long start = System.nanoTime();
         Map<String, Long> phases = new LinkedHashMap<>();
         Configuration hadoopConf = spark.sparkContext().hadoopConfiguration();
@@ -120,6 +133,7 @@ public final class PrepJob {
             writeQuarantine(outFs, new Path(staging, DatasetManifest.QUARANTINE_FILE), quarantineList);
             DatasetManifest manifest = manifest(config, splits, samples, quarantineList.size(), written.shards());
             manifest.write(outFs, staging, false);
+            marker(config, listing.inputs(), manifest).write(outFs, staging);
             AtomicFs.publishDirectory(outFs, staging, output, config.overwrite());
             published = true;
             phases.put("publish", millisSince(t));
@@ -170,12 +184,12 @@ public final class PrepJob {
         SerializableHadoopConf hadoopConf = new SerializableHadoopConf(new Configuration(spark.sparkContext().hadoopConfiguration()));
         ShardTask task = new ShardTask(new SampleProcessor(config, hadoopConf), rejected, stats, hadoopConf, data.toString(),
                 config.compression(), config.rowGroupBytes());
-        jsc.setJobDescription("segpipe prep: decode, validate and write " + pairs.size() + " pairs");
         List<SplitShard> written;
-        try {
-            written = splitSlices(jsc, pairs, config.shardCount()).mapPartitions(task::write).collect();
-        } finally {
-            jsc.setJobDescription(null);
+        try (JobDescription described = JobDescription.set(spark.sparkContext(),
+                "segpipe prep: decode, validate and write " + pairs.size() + " pairs");
+             SparkProgress progress = SparkProgress.builder(spark.sparkContext(), "segpipe prep", "pairs")
+                     .total(pairs.size()).output(LOG::info).start()) {
+            written = progress.counted(splitSlices(jsc, pairs, config.shardCount())).mapPartitions(task::write).collect();
         }
         Map<String, SplitStats> splits = new TreeMap<>();
         stats.value().forEach((split, acc) -> splits.put(split, acc.toStats()));
@@ -285,7 +299,17 @@ public final class PrepJob {
                 : ClassWeights.compute("all", SplitStats.sum(new ArrayList<>(splits.values()), k));
         return new DatasetManifest(DatasetManifest.FORMAT, ShardSchema.VERSION, Instant.now().toString(),
                 config.input().describe(), DatasetManifest.DATA_DIR, DatasetManifest.QUARANTINE_FILE, samples, quarantined,
-                splits, config.classes(), weights, Json.mapper().valueToTree(config), shards);
+                splits, config.classes(), weights, Json.mapper().valueToTree(config), shards, CompletionMarker.FILE_NAME);
+    }
+
+    /** The dataset's completion marker: its counts and what it was prepared from. */
+    private static CompletionMarker marker(PrepConfig config, long inputs, DatasetManifest manifest) {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        counts.put("inputs", inputs);
+        counts.put("samples", manifest.samples());
+        counts.put("quarantined", manifest.quarantined());
+        return CompletionMarker.of(MARKER_KIND, CompletionMarker.newRunId(), Instant.now(), counts,
+                Map.of("source", config.input().describe()));
     }
 
     /** JSON lines, one {@link QuarantineEntry} per line (empty file when nothing was rejected). */

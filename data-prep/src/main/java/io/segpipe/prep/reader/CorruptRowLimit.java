@@ -36,15 +36,29 @@ public record CorruptRowLimit(double maxCorruptFraction) implements Serializable
      * @param what       what was read, for the message ("split train of hdfs:///data/camvid-prep")
      * @param corruptIds ids of the rows skipped as corrupt
      * @param rows       rows of what was read
-     * @throws IllegalStateException naming what, the counts, the limit and the first ids
+     * @throws TooManyCorruptRowsException naming what, the counts, the limit and the first ids
      */
     public void check(String what, Collection<String> corruptIds, long rows) {
         TreeSet<String> ids = new TreeSet<>(corruptIds);
-        double fraction = rows == 0 ? (ids.isEmpty() ? 0 : 1) : (double) ids.size() / rows;
+        check(what, ids.size(), ids, rows);
+    }
+
+    /**
+     * Fails when {@code corrupt} rows are more than {@code maxCorruptFraction} of {@code rows}: for
+     * readers that count exactly (an aggregation, which counts each row once) but keep only some ids.
+     *
+     * @param corrupt  corrupt rows, each counted once
+     * @param firstIds ids of some of them (at most {@code corrupt}), for the message
+     * @throws TooManyCorruptRowsException naming what, the counts, the limit and the first ids
+     */
+    public void check(String what, long corrupt, Collection<String> firstIds, long rows) {
+        double fraction = rows == 0 ? (corrupt == 0 ? 0 : 1) : (double) corrupt / rows;
         if (fraction > maxCorruptFraction) {
+            TreeSet<String> ids = new TreeSet<>(firstIds);
+            long notShown = corrupt - Math.min(ids.size(), IDS_SHOWN);
             String shown = ids.stream().limit(IDS_SHOWN).collect(Collectors.joining(", "))
-                    + (ids.size() > IDS_SHOWN ? ", ... (" + (ids.size() - IDS_SHOWN) + " more)" : "");
-            throw new IllegalStateException(what + ": " + ids.size() + " of " + rows + " rows are corrupt ("
+                    + (notShown > 0 ? ", ... (" + notShown + " more)" : "");
+            throw new TooManyCorruptRowsException(what + ": " + corrupt + " of " + rows + " rows are corrupt ("
                     + String.format(Locale.ROOT, "%.2f%%", 100 * fraction) + "), above maxCorruptFraction "
                     + maxCorruptFraction + "; the data was damaged after prep (prepare it again); corrupt ids: " + shown);
         }

@@ -1,5 +1,6 @@
 package io.segpipe.prep.reader;
 
+import io.segpipe.prep.fs.CompletionMarker;
 import io.segpipe.prep.schema.DatasetManifest;
 import io.segpipe.prep.schema.ShardSchema;
 import io.segpipe.prep.schema.SplitStats;
@@ -10,14 +11,16 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.Collection;
 
 /**
  * A prepared dataset, opened for reading. {@link #open} accepts only complete datasets (the
- * manifest is written last) of this build's {@link ShardSchema#VERSION}, and checks the Parquet
- * schema before any work.
+ * {@link CompletionMarker} is written last, after the manifest) of this build's
+ * {@link ShardSchema#VERSION}, and checks the Parquet schema before any work.
  *
  * <pre>{@code
  * PreppedDataset ds = PreppedDataset.open(spark, "hdfs:///data/camvid-prep");
@@ -25,6 +28,8 @@ import java.util.Collection;
  * }</pre>
  */
 public final class PreppedDataset {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PreppedDataset.class);
 
     private final SparkSession spark;
     private final Path root;
@@ -37,13 +42,15 @@ public final class PreppedDataset {
     }
 
     /**
-     * Opens the dataset at {@code path} and checks that its data is complete: the shard files are
-     * exactly those the manifest lists, with their lengths and Parquet footer row counts (a listing
-     * and one footer read per shard; a dataset prepared before manifests listed shards opens with a
-     * warning instead).
+     * Opens the dataset at {@code path} and checks that it is complete: it has its completion
+     * marker, and the shard files are exactly those the manifest lists, with their lengths and
+     * Parquet footer row counts (a listing and one footer read per shard). A dataset prepared before
+     * datasets had a marker opens with a log line, one prepared before manifests listed shards with
+     * a warning.
      *
-     * @throws IOException              when there is no complete dataset at {@code path}, or a shard is
-     *                                  missing, unlisted, or differs from the manifest (the message names each)
+     * @throws IOException              when there is no complete dataset at {@code path}
+     *                                  ({@link io.segpipe.prep.InvalidInputException} without its marker), or a
+     *                                  shard is missing, unlisted, or differs from the manifest (the message names each)
      * @throws IllegalArgumentException when its schema version is not {@link ShardSchema#VERSION}
      */
     public static PreppedDataset open(SparkSession spark, String path) throws IOException {
@@ -51,12 +58,23 @@ public final class PreppedDataset {
         FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
         Path root = fs.makeQualified(p);
         DatasetManifest manifest = DatasetManifest.read(fs, root);
+        requireMarker(fs, root, manifest);
         if (manifest.schemaVersion() != ShardSchema.VERSION) {
             throw new IllegalArgumentException("dataset at " + root + " has schema version " + manifest.schemaVersion()
                     + " but this build reads version " + ShardSchema.VERSION + "; prepare it again with this version");
         }
         ShardCheck.verify(fs, root, manifest, spark.sparkContext().hadoopConfiguration());
         return new PreppedDataset(spark, root, manifest);
+    }
+
+    /** The marker its manifest announces must be there; a manifest that announces none predates markers. */
+    private static void requireMarker(FileSystem fs, Path root, DatasetManifest manifest) throws IOException {
+        if (manifest.completionMarker() == null) {
+            LOG.info("Dataset at {} was prepared before datasets had a completion marker: its {}, written last, marks it"
+                    + " complete", root, DatasetManifest.FILE_NAME);
+            return;
+        }
+        CompletionMarker.require(fs, root, "dataset", "prepare it again with segpipe prep, or point at a complete dataset");
     }
 
     public DatasetManifest manifest() {
@@ -109,6 +127,15 @@ public final class PreppedDataset {
     public void checkCorruptRows(String split, Collection<String> corruptIds, CorruptRowLimit limit) {
         SplitStats stats = manifest.splits().get(split);
         limit.check("split " + split + " of " + root, corruptIds, stats == null ? 0 : stats.samples());
+    }
+
+    /**
+     * As {@link #checkCorruptRows(String, Collection, CorruptRowLimit)}, for a reader that counted
+     * {@code corruptRows} exactly (each row once) and kept only {@code firstIds} of them.
+     */
+    public void checkCorruptRows(String split, long corruptRows, Collection<String> firstIds, CorruptRowLimit limit) {
+        SplitStats stats = manifest.splits().get(split);
+        limit.check("split " + split + " of " + root, corruptRows, firstIds, stats == null ? 0 : stats.samples());
     }
 
     /** A decoder for this dataset's class table. */

@@ -1,5 +1,6 @@
 package io.segpipe.prep.reader;
 
+import io.segpipe.prep.InvalidInputException;
 import io.segpipe.prep.schema.DatasetManifest;
 import io.segpipe.prep.schema.ShardFile;
 import io.segpipe.prep.schema.ShardSchema;
@@ -42,7 +43,7 @@ final class ShardCheck {
      * Fails unless the shards match the manifest; a manifest written before shards were listed only
      * gets a warning, since there is nothing to check against.
      *
-     * @throws IOException naming the problems when shards are missing, unlisted, or differ in length or rows
+     * @throws InvalidInputException naming the problems when shards are missing, unlisted, or differ in length or rows
      */
     static void verify(FileSystem fs, Path root, DatasetManifest manifest, Configuration conf) throws IOException {
         if (manifest.shards() == null) {
@@ -59,14 +60,14 @@ final class ShardCheck {
             checkSplit(fs, root, data, split.getKey(), split.getValue(), conf).ifPresent(failures::add);
         }
         if (!failures.isEmpty()) {
-            throw new IOException(String.join("; and ", failures));
+            throw new InvalidInputException(String.join("; and ", failures));
         }
     }
 
     /**
      * Reads every listed shard whole and compares its CRC32C with the manifest's.
      *
-     * @throws IOException naming each shard whose bytes differ
+     * @throws InvalidInputException naming each shard whose bytes differ
      * @throws IllegalStateException when the manifest lists no shards (written before they were listed)
      */
     static void verifyChecksums(FileSystem fs, Path root, DatasetManifest manifest) throws IOException {
@@ -93,7 +94,7 @@ final class ShardCheck {
             }
         }
         if (!failures.isEmpty()) {
-            throw new IOException(String.join("; and ", failures));
+            throw new InvalidInputException(String.join("; and ", failures));
         }
     }
 

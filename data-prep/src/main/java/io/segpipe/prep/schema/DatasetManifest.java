@@ -4,7 +4,9 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.segpipe.prep.Hashes;
 import io.segpipe.prep.Json;
+import io.segpipe.prep.InvalidInputException;
 import io.segpipe.prep.fs.AtomicFs;
+import io.segpipe.prep.fs.CompletionMarker;
 import io.segpipe.prep.fs.HadoopFiles;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -18,8 +20,11 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * {@code manifest.json}, written last into a dataset directory: it is the completion marker
- * (a directory without it is not a dataset) and records what the data holds and how it was made.
+ * {@code manifest.json}: records what a dataset's data holds and how it was made. The prep job
+ * writes it after the data and the quarantine, then the dataset's {@link CompletionMarker}
+ * ({@link #completionMarker}); a directory without a manifest is not a dataset, and readers
+ * accept one only with its marker (datasets prepared before markers existed have none: their
+ * manifest, written last, is their completion signal).
  *
  * @param format          always {@value #FORMAT}
  * @param schemaVersion   {@link ShardSchema#VERSION} of the rows
@@ -36,11 +41,13 @@ import java.util.TreeMap;
  * @param shards          per split, every shard file of {@code dataDir/split=<name>} in name order, with its rows,
  *                        length and CRC32C ({@link ShardFile}): readers check the data against it before any work.
  *                        Null in manifests written before shards were listed; such datasets open without the check
+ * @param completionMarker the completion marker the prep job writes after this manifest ({@value CompletionMarker#FILE_NAME}),
+ *                        which readers then require. Null in manifests written before datasets had one
  */
 public record DatasetManifest(String format, int schemaVersion, String createdAt, String source, String dataDir,
                               String quarantineFile, long samples, long quarantined, Map<String, SplitStats> splits,
                               ClassTable classTable, ClassWeights classWeights, JsonNode prepConfig,
-                              Map<String, List<ShardFile>> shards) {
+                              Map<String, List<ShardFile>> shards, String completionMarker) {
 
     public static final String FORMAT = "segpipe-dataset";
     public static final String FILE_NAME = "manifest.json";
@@ -56,6 +63,15 @@ public record DatasetManifest(String format, int schemaVersion, String createdAt
                     .sorted(Comparator.comparing(ShardFile::file)).toList()));
             shards = Collections.unmodifiableMap(sorted);
         }
+    }
+
+    /** A manifest without a completion marker, as written before datasets had one. */
+    public DatasetManifest(String format, int schemaVersion, String createdAt, String source, String dataDir,
+                           String quarantineFile, long samples, long quarantined, Map<String, SplitStats> splits,
+                           ClassTable classTable, ClassWeights classWeights, JsonNode prepConfig,
+                           Map<String, List<ShardFile>> shards) {
+        this(format, schemaVersion, createdAt, source, dataDir, quarantineFile, samples, quarantined, splits, classTable,
+                classWeights, prepConfig, shards, null);
     }
 
     /** A manifest without a shard list, as written before shards were listed. */
@@ -119,7 +135,8 @@ public record DatasetManifest(String format, int schemaVersion, String createdAt
         }
         DatasetManifest m = Json.read(json, DatasetManifest.class);
         if (!FORMAT.equals(m.format())) {
-            throw new IOException(fs.makeQualified(file) + " is not a segpipe dataset manifest (format " + m.format() + ")");
+            throw new InvalidInputException(fs.makeQualified(file) + " is not a segpipe dataset manifest (format "
+                    + m.format() + ")");
         }
         return m;
     }

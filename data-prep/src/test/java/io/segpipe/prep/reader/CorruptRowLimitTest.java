@@ -31,6 +31,16 @@ class CorruptRowLimitTest {
     }
 
     @Test
+    void anExactCountWithSomeIdsCountsEveryRowAndShowsTheIdsItHas() {
+        CorruptRowLimit limit = new CorruptRowLimit(0.05);
+        limit.check("split val of /d", 5, List.of("a"), 100);
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> limit.check("split val of /d", 6, List.of("b", "a"), 100));
+        assertEquals("split val of /d: 6 of 100 rows are corrupt (6.00%), above maxCorruptFraction 0.05; the data was"
+                + " damaged after prep (prepare it again); corrupt ids: a, b, ... (4 more)", e.getMessage());
+    }
+
+    @Test
     void validationNamesTheFieldAndTheDefaultRoundTrips() {
         assertEquals("maxCorruptFraction must be in [0.0, 1.0], found 1.5",
                 assertThrows(IllegalArgumentException.class, () -> new CorruptRowLimit(1.5)).getMessage());

@@ -167,24 +167,6 @@ public final class TinyDatasets {
     }
 
     /** The first {@code fraction} of {@code bytes}. */
-    /**
-     * Copies the manifest of the prepared dataset {@code datasetDir} to {@code copyDir} without its
-     * shard list, for tests that rewrite a dataset's rows with Spark (which names the shards itself):
-     * the copy opens like a dataset written before manifests listed their shards, unchecked.
-     */
-    public static void copyManifestWithoutShardList(Path datasetDir, Path copyDir) {
-        try {
-            var manifest = (com.fasterxml.jackson.databind.node.ObjectNode) io.segpipe.prep.Json.mapper().readTree(
-                    datasetDir.resolve(io.segpipe.prep.schema.DatasetManifest.FILE_NAME).toFile());
-            manifest.remove("shards");
-            java.nio.file.Files.createDirectories(copyDir);
-            java.nio.file.Files.writeString(copyDir.resolve(io.segpipe.prep.schema.DatasetManifest.FILE_NAME),
-                    manifest.toString());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
     public static byte[] truncate(byte[] bytes, double fraction) {
         return java.util.Arrays.copyOf(bytes, (int) (bytes.length * fraction));
     }

@@ -1,12 +1,16 @@
 package io.segpipe.jobs.cli;
 
+import java.io.PrintWriter;
+import java.util.List;
 import java.util.Locale;
 
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 
 import io.segpipe.jobs.eval.EvalConfig;
 import io.segpipe.jobs.eval.EvalJob;
 import io.segpipe.jobs.eval.EvalResult;
+import io.segpipe.jobs.infer.InputSettings;
 import picocli.CommandLine.Command;
 
 /** {@code segpipe eval}: mIoU and the other confusion-matrix metrics, with a JSON + HTML report. */
@@ -14,8 +18,14 @@ import picocli.CommandLine.Command;
         description = {"Evaluate a model on a split of a prepared dataset across Spark executors: per-class IoU, mIoU, "
                 + "accuracies, Dice; writes report.json and an HTML page with a confusion-matrix heat map and overlays.",
                 "Configuration: io.segpipe.jobs.eval.EvalConfig.",
+                "model is a model directory, registry:<root> (the registry's production model) or "
+                        + "registry:<root>@v3; normalization, inputScale and inference default to the model's.",
                 "Example: segpipe eval --set model=models/unet --set data=data/camvid-prep --set output=reports/unet"})
 final class EvalCommand extends SparkJobCommand<EvalConfig, EvalResult> {
+    /** The settings evaluation and scoring take from the model when unset. */
+    static final List<String> JOB_KEYS = List.of(InputSettings.NORMALIZATION, InputSettings.INPUT_SCALE,
+            InputSettings.INFERENCE);
+
     @Override
     Class<EvalConfig> configType() {
         return EvalConfig.class;
@@ -24,6 +34,12 @@ final class EvalCommand extends SparkJobCommand<EvalConfig, EvalResult> {
     @Override
     String appName() {
         return "segpipe eval";
+    }
+
+    @Override
+    EvalConfig effective(EvalConfig config, Configuration hadoop, PrintWriter notes) {
+        return ModelPreview.settings(config.model(), config.normalization(), config.inputScale(), config.inference(),
+                JOB_KEYS, hadoop, notes).map(config::withSettings).orElse(config);
     }
 
     @Override

@@ -23,7 +23,8 @@ final class JobOptions {
     String master;
 
     @Option(names = "--print-config",
-            description = "Print the effective configuration (every key with its value or default) as JSON and exit.")
+            description = "Print the effective configuration (every key with its value or default) as JSON and exit; "
+                    + "values taken from the model are filled in, and where each came from is noted on stderr.")
     boolean printConfig;
 
     <T> T load(Class<T> type) {

@@ -1,7 +1,9 @@
 package io.segpipe.jobs.cli;
 
+import java.io.PrintWriter;
 import java.util.Locale;
 
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 
 import io.segpipe.jobs.score.ScoreConfig;
@@ -15,6 +17,8 @@ import picocli.CommandLine.Command;
                 + "predicted label map, per-class fractions and confidence per image, optionally coloured masks; "
                 + "resumable.",
                 "Configuration: io.segpipe.jobs.score.ScoreConfig.",
+                "model is a model directory, registry:<root> (the registry's production model) or "
+                        + "registry:<root>@v3; normalization, inputScale and inference default to the model's.",
                 "Example: segpipe score --set model=models/unet --set images='/data/new/*.png' --set output=scores/new"})
 final class ScoreCommand extends SparkJobCommand<ScoreConfig, ScoreResult> {
     @Override
@@ -25,6 +29,12 @@ final class ScoreCommand extends SparkJobCommand<ScoreConfig, ScoreResult> {
     @Override
     String appName() {
         return "segpipe score";
+    }
+
+    @Override
+    ScoreConfig effective(ScoreConfig config, Configuration hadoop, PrintWriter notes) {
+        return ModelPreview.settings(config.model(), config.normalization(), config.inputScale(), config.inference(),
+                EvalCommand.JOB_KEYS, hadoop, notes).map(config::withSettings).orElse(config);
     }
 
     @Override

@@ -1,9 +1,14 @@
 package io.segpipe.jobs.cli;
 
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.List;
 import java.util.Locale;
 
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 
+import io.segpipe.jobs.infer.InputSettings;
 import io.segpipe.jobs.train.TrainConfig;
 import io.segpipe.jobs.train.TrainJob;
 import io.segpipe.jobs.train.TrainResult;
@@ -28,6 +33,29 @@ final class TrainCommand extends SparkJobCommand<TrainConfig, TrainResult> {
     @Override
     TrainConfig adjust(TrainConfig config) {
         return resume ? config.toBuilder().resume(true).build() : config;
+    }
+
+    /** The settings training takes from its initial model when unset. */
+    static final List<String> TRAIN_KEYS = List.of(InputSettings.NORMALIZATION, InputSettings.INPUT_SCALE);
+
+    @Override
+    TrainConfig effective(TrainConfig config, Configuration hadoop, PrintWriter notes) throws IOException {
+        return effectiveInputs(config, hadoop, notes);
+    }
+
+    /** {@code config} with the normalisation and input scale it trains with, noted on {@code notes}. */
+    static TrainConfig effectiveInputs(TrainConfig config, Configuration hadoop, PrintWriter notes) throws IOException {
+        if (config.initialModel().isBlank()) {
+            TrainConfig resolved = TrainJob.resolveInputs(config, hadoop);
+            ModelPreview.note(notes, InputSettings.NORMALIZATION, InputSettings.describe(resolved.normalization()),
+                    config.normalization() != null, "default, [0, 1] scaling (no initialModel)");
+            ModelPreview.note(notes, InputSettings.INPUT_SCALE, resolved.inputScale(), config.inputScale() != null,
+                    "default (no initialModel)");
+            return resolved;
+        }
+        return ModelPreview.settings(config.initialModel(), config.normalization(), config.inputScale(), null,
+                TRAIN_KEYS, hadoop, notes)
+                .map(s -> config.withInputs(s.normalization(), s.inputScale(), config.initialModel())).orElse(config);
     }
 
     @Override

@@ -1,10 +1,12 @@
 package io.segpipe.jobs.eval;
 
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -12,12 +14,16 @@ import org.apache.hadoop.fs.Path;
 import io.segpipe.jobs.infer.BadImage;
 import io.segpipe.jobs.infer.InferenceConfig;
 import io.segpipe.jobs.infer.LabelColours;
+import io.segpipe.jobs.registry.ModelRegistry;
+import io.segpipe.prep.InvalidInputException;
 import io.segpipe.prep.Json;
 import io.segpipe.prep.codec.BadInputException;
 import io.segpipe.prep.codec.ImageCodec;
 import io.segpipe.prep.codec.LabelRaster;
 import io.segpipe.prep.codec.RasterImage;
 import io.segpipe.prep.fs.AtomicFs;
+import io.segpipe.prep.fs.CompletionMarker;
+import io.segpipe.prep.fs.HadoopFiles;
 import io.segpipe.prep.schema.ClassTable;
 
 /**
@@ -29,7 +35,9 @@ import io.segpipe.prep.schema.ClassTable;
  *       apart from the PNGs beside it; no scripts, no external resources);</li>
  *   <li>{@value #HEAT_MAP}: the row-normalised confusion matrix;</li>
  *   <li>{@code examples/<n>-{image,truth,prediction,overlay}.png}: image, ground truth and
- *       prediction in the class colours, and the prediction blended over the image.</li>
+ *       prediction in the class colours, and the prediction blended over the image;</li>
+ *   <li>{@value CompletionMarker#FILE_NAME}: the {@link CompletionMarker}, written last, with the
+ *       counts and what was evaluated. A reader uses a report only with it ({@link #read}).</li>
  * </ul>
  */
 public final class EvalReport {
@@ -38,6 +46,8 @@ public final class EvalReport {
     public static final String HTML = "index.html";
     public static final String HEAT_MAP = "confusion.png";
     static final String EXAMPLES = "examples";
+    /** The kind its {@link CompletionMarker} names. */
+    public static final String MARKER_KIND = "eval-report";
 
     private EvalReport() {
     }
@@ -61,6 +71,7 @@ public final class EvalReport {
                 exampleRows.add(writeExample(fs, staging, i, sorted.get(i), colours, result.classes()));
             }
             AtomicFs.writeString(fs, new Path(staging, HTML), html(result, exampleRows), false);
+            marker(result).write(fs, staging);
             AtomicFs.publishDirectory(fs, staging, output, overwrite);
             published = true;
         } finally {
@@ -68,6 +79,29 @@ public final class EvalReport {
                 AtomicFs.deleteAfterFailure(fs, staging);
             }
         }
+    }
+
+    /**
+     * The result a complete report at {@code dir} holds.
+     *
+     * @throws io.segpipe.prep.InvalidInputException naming the directory and what to do when it has no completion
+     *     marker (being written, or its run failed), or its {@value #JSON} is not an evaluation result
+     */
+    public static EvalResult read(FileSystem fs, Path dir) throws IOException {
+        CompletionMarker.require(fs, dir, "evaluation report", "run segpipe eval again, or point at a complete report");
+        Path json = new Path(dir, JSON);
+        try {
+            return Json.read(HadoopFiles.readString(fs, json), EvalResult.class);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(fs.makeQualified(json) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The report's completion marker: the counts and what was evaluated. */
+    static CompletionMarker marker(EvalResult result) {
+        return CompletionMarker.of(MARKER_KIND, CompletionMarker.newRunId(), Instant.now(),
+                Map.of("images", result.images(), "badImages", result.badImages()),
+                Map.of("model", result.model(), "data", result.data(), "split", result.split()));
     }
 
     private static String writeExample(FileSystem fs, Path dir, int index, EvalPartial.Example ex, LabelColours colours,
@@ -130,9 +164,14 @@ public final class EvalReport {
                 .append(CSS).append("</style></head><body>\n");
         s.append("<h1>Evaluation of <code>").append(esc(shortName(r.model()))).append("</code> on <code>")
                 .append(esc(shortName(r.data()))).append("</code> / ").append(esc(r.split())).append("</h1>\n");
-        s.append("<p class=\"meta\">model <code>").append(esc(r.model())).append("</code><br>data <code>")
-                .append(esc(r.data())).append("</code><br>").append(esc(r.createdAt())).append(" &middot; ")
-                .append(esc(mode(r.inference()))).append("</p>\n");
+        s.append("<p class=\"meta\">model <code>").append(esc(r.model())).append("</code>");
+        if (r.registry() != null) {
+            s.append(" (registry <code>").append(esc(r.registry())).append("</code> version ")
+                    .append(esc(ModelRegistry.versionName(r.registryVersion()))).append(")");
+        }
+        s.append("<br>data <code>").append(esc(r.data())).append("</code><br>").append(esc(r.createdAt()))
+                .append(" &middot; ").append(esc(mode(r.inference())))
+                .append(r.inputScale() == 1.0 ? "" : " &middot; input scale " + r.inputScale()).append("</p>\n");
 
         s.append("<section class=\"cards\">");
         card(s, "mIoU", pct(m.meanIoU()));
@@ -226,18 +265,7 @@ public final class EvalReport {
     }
 
     static String mode(InferenceConfig c) {
-        StringBuilder s = new StringBuilder(c.slidingWindow() ? "sliding window" : "whole image");
-        if (c.slidingWindow()) {
-            s.append(c.tileHeight() > 0 ? " " + c.tileHeight() + "x" + c.tileWidth() : " (training size)")
-                    .append(String.format(Locale.ROOT, ", overlap %.2f", c.overlap()));
-        }
-        if (!(c.scales().size() == 1 && c.scales().get(0) == 1.0)) {
-            s.append(", scales ").append(c.scales());
-        }
-        if (c.flip()) {
-            s.append(", flip averaging");
-        }
-        return s.append(", batch ").append(c.batchSize()).toString();
+        return c.describe();
     }
 
     private static void card(StringBuilder s, String label, String value) {

@@ -34,6 +34,7 @@ final class PartitionEvaluator implements Serializable {
 
     private final ModelBroadcast model;
     private final InferenceConfig inference;
+    private final double inputScale;
     private final RowDecoder decoder;
     private final int numClasses;
     private final int ignoreLabel;
@@ -41,9 +42,11 @@ final class PartitionEvaluator implements Serializable {
     private final Set<String> exampleIds;
     private final int maxBadListed;
 
+    /** @param config the configuration with its settings resolved ({@link EvalConfig#withSettings}) */
     PartitionEvaluator(ModelBroadcast model, EvalConfig config, ClassTable classes, int threads, Set<String> exampleIds) {
         this.model = model;
         this.inference = config.inference();
+        this.inputScale = config.inputScale();
         this.decoder = new RowDecoder(config.normalization(), classes.numClasses(), classes.ignoreLabel());
         this.numClasses = classes.numClasses();
         this.ignoreLabel = classes.ignore().orElse(-1);
@@ -59,8 +62,8 @@ final class PartitionEvaluator implements Serializable {
     Iterator<EvalPartial> evaluate(Iterator<Row> rows) throws IOException {
         EvalPartial part = zero();
         try (ModelBroadcast.Lease lease = model.lease(threads)) {
-            PartitionInference<Decoded> loop = new PartitionInference<>(new Predictor(lease.segmenter(), inference), false,
-                    Decoded::sample);
+            PartitionInference<Decoded> loop = new PartitionInference<>(
+                    new Predictor(lease.segmenter(), inference, inputScale), false, Decoded::sample);
             loop.run(Decoding.skippingBad(rows, row -> decode(row, part)), (d, p) -> count(d, p, part));
             part.images += loop.images();
             part.inferenceNanos += loop.inferenceNanos();

@@ -1,6 +1,7 @@
 package io.segpipe.jobs.infer;
 
 import java.util.List;
+import java.util.Locale;
 
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonPOJOBuilder;
@@ -68,6 +69,27 @@ public record InferenceConfig(int batchSize, boolean slidingWindow, int tileHeig
     /** True when only one plain forward pass per window is needed (no scale or flip averaging). */
     public boolean singlePass() {
         return !flip && scales.size() == 1 && scales.get(0) == 1.0;
+    }
+
+    /** In words, e.g. "whole image, batch 4" or "sliding window 64x96, overlap 0.33, scales [0.5, 1.0], flip averaging, batch 2". */
+    public String describe() {
+        StringBuilder s = new StringBuilder(slidingWindow ? "sliding window" : "whole image");
+        if (slidingWindow) {
+            s.append(tileHeight > 0 ? " " + tileHeight + "x" + tileWidth : " (training size)")
+                    .append(String.format(Locale.ROOT, ", overlap %.2f", overlap));
+        }
+        if (!(scales.size() == 1 && scales.get(0) == 1.0)) {
+            s.append(", scales ").append(scales);
+        }
+        if (flip) {
+            s.append(", flip averaging");
+        }
+        return s.append(", batch ").append(batchSize).toString();
+    }
+
+    /** True when this and {@code other} predict the same labels: they differ at most in batch size. */
+    public boolean predictsLike(InferenceConfig other) {
+        return toBuilder().batchSize(other.batchSize).build().equals(other);
     }
 
     public static Builder builder() {

@@ -2,12 +2,14 @@ package io.segpipe.jobs.infer;
 
 import java.io.IOException;
 import java.util.Objects;
+import java.util.Optional;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
+import io.segpipe.jobs.model.InferenceDefaults;
 import io.segpipe.jobs.model.ModelDirectory;
 import io.segpipe.model.io.ModelFile;
 import io.segpipe.model.io.ModelFileException;
@@ -19,17 +21,24 @@ import io.segpipe.model.spec.SegmentationSpec;
  * executors.
  *
  * <p>{@link #read} takes a model directory written by training ({@link ModelDirectory}, checked
- * there) and keeps its network's zip and spec, the parts evaluation and scoring need.
+ * there) and keeps its network's zip, spec and recorded {@link InferenceDefaults}, the parts
+ * evaluation and scoring need.
  *
- * @param path  where the model was read from (qualified)
- * @param spec  the network's spec
- * @param bytes the DL4J zip
+ * @param path      where the model was read from (qualified)
+ * @param spec      the network's spec
+ * @param bytes     the DL4J zip
+ * @param inferenceDefaults how the model's training prepared its input, or null when not recorded
  */
-public record LoadedModel(String path, SegmentationSpec spec, byte[] bytes) {
+public record LoadedModel(String path, SegmentationSpec spec, byte[] bytes, InferenceDefaults inferenceDefaults) {
 
     public LoadedModel {
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(bytes, "bytes");
+    }
+
+    /** The recorded {@link InferenceDefaults}, or empty for a model directory written before they were. */
+    public Optional<InferenceDefaults> recordedInference() {
+        return Optional.ofNullable(inferenceDefaults);
     }
 
     /**
@@ -42,17 +51,17 @@ public record LoadedModel(String path, SegmentationSpec spec, byte[] bytes) {
     public static LoadedModel read(String path, Configuration conf) throws IOException {
         Path dir = new Path(path);
         FileSystem fs = dir.getFileSystem(conf);
-        dir = fs.makeQualified(dir);
-        SegmentationSpec spec = ModelDirectory.readInfo(dir.toString(), conf).spec();
+        dir = ModelDirectory.locate(fs, fs.makeQualified(dir));
+        ModelDirectory.Info info = ModelDirectory.readInfo(dir.toString(), conf);
         byte[] bytes = ModelDirectory.readModelFile(fs, dir);
-        LoadedModel model = new LoadedModel(dir.toString(), spec, bytes);
+        LoadedModel model = new LoadedModel(dir.toString(), info.spec(), bytes, info.inferenceDefaults());
         model.segmenter(); // fails here, on the driver, for a file that is not a DL4J model
         return model;
     }
 
     /** A model from a network in memory (tests, benchmarks, jobs that just trained it). */
     public static LoadedModel of(ComputationGraph net, SegmentationSpec spec, String description) {
-        LoadedModel model = new LoadedModel(description, spec, ModelFile.write(net, false));
+        LoadedModel model = new LoadedModel(description, spec, ModelFile.write(net, false), null);
         model.segmenter();
         return model;
     }

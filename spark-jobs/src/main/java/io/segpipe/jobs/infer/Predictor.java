@@ -20,21 +20,42 @@ import io.segpipe.model.spec.SegmentationSpec;
  * (whole image, sliding window, multi-scale and flip averaging) and turns the averaged
  * probabilities into label maps and confidences. Executor-side; one instance per task thread
  * (its segmenter is not shared, see {@link ModelBroadcast}).
+ *
+ * <p>An <b>input scale</b> other than 1 (the model was trained on images resized by it) resizes
+ * every image by it before the network sees it and the probabilities back to the image's size,
+ * so label maps always have the input's resolution and metrics are computed against full-size
+ * labels. It multiplies the configured scales: the network sees the sizes it saw in training.
  */
 public final class Predictor {
 
     private final Segmenter segmenter;
     private final InferenceConfig config;
+    private final double inputScale;
     private final int tileHeight;
     private final int tileWidth;
 
     /**
+     * A predictor for a model trained at the images' stored resolution.
+     *
      * @throws IllegalArgumentException when a sliding window is asked for without a tile size and
      *                                  the spec has no training input size
      */
     public Predictor(Segmenter segmenter, InferenceConfig config) {
+        this(segmenter, config, 1.0);
+    }
+
+    /**
+     * @param inputScale the factor the model's training resized images by, in (0, 4]
+     * @throws IllegalArgumentException when a sliding window is asked for without a tile size and
+     *                                  the spec has no training input size, or the scale is out of range
+     */
+    public Predictor(Segmenter segmenter, InferenceConfig config, double inputScale) {
         this.segmenter = Objects.requireNonNull(segmenter, "segmenter");
         this.config = Objects.requireNonNull(config, "config");
+        if (!(inputScale > 0 && inputScale <= 4)) {
+            throw new IllegalArgumentException("inputScale must be in (0, 4], found " + inputScale);
+        }
+        this.inputScale = inputScale;
         int[] tile = tileSize(segmenter.spec(), config);
         this.tileHeight = tile[0];
         this.tileWidth = tile[1];
@@ -68,21 +89,27 @@ public final class Predictor {
         return config;
     }
 
+    /** The factor images are resized by before the network sees them. */
+    public double inputScale() {
+        return inputScale;
+    }
+
     /**
-     * Averaged class probabilities.
+     * Averaged class probabilities, at the images' size.
      *
      * @param images {@code [N, C, H, W]} float
      * @return {@code [N, K, H, W]} float
      */
     public INDArray probabilities(INDArray images) {
-        if (config.singlePass()) {
+        if (config.singlePass() && inputScale == 1.0) {
             return windowed(images);
         }
         long h = images.size(2);
         long w = images.size(3);
         INDArray sum = null;
         int passes = 0;
-        for (double scale : config.scales()) {
+        for (double configured : config.scales()) {
+            double scale = configured * inputScale;
             long sh = Math.max(1, Math.round(h * scale));
             long sw = Math.max(1, Math.round(w * scale));
             INDArray scaled = sh == h && sw == w ? images : resize(images, sh, sw);

@@ -8,5 +8,9 @@
  * each image its prediction), with the checks that input fits a model
  * ({@link io.segpipe.jobs.infer.InputChecks}). Each job keeps its own decoding and what it does
  * with a prediction.
+ *
+ * <p>Evaluation and scoring open their model the same way ({@link io.segpipe.jobs.infer.JobModel}):
+ * a directory or a registry's model, applied with the normalisation, input scale and inference
+ * mode its training recorded unless configured otherwise ({@link io.segpipe.jobs.infer.InputSettings}).
  */
 package io.segpipe.jobs.infer;

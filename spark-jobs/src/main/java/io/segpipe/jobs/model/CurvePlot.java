@@ -38,8 +38,10 @@ public final class CurvePlot {
             g.fillRect(0, 0, WIDTH, HEIGHT);
             List<double[]> loss = new ArrayList<>();
             List<double[]> miou = new ArrayList<>();
+            // A run resumed from a checkpoint of an earlier version may mix units: plot the latest one's epochs.
+            EpochMetrics.LossUnit unit = history.last().map(EpochMetrics::lossUnit).orElse(EpochMetrics.LossUnit.PER_PIXEL);
             for (EpochMetrics e : history.epochs()) {
-                if (Double.isFinite(e.loss())) {
+                if (Double.isFinite(e.loss()) && e.lossUnit() == unit) {
                     loss.add(new double[] {e.epoch(), e.loss()});
                 }
                 if (e.validated() && Double.isFinite(e.valMeanIoU())) {
@@ -48,7 +50,7 @@ public final class CurvePlot {
             }
             int half = WIDTH / 2;
             double[] best = history.best().map(b -> new double[] {b.epoch(), b.valMeanIoU()}).orElse(null);
-            panel(g, 0, half, "training loss", loss, new Color(0x1f77b4), null, false);
+            panel(g, 0, half, "training loss " + unit.label(), loss, new Color(0x1f77b4), null, false);
             panel(g, half, half, "val mIoU", miou, new Color(0xd62728), best, true);
         } finally {
             g.dispose();

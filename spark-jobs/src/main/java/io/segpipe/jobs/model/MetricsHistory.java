@@ -70,12 +70,12 @@ public final class MetricsHistory {
 
     /**
      * One row per epoch: epoch, loss, learning rate, images, seconds, img/s, skipped rows, val mIoU,
-     * val pixel accuracy, validation seconds, then one {@code iou_<class>} column per class. Empty
-     * cells where there was no validation.
+     * val pixel accuracy, validation seconds, the loss's unit ({@code per pixel}), then one
+     * {@code iou_<class>} column per class. Empty cells where there was no validation.
      */
     public String toCsv(List<String> classNames) {
         StringBuilder sb = new StringBuilder("epoch,loss,learning_rate,images,seconds,images_per_second,skipped_rows,"
-                + "val_miou,val_pixel_accuracy,validation_seconds");
+                + "val_miou,val_pixel_accuracy,validation_seconds,loss_unit");
         for (String name : classNames) {
             sb.append(",iou_").append(name.replaceAll("[^A-Za-z0-9_]", "_"));
         }
@@ -84,7 +84,8 @@ public final class MetricsHistory {
             sb.append(e.epoch()).append(',').append(num(e.loss())).append(',').append(num(e.learningRate())).append(',')
                     .append(e.images()).append(',').append(num(e.seconds())).append(',').append(num(e.imagesPerSecond()))
                     .append(',').append(e.skippedRows()).append(',').append(opt(e.valMeanIoU())).append(',')
-                    .append(opt(e.valPixelAccuracy())).append(',').append(num(e.validationSeconds()));
+                    .append(opt(e.valPixelAccuracy())).append(',').append(num(e.validationSeconds())).append(',')
+                    .append(e.lossUnit().label());
             for (int k = 0; k < classNames.size(); k++) {
                 sb.append(',');
                 if (e.valIoU() != null && k < e.valIoU().size()) {

@@ -3,7 +3,9 @@ package io.segpipe.jobs.model;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -22,6 +24,7 @@ import io.segpipe.model.io.UnsafeModelException;
 import io.segpipe.model.spec.SegmentationSpec;
 import io.segpipe.prep.Json;
 import io.segpipe.prep.fs.AtomicFs;
+import io.segpipe.prep.fs.CompletionMarker;
 import io.segpipe.prep.fs.HadoopFiles;
 import io.segpipe.prep.schema.DatasetManifest;
 
@@ -38,23 +41,37 @@ import io.segpipe.prep.schema.DatasetManifest;
  *       metrics.json        {@link MetricsHistory}, one entry per epoch
  *       metrics.csv         the same as a table
  *       curves.png          loss and val mIoU per epoch ({@link CurvePlot})
+ *       inference.json      {@link InferenceDefaults}: normalisation, input scale and inference mode of training
  *       provenance.json     {@link Provenance}: versions, seed, time, hosts, training master, data hash
+ *       _segpipe_complete.json  {@link CompletionMarker}, written last
  * </pre>
  *
  * <p>Written atomically: every file goes into a hidden temporary sibling directory, which is then
  * renamed into place ({@link AtomicFs#publishDirectory}); readers see a complete directory or none.
- * {@code provenance.json} is written last inside it, so it also marks completeness on object
- * stores without atomic rename. Reading validates every file and fails with one message naming
- * the path and the problem.
+ * Replacing a directory renames the old one aside first: when a writer is killed between the two
+ * renames, readers read the old version where it was put aside, with a warning ({@link #locate}),
+ * and the next write of the directory moves it back.
+ * The completion marker is written last inside it, so it also marks completeness on object stores
+ * without atomic rename; readers refuse a directory without it (one of format version 1, written
+ * before markers, is complete with its {@code provenance.json}, then written last). Reading
+ * validates every file and fails with one message naming the path and the problem.
  *
  * <p>A model directory may have been written by someone else. The network is restored by
  * {@link ModelFile}, which never deserializes a Java object from the file, and only after
  * {@code model.zip} hashes to the SHA-256 that {@code model.sha256} records (directories written
  * before that file existed are read with a warning that their model file cannot be verified).
+ *
+ * <p>Directories written before {@code inference.json} existed read with no recorded
+ * {@link InferenceDefaults}; jobs then apply {@link InferenceDefaults#UNRECORDED} and say so.
  */
 public final class ModelDirectory {
     public static final String FORMAT = "segpipe-model";
-    public static final int FORMAT_VERSION = 1;
+    /** 2: the directory has a completion marker. 1: written before markers; provenance.json marks it complete. */
+    public static final int FORMAT_VERSION = 2;
+    /** The first format version whose directories have a completion marker. */
+    private static final int MARKED_SINCE = 2;
+    /** The kind its {@link CompletionMarker} names. */
+    public static final String MARKER_KIND = "model";
     public static final String MODEL = "model.zip";
     /** The SHA-256 of {@link #MODEL}; absent in directories written before it was recorded. */
     public static final String MODEL_SHA256 = "model.sha256";
@@ -64,12 +81,14 @@ public final class ModelDirectory {
     public static final String METRICS_JSON = "metrics.json";
     public static final String METRICS_CSV = "metrics.csv";
     public static final String CURVES = "curves.png";
+    /** The {@link InferenceDefaults}; absent in directories written before they were recorded. */
+    public static final String INFERENCE = "inference.json";
     public static final String PROVENANCE = "provenance.json";
     /** Every file a complete model directory holds. */
     public static final List<String> FILES = List.of(MODEL, MODEL_SHA256, SPEC, TRAIN_CONFIG, DATA_MANIFEST,
-            METRICS_JSON, METRICS_CSV, CURVES, PROVENANCE);
-    /** Files a directory written before {@link #MODEL_SHA256} existed may lack. */
-    private static final List<String> OPTIONAL = List.of(MODEL_SHA256);
+            METRICS_JSON, METRICS_CSV, CURVES, INFERENCE, PROVENANCE);
+    /** Files a directory written by an earlier segpipe may lack. */
+    private static final List<String> OPTIONAL = List.of(MODEL_SHA256, INFERENCE);
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelDirectory.class);
 
@@ -84,15 +103,28 @@ public final class ModelDirectory {
      * @param dataManifestJson the dataset's manifest.json content as read (its SHA-256 is in the provenance)
      * @param metrics          per-epoch metrics
      * @param provenance       versions, seed, time, hosts, training master, data hash
+     * @param inferenceDefaults how training prepared the input and validation applied the network; null for a
+     *                         directory written before they were recorded
      */
     public record Info(SegmentationSpec spec, String trainConfigJson, String dataManifestJson, MetricsHistory metrics,
-                       Provenance provenance) {
+                       Provenance provenance, InferenceDefaults inferenceDefaults) {
         public Info {
             Objects.requireNonNull(spec, "spec");
             Objects.requireNonNull(trainConfigJson, "trainConfigJson");
             Objects.requireNonNull(dataManifestJson, "dataManifestJson");
             Objects.requireNonNull(metrics, "metrics");
             Objects.requireNonNull(provenance, "provenance");
+        }
+
+        /** The metadata of a directory without recorded {@link InferenceDefaults} (as earlier segpipe wrote them). */
+        public Info(SegmentationSpec spec, String trainConfigJson, String dataManifestJson, MetricsHistory metrics,
+                    Provenance provenance) {
+            this(spec, trainConfigJson, dataManifestJson, metrics, provenance, null);
+        }
+
+        /** The recorded {@link InferenceDefaults}, or empty for a directory written before they were. */
+        public Optional<InferenceDefaults> recordedInference() {
+            return Optional.ofNullable(inferenceDefaults);
         }
 
         /** The dataset manifest (class table, ignore label, class weights). */
@@ -137,7 +169,7 @@ public final class ModelDirectory {
         LOG.info("Wrote model directory {}", target);
     }
 
-    /** Writes every file of a model directory into the existing directory {@code dir} (provenance last). */
+    /** Writes every file of a model directory into the existing directory {@code dir} (provenance, then the marker, last). */
     static void writeContents(FileSystem fs, Path dir, ComputationGraph network, Info info) throws IOException {
         byte[] model = ModelFile.write(network, true);
         try (var out = fs.create(new Path(dir, MODEL), true)) {
@@ -159,7 +191,37 @@ public final class ModelDirectory {
         try (var out = fs.create(new Path(dir, CURVES), true)) {
             out.write(png);
         }
+        if (info.inferenceDefaults() != null) {
+            writeString(fs, new Path(dir, INFERENCE), info.inferenceDefaults().toJson());
+        }
         writeString(fs, new Path(dir, PROVENANCE), Json.write(info.provenance()));
+        marker(network, info).write(fs, dir);
+    }
+
+    private static CompletionMarker marker(ComputationGraph network, Info info) {
+        return CompletionMarker.of(MARKER_KIND, CompletionMarker.newRunId(), Instant.now(),
+                Map.of("parameters", network.numParams(), "epochs", (long) info.provenance().training().epochs()),
+                Map.of("dataset", String.valueOf(info.provenance().data().dataset())));
+    }
+
+    /**
+     * A directory of this format has its marker; one of an earlier format version predates markers
+     * and is complete with its provenance.json.
+     *
+     * @throws io.segpipe.prep.InvalidInputException naming the directory and what to do when the marker is missing
+     */
+    private static void requireMarker(FileSystem fs, Path root) throws IOException {
+        if (CompletionMarker.read(fs, root).isPresent()) {
+            return;
+        }
+        Provenance provenance = parse(fs, new Path(root, PROVENANCE), Provenance.class);
+        if (provenance.formatVersion() < MARKED_SINCE) {
+            LOG.info("Model directory {} (format version {}) was written before model directories had a completion marker:"
+                    + " its {}, written last, marks it complete", root, provenance.formatVersion(), PROVENANCE);
+            return;
+        }
+        CompletionMarker.require(fs, root, "segpipe model directory", "train it again, or point at a complete model "
+                + "directory");
     }
 
     private static void writeString(FileSystem fs, Path file, String content) throws IOException {
@@ -176,8 +238,26 @@ public final class ModelDirectory {
     public static Info readInfo(String dir, Configuration conf) throws IOException {
         Path root = new Path(dir);
         FileSystem fs = root.getFileSystem(conf);
-        root = fs.makeQualified(root);
+        root = locate(fs, fs.makeQualified(root));
         return readInfo(fs, root);
+    }
+
+    /**
+     * Where to read the model directory {@code root}: {@code root}, or when it is missing because a
+     * writer replacing it was killed between putting the old version aside and moving the new one
+     * in, the newest complete old version, read where it lies (logged; nothing is moved, see
+     * {@link AtomicFs#interruptedReplaceBackups}). Otherwise {@code root}, for the caller's "no
+     * model directory" message.
+     */
+    public static Path locate(FileSystem fs, Path root) throws IOException {
+        for (Path backup : AtomicFs.interruptedReplaceBackups(fs, root)) {
+            if (fs.exists(new Path(backup, PROVENANCE))) {
+                LOG.warn("Model directory {} is missing: a replace of it was interrupted; reading the previous version"
+                        + " left at {} (the next write of {} moves it back)", root, backup, root.getName());
+                return backup;
+            }
+        }
+        return root;
     }
 
     static Info readInfo(FileSystem fs, Path root) throws IOException {
@@ -192,6 +272,7 @@ public final class ModelDirectory {
             throw new IOException("not a complete segpipe model directory: " + root + " has no " + PROVENANCE
                     + " (wrong path, or the training did not finish writing it)");
         }
+        requireMarker(fs, root);
         for (String name : FILES) {
             if (!OPTIONAL.contains(name) && !fs.exists(new Path(root, name))) {
                 throw new IOException("incomplete segpipe model directory " + root + ": " + name + " is missing");
@@ -229,7 +310,24 @@ public final class ModelDirectory {
         } catch (IllegalArgumentException e) {
             throw new IOException(new Path(root, METRICS_JSON) + ": " + e.getMessage(), e);
         }
-        return new Info(spec, HadoopFiles.readString(fs, new Path(root, TRAIN_CONFIG)), manifest, metrics, provenance);
+        return new Info(spec, HadoopFiles.readString(fs, new Path(root, TRAIN_CONFIG)), manifest, metrics, provenance,
+                readInferenceDefaults(fs, root, spec));
+    }
+
+    /** {@value #INFERENCE}, checked against the spec's channels; null when the directory predates it. */
+    private static InferenceDefaults readInferenceDefaults(FileSystem fs, Path root, SegmentationSpec spec)
+            throws IOException {
+        Path file = new Path(root, INFERENCE);
+        if (!fs.exists(file)) {
+            return null;
+        }
+        InferenceDefaults defaults = parse(fs, file, InferenceDefaults.class);
+        if (!InferenceDefaults.fits(defaults.normalization(), spec.inputChannels())) {
+            throw new IOException(file + " has a normalization with " + defaults.normalization().mean().size()
+                    + " mean and " + defaults.normalization().std().size() + " std values for a "
+                    + spec.inputChannels() + "-channel model (the directory was modified)");
+        }
+        return defaults;
     }
 
     /**
@@ -241,7 +339,7 @@ public final class ModelDirectory {
     public static Loaded read(String dir, Configuration conf) throws IOException {
         Path root = new Path(dir);
         FileSystem fs = root.getFileSystem(conf);
-        root = fs.makeQualified(root);
+        root = locate(fs, fs.makeQualified(root));
         Info info = readInfo(fs, root);
         byte[] model = readModelFile(fs, root);
         ComputationGraph net = ModelFile.read(model, true, new Path(root, MODEL).toString());

@@ -53,6 +53,7 @@ public final class ModelRegistry {
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelRegistry.class);
     private static final Pattern VERSION_DIR = Pattern.compile("v(\\d{6,})");
+    private static final Pattern VERSION_TEXT = Pattern.compile("[vV]?(\\d+)");
     private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
     private static final Pattern HISTORY_FILE = Pattern.compile("\\d{8}T\\d{6}\\.\\d{3}Z-[A-Za-z0-9][A-Za-z0-9_.-]*\\.json");
     private static final DateTimeFormatter HISTORY_TIME =
@@ -87,6 +88,36 @@ public final class ModelRegistry {
         return registry;
     }
 
+    /**
+     * The existing registry at {@code root}, for readers and manual changes, which must not create one.
+     *
+     * @throws FileNotFoundException    when there is no registry at {@code root}
+     * @throws IOException              naming the root when it cannot be read (unreachable file system, …) or
+     *                                  holds something that is not a segpipe registry
+     * @throws IllegalArgumentException when {@code root} is on a file system without atomic rename
+     */
+    public static ModelRegistry openExisting(String root, Configuration conf) throws IOException {
+        Path p = new Path(root);
+        RegistryFs.requireAtomicFileSystem(p);
+        ModelRegistry registry;
+        boolean exists;
+        try {
+            FileSystem fs = p.getFileSystem(conf);
+            Path qualified = fs.makeQualified(p);
+            RegistryFs.requireAtomicFileSystem(qualified);
+            registry = new ModelRegistry(fs, qualified);
+            exists = registry.exists();
+        } catch (IOException e) {
+            throw new IOException("cannot read model registry " + root + ": " + e.getMessage(), e);
+        }
+        if (!exists) {
+            throw new FileNotFoundException("no model registry at " + registry.root() + " (no " + MARKER
+                    + "; a registry is created by its first segpipe retrain run)");
+        }
+        registry.checkMarker();
+        return registry;
+    }
+
     /** The qualified root. */
     public String root() {
         return root.toString();
@@ -104,6 +135,25 @@ public final class ModelRegistry {
     /** The qualified directory of {@code version} (a model directory plus {@value #VERSION_INFO}). */
     public String versionPath(int version) {
         return new Path(new Path(root, VERSIONS), versionName(version)).toString();
+    }
+
+    /**
+     * The version number {@code text} names: {@code v3}, {@code 3} or {@code v000003}.
+     *
+     * @throws IllegalArgumentException naming the text when it is none of these
+     */
+    public static int parseVersion(String text) {
+        Matcher m = VERSION_TEXT.matcher(text == null ? "" : text.trim());
+        if (!m.matches() || m.group(1).length() > 9 || Integer.parseInt(m.group(1)) < 1) {
+            throw new IllegalArgumentException("a registry version is v<N> or <N> with N >= 1 (e.g. v3 or 3), found \""
+                    + text + "\"");
+        }
+        return Integer.parseInt(m.group(1));
+    }
+
+    /** True when a registry exists at the root: a first run has taken the lock and written its marker. */
+    public boolean exists() throws IOException {
+        return fs.exists(new Path(root, MARKER));
     }
 
     /** A fresh run id: eight random hex digits. */
@@ -350,14 +400,47 @@ public final class ModelRegistry {
             throw new FileNotFoundException("cannot promote " + versionName(version) + ": no registered version at "
                     + versionPath(version));
         }
-        Integer previous = production().map(ProductionPointer::version).orElse(null);
+        Optional<ProductionPointer> current = production();
+        Integer previous = current.map(ProductionPointer::version).orElse(null);
         ProductionPointer pointer = new ProductionPointer(version, VERSIONS + "/" + versionName(version),
-                lock.runId(), LockInfo.iso(Instant.now()), previous, reason);
+                lock.runId(), LockInfo.iso(Instant.now()), previous, reason,
+                current.map(ProductionPointer::afterPromotion).orElse(List.of()));
+        replacePointer(lock, pointer);
+        return pointer;
+    }
+
+    /**
+     * Points production back at the version it pointed to before the current one was promoted
+     * ({@link ProductionPointer#earlierVersions()}), replacing {@value #POINTER} with one atomic rename.
+     *
+     * @throws IOException when the lock is lost, there is no production version or none before it,
+     *     or that version is no longer registered (the pointer is unchanged then)
+     */
+    public ProductionPointer rollback(RegistryLock lock, String reason) throws IOException {
+        lock.verifyHeld();
+        ProductionPointer current = production().orElseThrow(() -> new FileNotFoundException("registry " + root
+                + " has no production version to roll back"));
+        if (current.earlierVersions().isEmpty()) {
+            throw new IOException("cannot roll back registry " + root + ": production " + versionName(current.version())
+                    + " was its first production version; promote the version you want instead");
+        }
+        int target = current.earlierVersions().get(0);
+        if (version(target).isEmpty()) {
+            throw new FileNotFoundException("cannot roll back registry " + root + " to " + versionName(target)
+                    + ": no registered version at " + versionPath(target));
+        }
+        List<Integer> earlier = current.earlierVersions();
+        ProductionPointer pointer = new ProductionPointer(target, VERSIONS + "/" + versionName(target), lock.runId(),
+                LockInfo.iso(Instant.now()), current.version(), reason, earlier.subList(1, earlier.size()));
+        replacePointer(lock, pointer);
+        return pointer;
+    }
+
+    private void replacePointer(RegistryLock lock, ProductionPointer pointer) throws IOException {
         lock.verifyHeld();
         RegistryFs.replace(fs, new Path(root, POINTER), pointer.toJson());
-        LOG.info("Production of {} is now {} (was {})", root, versionName(version),
-                previous == null ? "none" : versionName(previous));
-        return pointer;
+        LOG.info("Production of {} is now {} (was {})", root, versionName(pointer.version()),
+                pointer.previousVersion() == null ? "none" : versionName(pointer.previousVersion()));
     }
 
     // ---------------------------------------------------------------- history

@@ -1,11 +1,13 @@
 package io.segpipe.jobs.registry;
 
-/** How a retraining run ended, as its history record says. */
+/** How a registry change ended, as its history record says. */
 public enum RunOutcome {
-    /** The challenger became the production version. */
+    /** A version became production: a retraining run's challenger, or a manually promoted version. */
     PROMOTED,
     /** The challenger was registered but the production version stayed (see the record's reason). */
     KEPT,
     /** The run failed; the production pointer was not changed. */
-    FAILED
+    FAILED,
+    /** Production went back to the version it pointed to before (a manual rollback). */
+    ROLLED_BACK
 }

@@ -32,6 +32,14 @@ public record PromotionPolicy(Metric metric, double margin, Double floor) {
         }
     }
 
+    /**
+     * True when a challenger scoring {@code score} passes the quality floor: always without a
+     * floor, never for an undefined (NaN) score.
+     */
+    public boolean meetsFloor(double score) {
+        return !Double.isNaN(score) && (floor == null || score + EPSILON >= floor);
+    }
+
     /** The outcome of comparing a challenger with the champion. */
     public record Decision(boolean promote, String reason) {
     }
@@ -49,7 +57,7 @@ public record PromotionPolicy(Metric metric, double margin, Double floor) {
             return new Decision(false, "challenger " + m + " is undefined (NaN: no labelled pixel in the held-out "
                     + "split?); " + (champion == null ? "no model promoted" : "champion " + championName + " kept"));
         }
-        if (floor != null && challenger + EPSILON < floor) {
+        if (!meetsFloor(challenger)) {
             return new Decision(false, "challenger " + m + " " + Metric.fmt(challenger) + " is below the floor "
                     + Metric.fmt(floor) + "; " + (champion == null ? "no production model yet, none promoted"
                     : "champion " + championName + " kept"));

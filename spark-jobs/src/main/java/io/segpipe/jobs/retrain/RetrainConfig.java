@@ -24,9 +24,14 @@ import io.segpipe.prep.Json;
  * @param floor              absolute minimum score of a promoted challenger in [0, 1], or null for none (default null)
  * @param lockTimeoutSeconds a registry lock without heartbeat for this long is broken, >= 10 (default 600)
  * @param runId              run id, "" for a generated one (default ""); letters, digits, '.', '_', '-'
- * @param inference          how both models are applied in evaluation (default whole image, batch 4)
+ * @param inference          how both models are applied in evaluation, or null for the mode each model was
+ *                           validated with (default null). Each model is evaluated with the normalisation and
+ *                           input scale its own training recorded
  * @param train              the training configuration; its {@code dataset}, {@code output},
- *                           {@code overwrite} and {@code trainSplit} are replaced by this run's
+ *                           {@code overwrite} and {@code trainSplit} are replaced by this run's, and with
+ *                           {@code warmStart} its {@code initialModel} by the production model, whose recorded
+ *                           normalisation and input scale then apply unless {@code train} sets them; its
+ *                           {@code maxCorruptFraction} also bounds the corrupt rows of both evaluations
  */
 @JsonDeserialize(builder = RetrainConfig.Builder.class)
 public record RetrainConfig(String registry, String dataset, String trainSplit, String evalSplit, boolean warmStart,
@@ -39,7 +44,6 @@ public record RetrainConfig(String registry, String dataset, String trainSplit, 
         Checks.notBlank("trainSplit", trainSplit);
         Checks.notBlank("evalSplit", evalSplit);
         Checks.notNull("metric", metric);
-        Checks.notNull("inference", inference);
         Checks.notNull("train", train);
         Checks.atLeast("lockTimeoutSeconds", lockTimeoutSeconds, 10);
         Checks.notNull("runId", runId);
@@ -89,7 +93,7 @@ public record RetrainConfig(String registry, String dataset, String trainSplit, 
         private Double floor;
         private long lockTimeoutSeconds = 600;
         private String runId = "";
-        private InferenceConfig inference = InferenceConfig.DEFAULT;
+        private InferenceConfig inference;
         private TrainConfig train;
 
         public Builder registry(String v) {

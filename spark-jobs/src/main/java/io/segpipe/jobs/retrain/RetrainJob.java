@@ -29,6 +29,7 @@ import io.segpipe.jobs.registry.VersionInfo;
 import io.segpipe.jobs.train.TrainConfig;
 import io.segpipe.jobs.train.TrainJob;
 import io.segpipe.prep.fs.HadoopFiles;
+import io.segpipe.prep.progress.JobDescription;
 import io.segpipe.prep.reader.PreppedDataset;
 import io.segpipe.prep.schema.DatasetManifest;
 
@@ -37,6 +38,10 @@ import io.segpipe.prep.schema.DatasetManifest;
  * production model (the champion) on the same held-out split with the same evaluator
  * ({@link EvalJob}), registers the challenger as a new version, promotes it when the
  * {@link PromotionPolicy} says so, and appends the run to the registry's history.
+ *
+ * <p>Each model is evaluated with the normalisation and input scale its own training recorded
+ * ({@link io.segpipe.jobs.infer.InputSettings}), so a comparison is fair when they were trained
+ * differently; a warm-started challenger trains with the champion's unless {@code train} sets them.
  *
  * <p>Steps, all under the registry lock (a second run at the same time fails at once with the
  * holder's name): open the dataset afresh (new shards are included; its manifest hash goes into the
@@ -69,6 +74,12 @@ public final class RetrainJob {
      * @throws IllegalArgumentException on configuration that does not fit the dataset or registry
      */
     public static RetrainResult run(RetrainConfig config, SparkSession spark) throws IOException {
+        try (JobDescription described = JobDescription.set(spark.sparkContext(), "segpipe retrain")) {
+            return retrain(config, spark);
+        }
+    }
+
+    private static RetrainResult retrain(RetrainConfig config, SparkSession spark) throws IOException {
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         ModelRegistry registry = ModelRegistry.open(config.registry(), hadoop);
         String runId = config.runId().isEmpty() ? ModelRegistry.newRunId() : config.runId();
@@ -148,13 +159,13 @@ public final class RetrainJob {
 
             Path reports = registry.reportsDir(lock.runId());
             t = System.nanoTime();
-            EvalResult challenger = evaluate(modelDir.toString(), dataset.path(), new Path(reports, "challenger"), train);
+            EvalResult challenger = evaluate(modelDir.toString(), dataset.path(), new Path(reports, "challenger"));
             challengerMetrics = Metric.all(challenger.metrics());
             seconds.put("evalChallenger", secondsSince(t));
             Double championScore = null;
             if (championPath != null) {
                 t = System.nanoTime();
-                EvalResult champion = evaluate(championPath, dataset.path(), new Path(reports, "champion"), train);
+                EvalResult champion = evaluate(championPath, dataset.path(), new Path(reports, "champion"));
                 championMetrics = Metric.all(champion.metrics());
                 championScore = config.metric().of(champion.metrics());
                 seconds.put("evalChampion", secondsSince(t));
@@ -184,10 +195,12 @@ public final class RetrainJob {
                     productionAfter, challengerScore, championScore, file.toString(), record);
         }
 
-        private EvalResult evaluate(String model, String data, Path output, TrainConfig train) throws IOException {
+        private EvalResult evaluate(String model, String data, Path output) throws IOException {
+            // No normalisation or input scale: each model is evaluated as its own training recorded.
             return EvalJob.run(EvalConfig.builder().model(model).data(data).split(config.evalSplit())
-                    .output(output.toString()).overwrite(true).normalization(train.normalization())
-                    .inference(config.inference()).examples(0).build(), spark);
+                    .output(output.toString()).overwrite(true).inference(config.inference()).examples(0)
+                    // one corrupt-row limit for the run: the training configuration's
+                    .maxCorruptFraction(config.train().maxCorruptFraction()).build(), spark);
         }
 
         private void recordFailure(Exception e) {

@@ -41,6 +41,7 @@ final class PartitionScorer implements Serializable {
 
     private final ModelBroadcast model;
     private final InferenceConfig inference;
+    private final double inputScale;
     private final Normalization normalization;
     private final LabelColours colours;
     private final int numClasses;
@@ -52,6 +53,7 @@ final class PartitionScorer implements Serializable {
     private final int maxBadListed;
 
     /**
+     * @param config the configuration with its settings resolved ({@link ScoreConfig#withSettings})
      * @param output the directory the part files go to (the output itself, or its staged copy)
      * @param masks  the folder the masks go to (the masks folder, or its staged copy), or null
      * @param runId  names this run's files ({@link PartWriter#newRunId()})
@@ -60,6 +62,7 @@ final class PartitionScorer implements Serializable {
                     String output, String masks, String runId, int threads) {
         this.model = model;
         this.inference = config.inference();
+        this.inputScale = config.inputScale();
         this.normalization = config.normalization();
         this.colours = new LabelColours(classes);
         this.numClasses = classes.numClasses();
@@ -80,7 +83,7 @@ final class PartitionScorer implements Serializable {
              PartWriter part = PartWriter.open(new Path(output), runId, partition, conf.get(), numClasses)) {
             MaskWriter maskWriter = masks == null ? null : MaskWriter.open(masks, conf.get(), colours);
             PartitionInference<TensorSample> loop = PartitionInference.ofSamples(
-                    new Predictor(lease.segmenter(), inference), true);
+                    new Predictor(lease.segmenter(), inference, inputScale), true);
             loop.run(Decoding.skippingBad(rows, row -> decode(row, summary)), (image, prediction) -> {
                 String maskFile = maskWriter == null ? null : maskWriter.write(image.id(), prediction);
                 part.write(image.id(), maskFile, prediction);

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonPOJOBuilder;
 
 import io.segpipe.jobs.infer.InferenceConfig;
+import io.segpipe.jobs.infer.InputSettings;
+import io.segpipe.jobs.model.InferenceDefaults;
+import io.segpipe.jobs.registry.ModelSource;
 import io.segpipe.prep.Checks;
 import io.segpipe.prep.Json;
 import io.segpipe.prep.reader.Normalization;
@@ -11,9 +14,11 @@ import io.segpipe.prep.schema.ClassTable;
 
 /**
  * Every option of the scoring job ({@link ScoreJob}); defaults live in {@link Builder}. Exactly one
- * of {@code data} and {@code images} names the input.
+ * of {@code data} and {@code images} names the input. {@code normalization}, {@code inputScale} and
+ * {@code inference} default to what the model's training recorded ({@link InputSettings}).
  *
- * @param model         model directory (see {@link io.segpipe.jobs.infer.LoadedModel#read})
+ * @param model         model directory (see {@link io.segpipe.jobs.infer.LoadedModel#read}), or a registry's
+ *                      model: {@code registry:<root>} (production) or {@code registry:<root>@v3} ({@link ModelSource})
  * @param data          prepared dataset directory (data-prep output), or null
  * @param split         with {@code data}: the split to score, null for every split (default null)
  * @param images        a folder (searched recursively) or a glob of PNG/JPEG images, e.g.
@@ -36,8 +41,10 @@ import io.segpipe.prep.schema.ClassTable;
  * @param resume        continue an existing output in place: ids already in it are skipped; its completion marker
  *                      is removed while the run adds to it and written again when it completes (default false).
  *                      Without overwrite or resume, an existing output is an error
- * @param normalization pixel normalisation; must be the one the model was trained with (default [0, 1] scaling)
- * @param inference     how the model is applied (default whole image, batch 4)
+ * @param normalization pixel normalisation, or null for the one the model was trained with (default null)
+ * @param inputScale    factor images are resized by before the network, in (0, 4]; predictions are resized back
+ *                      to the image's size; null for the model's training input scale (default null)
+ * @param inference     how the model is applied, or null for the mode it was validated with (default null)
  * @param partitions    partitions (= output files) to score in; 0 = the Parquet read partitioning for
  *                      {@code data}, and about 256 images per partition (at least the default parallelism)
  *                      for {@code images} (default 0)
@@ -52,7 +59,8 @@ import io.segpipe.prep.schema.ClassTable;
 @JsonDeserialize(builder = ScoreConfig.Builder.class)
 public record ScoreConfig(String model, String data, String split, String images, String output, String masks,
                           ClassTable classes, boolean overwrite, boolean resume, Normalization normalization,
-                          InferenceConfig inference, int partitions, int maxBadListed, long lockTimeoutSeconds) {
+                          Double inputScale, InferenceConfig inference, int partitions, int maxBadListed,
+                          long lockTimeoutSeconds) {
 
     public ScoreConfig {
         Checks.notBlank("model", model);
@@ -82,8 +90,9 @@ public record ScoreConfig(String model, String data, String split, String images
         if (overwrite && resume) {
             throw new IllegalArgumentException("overwrite and resume exclude each other, found both true");
         }
-        Checks.notNull("normalization", normalization);
-        Checks.notNull("inference", inference);
+        if (inputScale != null) {
+            InferenceDefaults.requireInputScale("inputScale", inputScale);
+        }
         Checks.atLeast("partitions", partitions, 0);
         Checks.atLeast("maxBadListed", maxBadListed, 0);
         Checks.atLeast("lockTimeoutSeconds", lockTimeoutSeconds, 10);
@@ -95,8 +104,15 @@ public record ScoreConfig(String model, String data, String split, String images
 
     public Builder toBuilder() {
         return new Builder().model(model).data(data).split(split).images(images).output(output).masks(masks).classes(classes)
-                .overwrite(overwrite).resume(resume).normalization(normalization).inference(inference)
-                .partitions(partitions).maxBadListed(maxBadListed).lockTimeoutSeconds(lockTimeoutSeconds);
+                .overwrite(overwrite).resume(resume).normalization(normalization).inputScale(inputScale)
+                .inference(inference).partitions(partitions).maxBadListed(maxBadListed)
+                .lockTimeoutSeconds(lockTimeoutSeconds);
+    }
+
+    /** This configuration with the normalisation, input scale and inference it runs with filled in. */
+    public ScoreConfig withSettings(InputSettings settings) {
+        return toBuilder().normalization(settings.normalization()).inputScale(settings.inputScale())
+                .inference(settings.inference()).build();
     }
 
     public String toJson() {
@@ -124,8 +140,9 @@ public record ScoreConfig(String model, String data, String split, String images
         private ClassTable classes;
         private boolean overwrite;
         private boolean resume;
-        private Normalization normalization = Normalization.UNIT;
-        private InferenceConfig inference = InferenceConfig.DEFAULT;
+        private Normalization normalization;
+        private Double inputScale;
+        private InferenceConfig inference;
         private int partitions;
         private int maxBadListed = 1000;
         private long lockTimeoutSeconds = 600;
@@ -180,6 +197,11 @@ public record ScoreConfig(String model, String data, String split, String images
             return this;
         }
 
+        public Builder inputScale(Double v) {
+            inputScale = v;
+            return this;
+        }
+
         public Builder inference(InferenceConfig v) {
             inference = v;
             return this;
@@ -202,7 +224,7 @@ public record ScoreConfig(String model, String data, String split, String images
 
         public ScoreConfig build() {
             return new ScoreConfig(model, data, split, images, output, masks, classes, overwrite, resume, normalization,
-                    inference, partitions, maxBadListed, lockTimeoutSeconds);
+                    inputScale, inference, partitions, maxBadListed, lockTimeoutSeconds);
         }
     }
 }

@@ -17,14 +17,16 @@ import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.segpipe.jobs.infer.JobModel;
 import io.segpipe.jobs.infer.LoadedModel;
 import io.segpipe.jobs.infer.ModelBroadcast;
 import io.segpipe.jobs.infer.Predictor;
 import io.segpipe.jobs.registry.LockSettings;
-import io.segpipe.model.backend.Nd4jBackend;
 import io.segpipe.prep.fs.CompletionMarker;
 import io.segpipe.prep.fs.PathOverlap;
 import io.segpipe.prep.fs.SerializableHadoopConf;
+import io.segpipe.prep.progress.JobDescription;
+import io.segpipe.prep.progress.SparkProgress;
 
 /**
  * Scores a prepared dataset or a folder/glob of images with a model ({@link ScoreInput}),
@@ -62,6 +64,9 @@ import io.segpipe.prep.fs.SerializableHadoopConf;
  * (or masks folder) exists without overwrite or resume; another run holds the output's or masks'
  * lock. A corrupt image, or an image of a folder with the wrong channel count, is counted and
  * listed, and the job goes on.
+ *
+ * <p>Every Spark job it starts is described ({@link JobDescription}); the scoring logs a progress
+ * line with rate and ETA as partitions finish and at least every 30 s ({@link SparkProgress}).
  */
 public final class ScoreJob {
 
@@ -80,10 +85,18 @@ public final class ScoreJob {
      * @throws IllegalArgumentException on invalid input (see the class notes)
      */
     public static ScoreResult run(ScoreConfig config, SparkSession spark) throws IOException {
+        try (JobDescription described = JobDescription.set(spark.sparkContext(), "segpipe score")) {
+            return scoreAll(config, spark);
+        }
+    }
+
+    private static ScoreResult scoreAll(ScoreConfig config, SparkSession spark) throws IOException {
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         ScoreOutput output = ScoreOutput.of(config, hadoop);
-        Nd4jBackend.init();
-        LoadedModel model = LoadedModel.read(config.model(), hadoop);
+        JobModel opened = JobModel.open(config.model(), config.normalization(), config.inputScale(), config.inference(),
+                hadoop);
+        LoadedModel model = opened.model();
+        config = config.withSettings(opened.settings());
         Predictor.tileSize(model.spec(), config.inference());
         ScoreInput input = ScoreInput.open(config, model, spark);
         output.requireApartFrom(readPlaces(input, model, hadoop));
@@ -97,7 +110,7 @@ public final class ScoreJob {
             ResumePlan plan = ResumePlan.of(config, input, output, model, spark);
             ScoreOutput.Run run = output.begin(plan.resuming(), config.overwrite());
             try {
-                ScoreResult result = score(config, spark, model, input, output, plan, run, runId);
+                ScoreResult result = score(config, spark, opened, input, output, plan, run, runId);
                 output.publish(run, marker(result), lock);
                 LOG.info("Scored {} images ({} skipped as done, {} unusable) of {} in {} partitions in {} s ({} img/s) "
                         + "-> {}", result.scored(), result.skipped(), result.badImages(), result.input(),
@@ -120,12 +133,13 @@ public final class ScoreJob {
     }
 
     /** The distributed part: writes the metadata and the parts (and masks) into the run's folders. */
-    private static ScoreResult score(ScoreConfig config, SparkSession spark, LoadedModel model, ScoreInput input,
+    private static ScoreResult score(ScoreConfig config, SparkSession spark, JobModel opened, ScoreInput input,
                                      ScoreOutput output, ResumePlan plan, ScoreOutput.Run run, String runId)
             throws IOException {
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        LoadedModel model = opened.model();
         output.writeMetadata(run, new ScoreMetadata(ScoreMetadata.FORMAT, model.path(), model.spec().numClasses(),
-                input.classes(), Instant.now().toString()));
+                input.classes(), Instant.now().toString(), opened.source().registry(), opened.source().version()));
         long start = System.nanoTime();
         JavaRDD<Row> rows = plan.rows().javaRDD();
         if (plan.partitions() > 0) {
@@ -134,11 +148,15 @@ public final class ScoreJob {
         int partitions = rows.getNumPartitions();
         ModelBroadcast broadcast = ModelBroadcast.of(JavaSparkContext.fromSparkContext(spark.sparkContext()), model);
         ScoreSummary total;
-        try {
+        long toScore = input.images() - plan.skipped();
+        try (JobDescription described = JobDescription.set(spark.sparkContext(), "segpipe score: score " + toScore
+                + " images");
+             SparkProgress progress = SparkProgress.builder(spark.sparkContext(), "segpipe score", "images")
+                     .total(toScore).output(LOG::info).start()) {
             PartitionScorer scorer = new PartitionScorer(broadcast, config, input.classes(),
                     new SerializableHadoopConf(hadoop), run.dir().toString(),
                     run.masks() == null ? null : run.masks().toString(), runId, ModelBroadcast.threadsPerTask(spark));
-            total = ScoreSummary.total(rows.mapPartitionsWithIndex(scorer::score, false).collect(),
+            total = ScoreSummary.total(progress.counted(rows).mapPartitionsWithIndex(scorer::score, false).collect(),
                     config.maxBadListed());
         } finally {
             broadcast.destroy();

@@ -20,8 +20,11 @@ import io.segpipe.prep.schema.ClassTable;
  * @param numClasses classes the model predicts (length of {@code class_fractions})
  * @param classes    class names and colours of the fractions and masks
  * @param createdAt  ISO-8601 UTC time the output was started
+ * @param registry   the registry the model was taken from ({@code registry:} model), or null
+ * @param registryVersion its registry version, or null
  */
-public record ScoreMetadata(String format, String model, int numClasses, ClassTable classes, String createdAt) {
+public record ScoreMetadata(String format, String model, int numClasses, ClassTable classes, String createdAt,
+                            String registry, Integer registryVersion) {
 
     public static final String FORMAT = "segpipe-score";
     public static final String FILE_NAME = "_segpipe_score.json";

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
@@ -189,7 +190,7 @@ record ScoreOutput(FileSystem fs, Path dir, FileSystem masksFs, Path masks) {
 
     private static void refuseExisting(FileSystem fs, Path path, ScoreConfig config, String field) throws IOException {
         if (!config.overwrite() && !config.resume() && fs.exists(path)) {
-            throw new IOException(field + " " + path + " already exists; set overwrite to replace it, resume to continue "
+            throw new FileAlreadyExistsException(field + " " + path + " already exists; set overwrite to replace it, resume to continue "
                     + "it, or choose another path");
         }
     }

@@ -12,12 +12,11 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.util.ModelSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.segpipe.jobs.model.MetricsHistory;
-import io.segpipe.jobs.model.ModelDirectory;
+import io.segpipe.model.io.ModelFile;
 import io.segpipe.model.spec.SegmentationSpec;
 import io.segpipe.prep.Json;
 import io.segpipe.prep.fs.AtomicFs;
@@ -27,15 +26,19 @@ import io.segpipe.prep.fs.HadoopFiles;
  * Training checkpoints in one directory on any Hadoop file system:
  *
  * <pre>
- * &lt;dir&gt;/epoch-00007/model.zip    network with updater state (ModelSerializer)
- *                   state.json   {@link State}: epoch, seed (the RNG state), config, metrics, early-stopping state
+ * &lt;dir&gt;/epoch-00007/model.zip    network with updater state ({@link ModelFile})
+ *                   state.json   {@link State}: epoch, seed (the RNG state), config, metrics, early-stopping state,
+ *                                model.zip's SHA-256
  *       epoch-00008/...
  *       best/model.zip, best/state.json   the best network so far by val mIoU
  * </pre>
  *
  * Each checkpoint directory is staged as a hidden temporary sibling and renamed into place
  * ({@link AtomicFs#publishDirectory}), so a visible {@code epoch-*} directory is complete unless
- * it was damaged afterwards; only the newest {@code keep} are kept. The job's randomness
+ * it was damaged afterwards; only the newest {@code keep} are kept. Damage afterwards (a copy cut
+ * short, a disk that lost the tail of a file) shows as a {@code model.zip} that no longer hashes to
+ * the SHA-256 its state records, found before the zip is parsed; {@link #newestUsable} then falls
+ * back to the previous checkpoint and logs why. The job's randomness
  * (augmentation, shuffling, the ND4J driver RNG) is derived from (seed, epoch), so seed and epoch
  * are the whole RNG state: a resumed run draws what the uninterrupted run would have drawn.
  */
@@ -58,9 +61,22 @@ final class Checkpoints {
      * @param configJson                    the training configuration of the run that wrote it
      * @param metrics                       metrics of every epoch so far
      * @param validationsWithoutImprovement early-stopping counter
+     * @param modelSha256                   SHA-256 of the checkpoint's model.zip, filled in when it is written; null
+     *                                      in checkpoints of an earlier segpipe (their model file is judged by parsing)
      */
     record State(String format, int epoch, long seed, String startedAt, SegmentationSpec spec, String configJson,
-                 MetricsHistory metrics, int validationsWithoutImprovement) {
+                 MetricsHistory metrics, int validationsWithoutImprovement, String modelSha256) {
+
+        /** A state to write; {@link #write} records the model file's hash. */
+        State(String format, int epoch, long seed, String startedAt, SegmentationSpec spec, String configJson,
+              MetricsHistory metrics, int validationsWithoutImprovement) {
+            this(format, epoch, seed, startedAt, spec, configJson, metrics, validationsWithoutImprovement, null);
+        }
+
+        State withModelSha256(String sha256) {
+            return new State(format, epoch, seed, startedAt, spec, configJson, metrics, validationsWithoutImprovement,
+                    sha256);
+        }
     }
 
     /** A checkpoint read back. */
@@ -103,11 +119,12 @@ final class Checkpoints {
         boolean done = false;
         try {
             fs.mkdirs(staged);
+            byte[] model = ModelFile.write(net, true);
             try (var out = fs.create(new Path(staged, MODEL), true)) {
-                ModelSerializer.writeModel(net, out, true);
+                out.write(model);
             }
             try (var out = fs.create(new Path(staged, STATE), true)) {
-                out.write(Json.write(state).getBytes(StandardCharsets.UTF_8));
+                out.write(Json.write(state.withModelSha256(ModelFile.sha256(model))).getBytes(StandardCharsets.UTF_8));
             }
             AtomicFs.publishDirectory(fs, staged, target, true);
             done = true;
@@ -135,48 +152,96 @@ final class Checkpoints {
     }
 
     /**
-     * The newest checkpoint, read and checked, or empty when there is none.
+     * The newest checkpoint that reads and checks, or empty when there is none. Each newer one that
+     * does not (incomplete, unreadable, or a model file that no longer hashes to what its state
+     * records) is skipped with one warning naming it, why, and the checkpoint used instead.
      *
-     * @throws IOException naming the checkpoint when the newest one is incomplete or unreadable
+     * @throws IOException naming the newest checkpoint and its problem when no checkpoint is usable
      */
-    Optional<Loaded> newest() throws IOException {
+    Optional<Loaded> newestUsable() throws IOException {
         List<Path> all = list();
-        if (all.isEmpty()) {
+        List<IOException> unusable = new ArrayList<>();
+        for (int i = all.size() - 1; i >= 0; i--) {
+            try {
+                Loaded loaded = read(all.get(i));
+                for (IOException e : unusable) {
+                    LOG.warn("resume: {}; resuming from the previous usable checkpoint {} instead", e.getMessage(),
+                            all.get(i).getName());
+                }
+                return Optional.of(loaded);
+            } catch (IOException e) {
+                unusable.add(e);
+            }
+        }
+        if (unusable.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(read(all.get(all.size() - 1)));
+        IOException newest = unusable.get(0);
+        IOException none = new IOException(newest.getMessage() + (unusable.size() > 1 ? "; no earlier checkpoint in "
+                + dir + " is usable either" : "") + "; start afresh without resume (overwrite discards these checkpoints)",
+                newest.getCause());
+        unusable.subList(1, unusable.size()).forEach(none::addSuppressed);
+        throw none;
     }
 
-    /** The best-model checkpoint, or empty. */
+    /**
+     * The best-model checkpoint, or empty when there is none or it is unusable (logged: the best is
+     * then tracked from the resumed epoch on).
+     */
     Optional<Loaded> best() throws IOException {
         Path best = new Path(dir, BEST);
-        return fs.exists(best) ? Optional.of(read(best)) : Optional.empty();
+        if (!fs.exists(best)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(read(best));
+        } catch (IOException e) {
+            LOG.warn("resume: {}; the best network is tracked from the resumed epoch on", e.getMessage());
+            return Optional.empty();
+        }
     }
 
+    /**
+     * Reads one checkpoint: state, then the model file's bytes, checked against the SHA-256 the
+     * state records before the zip is parsed.
+     *
+     * @throws IOException naming the checkpoint and what is wrong with it
+     */
     Loaded read(Path checkpoint) throws IOException {
-        String hint = "; delete " + checkpoint + " to resume from an earlier checkpoint, or start afresh without resume";
         for (String name : List.of(STATE, MODEL)) {
             if (!fs.exists(new Path(checkpoint, name))) {
-                throw new IOException("checkpoint " + checkpoint + " is incomplete: " + name + " is missing" + hint);
+                throw new IOException("checkpoint " + checkpoint + " is incomplete: " + name + " is missing");
             }
         }
         State state;
         try {
             state = Json.read(HadoopFiles.readString(fs, new Path(checkpoint, STATE)), State.class);
         } catch (IllegalArgumentException | IOException e) {
-            throw new IOException("checkpoint " + checkpoint + " is unreadable: " + STATE + ": " + e.getMessage() + hint, e);
+            throw new IOException("checkpoint " + checkpoint + " is unreadable: " + STATE + ": " + e.getMessage(), e);
         }
         if (!FORMAT.equals(state.format()) || state.spec() == null || state.metrics() == null) {
             throw new IOException("checkpoint " + checkpoint + " is unreadable: " + STATE + " is not a segpipe checkpoint"
-                    + " state" + hint);
+                    + " state");
+        }
+        byte[] model;
+        try {
+            model = HadoopFiles.readBytes(fs, new Path(checkpoint, MODEL));
+        } catch (FileNotFoundException e) {
+            throw new IOException("checkpoint " + checkpoint + " is incomplete: " + MODEL + " is missing", e);
+        } catch (IOException e) {
+            // e.g. the local file system's own checksum of a file cut short
+            throw new IOException("checkpoint " + checkpoint + " is unreadable: " + MODEL + ": " + e.getMessage(), e);
+        }
+        if (state.modelSha256() != null && !ModelFile.sha256(model).equalsIgnoreCase(state.modelSha256())) {
+            throw new IOException("checkpoint " + checkpoint + " is damaged: its " + MODEL + " (" + model.length
+                    + " bytes) has SHA-256 " + ModelFile.sha256(model) + " but " + STATE + " records "
+                    + state.modelSha256() + " (cut short or changed after it was written)");
         }
         ComputationGraph net;
         try {
-            net = ModelDirectory.readNetwork(fs, new Path(checkpoint, MODEL), true);
-        } catch (FileNotFoundException e) {
-            throw new IOException("checkpoint " + checkpoint + " is incomplete: " + e.getMessage() + hint, e);
+            net = ModelFile.read(model, true, new Path(checkpoint, MODEL).toString());
         } catch (IOException e) {
-            throw new IOException("checkpoint " + checkpoint + " is unreadable: " + e.getMessage() + hint, e);
+            throw new IOException("checkpoint " + checkpoint + " is unreadable: " + e.getMessage(), e);
         }
         return new Loaded(checkpoint.toString(), net, state);
     }

@@ -4,6 +4,8 @@ import java.io.Serializable;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
@@ -35,6 +37,13 @@ import io.segpipe.prep.Checks;
  * wrapper (a JVM-wide singleton in that module) no longer reports iterations to the listeners (the
  * epoch loss is NaN) and val mIoU stopped improving in our tests; use PARAMETER_AVERAGING for real runs.
  *
+ * <p><b>Network exposure of SHARED_GRADIENTS.</b> DL4J's Aeron transport Java-deserializes every
+ * UDP message that reaches {@code unicastPort}: whoever can send a packet there can run code in the
+ * driver and the executors. The mode is therefore refused unless {@code networkMask} and
+ * {@code controllerAddress} are loopback (one machine), or {@code allowUntrustedNetwork} confirms
+ * that the network the mask names is reachable by the cluster only, with the port closed to
+ * everything else.
+ *
  * <p>{@code storageLevel}, {@code repartition} and {@code repartitionStrategy} are written in
  * configuration by constant name, case-insensitive ({@code "disk_only"} is {@code DISK_ONLY});
  * {@code mode} takes the exact name.
@@ -55,12 +64,16 @@ import io.segpipe.prep.Checks;
  * @param networkMask        SHARED_GRADIENTS: network of the executors (default 127.0.0.0/8, local mode)
  * @param controllerAddress  SHARED_GRADIENTS: driver address the workers reach ("" = automatic; default 127.0.0.1)
  * @param updatesThreshold   SHARED_GRADIENTS: initial quantisation threshold, > 0 (default 1e-3)
+ * @param allowUntrustedNetwork SHARED_GRADIENTS: accept a {@code networkMask} or {@code controllerAddress} that is not
+ *                           loopback, knowing that every packet reaching {@code unicastPort} is deserialized (see
+ *                           above) (default false: such a configuration is refused)
  */
 @JsonDeserialize(builder = MasterConfig.Builder.class)
 public record MasterConfig(Mode mode, int workers, int batchSizePerWorker, int averagingFrequency, int aggregationDepth,
                            int prefetchBatches, StorageLevel storageLevel, Repartition repartition,
                            RepartitionStrategy repartitionStrategy, int threadsPerTask, int unicastPort,
-                           String networkMask, String controllerAddress, double updatesThreshold)
+                           String networkMask, String controllerAddress, double updatesThreshold,
+                           boolean allowUntrustedNetwork)
         implements Serializable {
 
     /** The distribution scheme. */
@@ -115,6 +128,43 @@ public record MasterConfig(Mode mode, int workers, int batchSizePerWorker, int a
         if (!(updatesThreshold > 0 && updatesThreshold < 1)) {
             throw new IllegalArgumentException("master.updatesThreshold must be in (0, 1), found " + updatesThreshold);
         }
+        if (mode == Mode.SHARED_GRADIENTS && !allowUntrustedNetwork) {
+            requireLoopback("master.networkMask", networkMask, isLoopbackNetwork(networkMask), unicastPort);
+            if (!controllerAddress.isBlank()) {
+                requireLoopback("master.controllerAddress", controllerAddress, isLoopbackAddress(controllerAddress),
+                        unicastPort);
+            }
+        }
+    }
+
+    private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
+
+    /** True for an IPv4 literal in 127.0.0.0/8 or ::1; names are not resolved (a name can point anywhere). */
+    static boolean isLoopbackAddress(String address) {
+        String a = address.trim();
+        Matcher m = IPV4.matcher(a);
+        return (m.matches() && Integer.parseInt(m.group(1)) == 127) || a.equals("::1") || a.equals("[::1]");
+    }
+
+    /** True for an IPv4 network inside 127.0.0.0/8 ({@code 127.x.y.z/n}, n >= 8) or ::1/128. */
+    static boolean isLoopbackNetwork(String mask) {
+        String[] parts = mask.trim().split("/", 2);
+        if (parts.length != 2 || !parts[1].matches("\\d{1,3}")) {
+            return false;
+        }
+        int prefix = Integer.parseInt(parts[1]);
+        return IPV4.matcher(parts[0]).matches() ? isLoopbackAddress(parts[0]) && prefix >= 8 && prefix <= 32
+                : parts[0].equals("::1") && prefix == 128;
+    }
+
+    private static void requireLoopback(String field, String value, boolean loopback, int port) {
+        if (!loopback) {
+            throw new IllegalArgumentException(field + " " + value + " is not loopback: in SHARED_GRADIENTS mode DL4J's"
+                    + " Aeron transport Java-deserializes every UDP message reaching master.unicastPort " + port
+                    + ", so anyone who can send a packet to it can run code in the driver and the executors. Use it only"
+                    + " on a network only the cluster can reach, with the port closed to everything else, and confirm"
+                    + " with master.allowUntrustedNetwork=true");
+        }
     }
 
     /**
@@ -138,7 +188,8 @@ public record MasterConfig(Mode mode, int workers, int batchSizePerWorker, int a
                 .averagingFrequency(averagingFrequency).aggregationDepth(aggregationDepth).prefetchBatches(prefetchBatches)
                 .storageLevel(storageLevel).repartition(repartition).repartitionStrategy(repartitionStrategy)
                 .threadsPerTask(threadsPerTask).unicastPort(unicastPort).networkMask(networkMask)
-                .controllerAddress(controllerAddress).updatesThreshold(updatesThreshold);
+                .controllerAddress(controllerAddress).updatesThreshold(updatesThreshold)
+                .allowUntrustedNetwork(allowUntrustedNetwork);
     }
 
     /** Defaults for every field; {@link #build()} validates. */
@@ -158,6 +209,7 @@ public record MasterConfig(Mode mode, int workers, int batchSizePerWorker, int a
         private String networkMask = "127.0.0.0/8";
         private String controllerAddress = "127.0.0.1";
         private double updatesThreshold = 1e-3;
+        private boolean allowUntrustedNetwork;
 
         public Builder mode(Mode v) { mode = v; return this; }
         public Builder workers(int v) { workers = v; return this; }
@@ -173,11 +225,12 @@ public record MasterConfig(Mode mode, int workers, int batchSizePerWorker, int a
         public Builder networkMask(String v) { networkMask = v; return this; }
         public Builder controllerAddress(String v) { controllerAddress = v; return this; }
         public Builder updatesThreshold(double v) { updatesThreshold = v; return this; }
+        public Builder allowUntrustedNetwork(boolean v) { allowUntrustedNetwork = v; return this; }
 
         public MasterConfig build() {
             return new MasterConfig(mode, workers, batchSizePerWorker, averagingFrequency, aggregationDepth,
                     prefetchBatches, storageLevel, repartition, repartitionStrategy, threadsPerTask, unicastPort,
-                    networkMask, controllerAddress, updatesThreshold);
+                    networkMask, controllerAddress, updatesThreshold, allowUntrustedNetwork);
         }
     }
 }

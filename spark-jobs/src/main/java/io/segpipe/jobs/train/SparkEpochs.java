@@ -24,15 +24,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.segpipe.jobs.data.Augmenter;
-import io.segpipe.jobs.data.CorruptRowFilter;
 import io.segpipe.jobs.eval.SegmentationMetrics;
 import io.segpipe.model.spec.SegmentationSpec;
+import io.segpipe.prep.progress.JobDescription;
+import io.segpipe.prep.progress.SparkProgress;
+import io.segpipe.prep.reader.RowDecoder;
 import io.segpipe.prep.schema.ShardSchema;
 
 /**
  * The Spark side of a run's epochs: the train and val rows, cached once for all epochs; an epoch's
- * fit by the training master on minibatches built on the executors ({@link EpochData}); validation
- * on the executors ({@link Validator}). Closing it releases the cached rows and the statistics file.
+ * fit by the training master on minibatches built on the executors ({@link EpochData}), with
+ * progress lines inside it ({@link EpochProgress}); validation on the executors
+ * ({@link Validator}). Every Spark job of a phase is described {@code segpipe train: epoch 2/4
+ * (training)} or {@code (validation)}. Closing it releases the cached rows and the statistics file.
  */
 final class SparkEpochs implements AutoCloseable {
     /** Logged under the job's name, like the rest of the job's lines. */
@@ -44,12 +48,14 @@ final class SparkEpochs implements AutoCloseable {
     private final TrainSetup setup;
     private final JavaSparkContext sc;
     private final int workers;
-    private final SkippedRows skipped;
+    private final SkippedRows trainSkipped;
+    private final SkippedRows valSkipped;
     private final EpochData epochData;
     private final Validator validator;
     private final JavaRDD<Row> trainRows;
     private final JavaRDD<Row> valRows;
     private final LossListener loss;
+    private final EpochProgress progress;
     private final File statsFile;
     private final StatsStorage stats;
     private final TrainingMasters masters;
@@ -58,23 +64,29 @@ final class SparkEpochs implements AutoCloseable {
      * @param workers   data partitions = concurrent workers
      * @param threads   ND4J threads per Spark task
      * @param statsFile DL4J UI statistics file, or null
+     * @param budget    the run's time budget, which caps the ETA of progress lines
      */
-    SparkEpochs(TrainConfig config, TrainSetup setup, JavaSparkContext sc, int workers, int threads, File statsFile) {
+    SparkEpochs(TrainConfig config, TrainSetup setup, JavaSparkContext sc, int workers, int threads, File statsFile,
+                TimeBudget budget) {
         this.config = config;
         this.setup = setup;
         this.sc = sc;
         this.workers = workers;
         SegmentationSpec spec = setup.spec();
-        this.skipped = new SkippedRows(sc.sc());
-        CorruptRowFilter decoder = skipped.filter(setup.dataset().decoder(config.normalization()));
-        this.epochData = new EpochData(decoder,
+        RowDecoder decoder = setup.dataset().decoder(config.normalization());
+        this.trainSkipped = new SkippedRows(sc.sc(), config.trainSplit());
+        this.valSkipped = config.validates() ? new SkippedRows(sc.sc(), config.valSplit()) : null;
+        this.epochData = new EpochData(trainSkipped.filter(decoder),
                 new Augmenter(config.augment(), spec.inputHeight(), spec.inputWidth(), spec.loss().ignoreLabel()),
                 config.inputScale(), spec, config.master().batchSizePerWorker(), config.seed(), threads);
-        this.validator = new Validator(decoder, config.inputScale(), setup.classes(), config.valBatchSize(), threads);
+        this.validator = valSkipped == null ? null
+                : new Validator(valSkipped.filter(decoder), config.inputScale(), setup.classes(), config.valBatchSize(),
+                        threads);
         this.trainRows = cachedRows(config.trainSplit());
         this.valRows = config.validates() ? cachedRows(config.valSplit()) : null;
         this.loss = new LossListener(sc.sc().doubleAccumulator("segpipe train loss"),
-                sc.sc().longAccumulator("segpipe train minibatches"));
+                sc.sc().longAccumulator("segpipe train minibatches"), (long) spec.inputHeight() * spec.inputWidth());
+        this.progress = new EpochProgress(config, budget, loss, setup.trainSamples());
         this.statsFile = statsFile;
         this.stats = statsFile == null ? null : new J7FileStatsStorage(statsFile);
         this.masters = new TrainingMasters(config.master(), workers, config.seed());
@@ -86,9 +98,14 @@ final class SparkEpochs implements AutoCloseable {
                 .javaRDD().persist(StorageLevel.MEMORY_AND_DISK());
     }
 
-    /** The corrupt rows skipped so far. */
-    SkippedRows skipped() {
-        return skipped;
+    /** The corrupt train rows skipped so far. */
+    SkippedRows trainSkipped() {
+        return trainSkipped;
+    }
+
+    /** The corrupt val rows skipped so far; null without validation. */
+    SkippedRows valSkipped() {
+        return valSkipped;
     }
 
     /**
@@ -98,7 +115,14 @@ final class SparkEpochs implements AutoCloseable {
     ComputationGraph fit(ComputationGraph net, int epoch, double learningRate) {
         net.setLearningRate(learningRate);
         Nd4j.getRandom().setSeed(config.seed() * 31 + epoch);
-        describe(epoch + 1, "training");
+        try (JobDescription described = describe(epoch + 1, "training");
+             SparkProgress inEpoch = progress.start(sc.sc(), epoch + 1)) {
+            return fitDescribed(net, epoch);
+        }
+    }
+
+    /** The fit itself, inside the epoch's job description and progress lines. */
+    private ComputationGraph fitDescribed(ComputationGraph net, int epoch) {
         loss.reset();
         JavaRDD<MultiDataSet> data = epochData.epoch(trainRows, epoch, workers);
         SparkComputationGraph sparkNet = new SparkComputationGraph(sc, net, masters.forEpoch(epoch));
@@ -115,26 +139,26 @@ final class SparkEpochs implements AutoCloseable {
         return sparkNet.getNetwork();
     }
 
-    /** Mean training loss of the last {@link #fit}; NaN when the training master reported no minibatch. */
+    /** Mean training loss per pixel of the last {@link #fit}; NaN when the training master reported no minibatch. */
     double loss() {
         return loss.mean();
     }
 
     /** Validation metrics of {@code net} after 1-based epoch {@code number}. */
     SegmentationMetrics validate(ComputationGraph net, int number) {
-        describe(number, "validation");
-        return validator.validate(sc, valRows, net, setup, "epoch " + number);
+        try (JobDescription described = describe(number, "validation")) {
+            return validator.validate(sc, valRows, net, setup, "epoch " + number);
+        }
     }
 
-    /** Names the Spark jobs of an epoch's phase in the Spark UI and event log. */
-    private void describe(int number, String phase) {
-        sc.setJobDescription(String.format(Locale.ROOT, "segpipe train: epoch %d/%d (%s)", number, config.epochs(),
-                phase));
+    /** Names the Spark jobs of an epoch's phase in the Spark UI and event log, until closed. */
+    private JobDescription describe(int number, String phase) {
+        return JobDescription.set(sc.sc(), String.format(Locale.ROOT, "segpipe train: epoch %d/%d (%s)", number,
+                config.epochs(), phase));
     }
 
     @Override
     public void close() {
-        sc.setJobDescription(null);
         trainRows.unpersist(false);
         if (valRows != null) {
             valRows.unpersist(false);

@@ -64,8 +64,38 @@ final class TimeBudget {
         return finishedEpochs;
     }
 
-    /** Expected time of {@code remainingEpochs} more epochs at this call's mean epoch duration. */
+    /**
+     * Expected time of {@code remainingEpochs} more epochs at this call's mean epoch duration, capped
+     * by the time left of the budget (the run ends by then).
+     */
     double etaSeconds(int remainingEpochs) {
-        return finishedSeconds / finishedEpochs * remainingEpochs;
+        return capped(finishedSeconds / finishedEpochs * remainingEpochs);
+    }
+
+    /**
+     * Expected time until the run ends, from inside an epoch: the rest of the current epoch plus
+     * {@code epochsAfter} more at this call's mean epoch duration (the current epoch's expected
+     * duration while none has finished), capped by the time left of the budget.
+     *
+     * @param epochRemaining the current epoch's expected remaining seconds
+     * @param epochTotal     the current epoch's expected duration
+     */
+    double runEtaSeconds(double epochRemaining, double epochTotal, int epochsAfter) {
+        double mean = finishedEpochs > 0 ? finishedSeconds / finishedEpochs : epochTotal;
+        return capped(epochRemaining + mean * epochsAfter);
+    }
+
+    /** Seconds left of the budget; infinite without one. */
+    double remainingSeconds() {
+        return maxMinutes > 0 ? Math.max(0, maxMinutes * 60 - elapsedSeconds()) : Double.POSITIVE_INFINITY;
+    }
+
+    /** True when an estimate of {@code seconds} from now is cut by the budget. */
+    boolean caps(double seconds) {
+        return seconds >= remainingSeconds();
+    }
+
+    private double capped(double seconds) {
+        return Math.min(seconds, remainingSeconds());
     }
 }

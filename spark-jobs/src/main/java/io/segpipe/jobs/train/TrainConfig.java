@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonPOJOBuilder;
 
 import io.segpipe.jobs.data.AugmentConfig;
+import io.segpipe.jobs.model.InferenceDefaults;
 import io.segpipe.model.arch.Architectures;
 import io.segpipe.model.spec.SegmentationSpec;
 import io.segpipe.prep.Checks;
 import io.segpipe.prep.Json;
+import io.segpipe.prep.reader.CorruptRowLimit;
 import io.segpipe.prep.reader.Normalization;
 
 /**
@@ -23,11 +25,14 @@ import io.segpipe.prep.reader.Normalization;
  * @param classWeights          where the loss's class weights come from (default MEDIAN_FREQUENCY)
  * @param trainSplit            split to train on (default "train")
  * @param valSplit              split to validate on; "" for no validation (default "val")
- * @param normalization         pixel normalisation at decode time (default UNIT: [0, 1])
+ * @param normalization         pixel normalisation at decode time; null = the {@code initialModel}'s (the one its
+ *                              weights were trained with), or UNIT ([0, 1]) without one (default null). Recorded in
+ *                              the model directory, so evaluation and scoring apply it unless told otherwise
  * @param inputScale            resize factor applied to every image and label (train and validation) after
- *                              decoding, before augmentation, in (0, 4] (default 1): train below the stored
- *                              resolution without preparing the data again; validation mIoU is then measured at
- *                              this resolution
+ *                              decoding, before augmentation, in (0, 4]; null = the {@code initialModel}'s, or 1
+ *                              without one (default null): train below the stored resolution without preparing the
+ *                              data again; validation mIoU is then measured at this resolution. Recorded like
+ *                              {@code normalization}
  * @param augment               training augmentation (default {@link AugmentConfig#DEFAULT})
  * @param optimizer             optimiser, learning-rate schedule, weight decay
  * @param master                distribution settings
@@ -42,21 +47,34 @@ import io.segpipe.prep.reader.Normalization;
  * @param keepCheckpoints       newest checkpoints kept, >= 1 (default 2)
  * @param resume                continue from the newest checkpoint in {@code checkpointDir} (default false)
  * @param initialModel          model directory whose weights start the training (warm start: same architecture,
- *                              classes and widths; fresh optimiser state); "" = random initialisation (default "")
+ *                              classes and widths; fresh optimiser state), or a registry's model
+ *                              ({@code registry:<root>[@v<N>]}); "" = random initialisation (default "")
  * @param statsFile             DL4J UI statistics file (J7FileStatsStorage, open it with the DL4J training UI);
  *                              "" = none (default "")
  * @param seed                  seed of parameter initialisation, augmentation and shuffling (default 42)
  * @param maxMinutes            wall-time budget of one call in minutes: the run ends (validated, checkpointed and
  *                              written) after the epoch at which another epoch would exceed it; 0 = none (default 0).
  *                              The learning-rate schedule still runs over {@code epochs}
+ * @param maxCorruptFraction    largest fraction of a split's rows (train, val) that may be skipped as corrupt (rows
+ *                              that no longer decode: the data was damaged after prep), in [0, 1] (default 0.01,
+ *                              {@link CorruptRowLimit}): above it the run stops with one message naming the counts
+ *                              and the first ids, before that epoch's checkpoint; at or below it the rows are skipped,
+ *                              counted and logged
+ * @param maxSecondsWithoutExecutors seconds the run waits while the application has no executor at all (every
+ *                              worker lost) before it cancels its Spark jobs and stops with {@link ExecutorsLostException}
+ *                              (the CLI exits with 3; checkpoints stay for {@code --resume}, no model is written);
+ *                              0 = wait for executors forever, Spark's own behaviour (default 300: long enough for
+ *                              a cluster manager to replace lost executors). Checked on clusters only: a
+ *                              {@code local[...]} master runs its tasks in the driver
  */
 @JsonDeserialize(builder = TrainConfig.Builder.class)
 public record TrainConfig(String dataset, String output, boolean overwrite, SegmentationSpec model,
                           ClassWeighting classWeights, String trainSplit, String valSplit, Normalization normalization,
-                          double inputScale, AugmentConfig augment, OptimizerConfig optimizer, MasterConfig master,
+                          Double inputScale, AugmentConfig augment, OptimizerConfig optimizer, MasterConfig master,
                           int epochs, int validateEvery, int earlyStoppingPatience, double earlyStoppingMinDelta,
                           int valBatchSize, String checkpointDir, int checkpointEvery, int keepCheckpoints,
-                          boolean resume, String initialModel, String statsFile, long seed, double maxMinutes) {
+                          boolean resume, String initialModel, String statsFile, long seed, double maxMinutes,
+                          double maxCorruptFraction, int maxSecondsWithoutExecutors) {
 
     public TrainConfig {
         Checks.notBlank("dataset", dataset);
@@ -81,9 +99,13 @@ public record TrainConfig(String dataset, String output, boolean overwrite, Segm
         if (valSplit.equals(trainSplit)) {
             throw new IllegalArgumentException("valSplit must differ from trainSplit, found " + valSplit + " for both");
         }
-        Checks.notNull("normalization", normalization);
-        if (!(inputScale > 0 && inputScale <= 4)) {
-            throw new IllegalArgumentException("inputScale must be in (0, 4], found " + inputScale);
+        if (normalization != null && !InferenceDefaults.fits(normalization, model.inputChannels())) {
+            throw new IllegalArgumentException("normalization has " + normalization.mean().size() + " mean and "
+                    + normalization.std().size() + " std values but model.inputChannels is " + model.inputChannels()
+                    + "; give one value (for every channel) or one per channel");
+        }
+        if (inputScale != null) {
+            InferenceDefaults.requireInputScale("inputScale", inputScale);
         }
         Checks.notNull("augment", augment);
         Checks.notNull("optimizer", optimizer);
@@ -107,7 +129,22 @@ public record TrainConfig(String dataset, String output, boolean overwrite, Segm
         }
         Checks.notNull("statsFile", statsFile);
         Checks.inRange("maxMinutes", maxMinutes, 0, 1e6);
+        new CorruptRowLimit(maxCorruptFraction); // validates
+        Checks.atLeast("maxSecondsWithoutExecutors", maxSecondsWithoutExecutors, 0);
         model = model.toBuilder().seed(seed).build();
+    }
+
+    /**
+     * This configuration with the normalisation and input scale it trains with filled in, and
+     * {@code initialModel} replaced by the model directory it resolved to.
+     */
+    public TrainConfig withInputs(Normalization normalization, double inputScale, String initialModel) {
+        return toBuilder().normalization(normalization).inputScale(inputScale).initialModel(initialModel).build();
+    }
+
+    /** How many corrupt rows a split may have ({@code maxCorruptFraction}). */
+    public CorruptRowLimit corruptRowLimit() {
+        return new CorruptRowLimit(maxCorruptFraction);
     }
 
     /** True when a validation split is configured. */
@@ -149,7 +186,8 @@ public record TrainConfig(String dataset, String output, boolean overwrite, Segm
                 .augment(augment).optimizer(optimizer).master(master).epochs(epochs).validateEvery(validateEvery)
                 .earlyStoppingPatience(earlyStoppingPatience).earlyStoppingMinDelta(earlyStoppingMinDelta)
                 .valBatchSize(valBatchSize).checkpointDir(checkpointDir).checkpointEvery(checkpointEvery)
-                .keepCheckpoints(keepCheckpoints).resume(resume).initialModel(initialModel).statsFile(statsFile).seed(seed).maxMinutes(maxMinutes);
+                .keepCheckpoints(keepCheckpoints).resume(resume).initialModel(initialModel).statsFile(statsFile).seed(seed).maxMinutes(maxMinutes)
+                .maxCorruptFraction(maxCorruptFraction).maxSecondsWithoutExecutors(maxSecondsWithoutExecutors);
     }
 
     /** Defaults for every option; {@link #build()} validates. */
@@ -162,8 +200,8 @@ public record TrainConfig(String dataset, String output, boolean overwrite, Segm
         private ClassWeighting classWeights = ClassWeighting.MEDIAN_FREQUENCY;
         private String trainSplit = "train";
         private String valSplit = "val";
-        private Normalization normalization = Normalization.UNIT;
-        private double inputScale = 1.0;
+        private Normalization normalization;
+        private Double inputScale;
         private AugmentConfig augment = AugmentConfig.DEFAULT;
         private OptimizerConfig optimizer = OptimizerConfig.builder().build();
         private MasterConfig master = MasterConfig.builder().build();
@@ -180,6 +218,8 @@ public record TrainConfig(String dataset, String output, boolean overwrite, Segm
         private String statsFile = "";
         private long seed = 42;
         private double maxMinutes;
+        private double maxCorruptFraction = CorruptRowLimit.DEFAULT_MAX_CORRUPT_FRACTION;
+        private int maxSecondsWithoutExecutors = 300;
 
         public Builder dataset(String v) { dataset = v; return this; }
         public Builder output(String v) { output = v; return this; }
@@ -189,7 +229,7 @@ public record TrainConfig(String dataset, String output, boolean overwrite, Segm
         public Builder trainSplit(String v) { trainSplit = v; return this; }
         public Builder valSplit(String v) { valSplit = v; return this; }
         public Builder normalization(Normalization v) { normalization = v; return this; }
-        public Builder inputScale(double v) { inputScale = v; return this; }
+        public Builder inputScale(Double v) { inputScale = v; return this; }
         public Builder augment(AugmentConfig v) { augment = v; return this; }
         public Builder optimizer(OptimizerConfig v) { optimizer = v; return this; }
         public Builder master(MasterConfig v) { master = v; return this; }
@@ -206,12 +246,14 @@ public record TrainConfig(String dataset, String output, boolean overwrite, Segm
         public Builder statsFile(String v) { statsFile = v; return this; }
         public Builder seed(long v) { seed = v; return this; }
         public Builder maxMinutes(double v) { maxMinutes = v; return this; }
+        public Builder maxCorruptFraction(double v) { maxCorruptFraction = v; return this; }
+        public Builder maxSecondsWithoutExecutors(int v) { maxSecondsWithoutExecutors = v; return this; }
 
         public TrainConfig build() {
             return new TrainConfig(dataset, output, overwrite, model, classWeights, trainSplit, valSplit, normalization,
                     inputScale, augment, optimizer, master, epochs, validateEvery, earlyStoppingPatience,
                     earlyStoppingMinDelta, valBatchSize, checkpointDir, checkpointEvery, keepCheckpoints, resume,
-                    initialModel, statsFile, seed, maxMinutes);
+                    initialModel, statsFile, seed, maxMinutes, maxCorruptFraction, maxSecondsWithoutExecutors);
         }
     }
 }

@@ -14,10 +14,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.segpipe.jobs.infer.InputChecks;
+import io.segpipe.jobs.infer.InputSettings;
 import io.segpipe.jobs.model.ModelDirectory;
+import io.segpipe.jobs.registry.ModelSource;
 import io.segpipe.model.backend.Nd4jBackend;
 import io.segpipe.model.spec.SegmentationSpec;
 import io.segpipe.prep.fs.AtomicFs;
+import io.segpipe.prep.reader.Normalization;
+import io.segpipe.prep.progress.JobDescription;
 import io.segpipe.prep.reader.PreppedDataset;
 import io.segpipe.prep.schema.ClassTable;
 import io.segpipe.prep.schema.DatasetManifest;
@@ -31,8 +35,11 @@ import io.segpipe.prep.fs.HadoopFiles;
  * <p>Before any training, every input is checked and a problem ends the run with one message: the
  * output exists (without overwrite), the dataset is missing or of another schema version, its class
  * count or ignore label disagree with the model, a split is missing or empty, the images' channels
- * do not match the model, the checkpoint to resume is incomplete or unreadable or of another model,
- * the checkpoint directory holds another run's checkpoints.
+ * do not match the model, no checkpoint to resume is usable (a damaged newer one is skipped with a
+ * warning naming it, for the previous one) or it is of another model, the checkpoint directory
+ * holds another run's checkpoints. A run whose application has no executor for
+ * {@code maxSecondsWithoutExecutors} (every worker lost) stops with {@link ExecutorsLostException}
+ * instead of waiting for executors forever ({@link ExecutorWatchdog}).
  *
  * <p>Per epoch ({@link TrainingRun}): the learning rate of the schedule is set; the cached train
  * rows are shuffled and augmented into minibatches on the executors ({@link EpochData}); the
@@ -41,6 +48,8 @@ import io.segpipe.prep.fs.HadoopFiles;
  * by val mIoU is kept ({@link BestModel}); a checkpoint is written atomically; one progress line is
  * logged; early stopping ({@link EarlyStopping}) or the time budget ({@link TimeBudget}) may end the
  * run. The model directory finally receives the best network (the last one without validation).
+ * Every Spark job is described ({@code segpipe train}, and per epoch {@code segpipe train: epoch 2/4
+ * (training)}), and long epochs log progress lines ({@link EpochProgress}).
  *
  * <pre>{@code
  * TrainResult r = TrainJob.run(TrainConfig.fromJson(json), spark);
@@ -59,6 +68,12 @@ public final class TrainJob {
      * @throws IllegalArgumentException on input that does not fit the configuration (see the class notes)
      */
     public static TrainResult run(TrainConfig config, SparkSession spark) throws IOException {
+        try (JobDescription described = JobDescription.set(spark.sparkContext(), "segpipe train")) {
+            return train(config, spark);
+        }
+    }
+
+    private static TrainResult train(TrainConfig config, SparkSession spark) throws IOException {
         TimeBudget budget = new TimeBudget(config.maxMinutes(), System::nanoTime);
         Nd4jBackend.init();
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
@@ -67,6 +82,7 @@ public final class TrainJob {
         FileSystem outFs = output.getFileSystem(hadoop);
         output = outFs.makeQualified(output);
         AtomicFs.requireWritable(outFs, output, config.overwrite());
+        config = resolveInputs(config, hadoop);
         TrainSetup setup = setup(config, spark);
 
         Checkpoints checkpoints = null;
@@ -81,13 +97,55 @@ public final class TrainJob {
             clearEarlierRun(checkpoints, config);
         }
         File statsFile = statsFile(config);
-        return new TrainingRun(config, spark, setup, checkpoints, resumed, statsFile, output, budget).train();
+        TrainingRun run = new TrainingRun(config, spark, setup, checkpoints, resumed, statsFile, output, budget);
+        Checkpoints left = checkpoints;
+        try (ExecutorWatchdog watchdog = ExecutorWatchdog.start(spark.sparkContext(), config.maxSecondsWithoutExecutors())) {
+            return watchdog.guard(run::train, () -> whatIsLeft(left));
+        }
     }
 
-    /** The newest checkpoint, checked against the configuration; empty when there is none. */
+    /**
+     * The configuration with the normalisation and input scale training uses filled in: the
+     * configured ones, else those the initial model's training recorded (its weights were learned
+     * on input prepared that way), else [0, 1] and 1. A configured value that differs from the
+     * initial model's is used with a warning; a registry initial model is resolved to its version's
+     * directory ({@link ModelSource}).
+     *
+     * @throws IOException              when the initial model or its registry cannot be read
+     * @throws IllegalArgumentException when the normalisation does not fit the model's channels
+     */
+    public static TrainConfig resolveInputs(TrainConfig config, Configuration hadoop) throws IOException {
+        if (config.initialModel().isBlank()) {
+            return config.withInputs(config.normalization() != null ? config.normalization() : Normalization.UNIT,
+                    config.inputScale() != null ? config.inputScale() : 1.0, "");
+        }
+        ModelSource source = ModelSource.resolve(config.initialModel(), hadoop);
+        ModelDirectory.Info initial = ModelDirectory.readInfo(source.path(), hadoop);
+        InputSettings inputs = InputSettings.resolve(config.normalization(), config.inputScale(),
+                Validator.inference(config.valBatchSize()), initial.recordedInference(), config.model(), source.path());
+        inputs.warnings().forEach(LOG::warn);
+        LOG.info("Initial model {}: training with normalization {} ({}), inputScale {} ({})", source.describe(),
+                InputSettings.describe(inputs.normalization()),
+                inputs.sources().get(InputSettings.NORMALIZATION).describe(source.path()), inputs.inputScale(),
+                inputs.sources().get(InputSettings.INPUT_SCALE).describe(source.path()));
+        return config.withInputs(inputs.normalization(), inputs.inputScale(), source.path());
+    }
+
+    /** The newest checkpoint a run stopped without executors leaves, and how to continue from it. */
+    private static String whatIsLeft(Checkpoints checkpoints) throws IOException {
+        List<Path> written = checkpoints == null ? List.of() : checkpoints.list();
+        return written.isEmpty() ? "no checkpoint was written"
+                : "the newest checkpoint is " + written.get(written.size() - 1) + ": once the cluster has workers again,"
+                + " run the same command with --resume";
+    }
+
+    /**
+     * The newest usable checkpoint (a damaged newer one is skipped with a warning), checked against
+     * the configuration; empty when there is none.
+     */
     private static Optional<Checkpoints.Loaded> checkpointToResume(Checkpoints checkpoints, TrainConfig config,
                                                                    TrainSetup setup) throws IOException {
-        Optional<Checkpoints.Loaded> resumed = checkpoints.newest();
+        Optional<Checkpoints.Loaded> resumed = checkpoints.newestUsable();
         if (resumed.isEmpty()) {
             LOG.warn("resume: no checkpoint in {}; starting from epoch 1", checkpoints.dir());
         } else if (!resumed.get().state().spec().equals(setup.spec())) {

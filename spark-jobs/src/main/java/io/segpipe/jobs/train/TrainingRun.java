@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 
 import io.segpipe.jobs.eval.SegmentationMetrics;
 import io.segpipe.jobs.model.EpochMetrics;
+import io.segpipe.jobs.model.InferenceDefaults;
 import io.segpipe.jobs.model.MetricsHistory;
 import io.segpipe.jobs.model.ModelDirectory;
 import io.segpipe.jobs.model.Provenance;
@@ -88,7 +89,7 @@ final class TrainingRun {
         logStart(net);
         boolean stoppedEarly = false;
         long skippedTotal = 0;
-        try (SparkEpochs epochs = new SparkEpochs(config, setup, sc, workers, threads, statsFile)) {
+        try (SparkEpochs epochs = new SparkEpochs(config, setup, sc, workers, threads, statsFile, budget)) {
             for (int epoch = resumed != null ? resumed.state().epoch() : 0; epoch < config.epochs(); epoch++) {
                 int number = epoch + 1;
                 long epochStart = budget.now();
@@ -170,16 +171,21 @@ final class TrainingRun {
                 config.master().mode());
     }
 
-    /** Fits 0-based {@code epoch}, which started at {@code epochStart}; logs the corrupt rows it skipped. */
+    /**
+     * Fits 0-based {@code epoch}, which started at {@code epochStart}; logs the corrupt rows it
+     * skipped and stops the run when the train split has more than {@code maxCorruptFraction}.
+     */
     private Trained trainEpoch(SparkEpochs epochs, ComputationGraph net, int epoch, long epochStart) {
-        SkippedRows.Mark skippedBefore = epochs.skipped().mark();
+        SkippedRows.Mark skippedBefore = epochs.trainSkipped().mark();
         double lr = config.optimizer().learningRate(epoch, config.epochs());
         ComputationGraph trained = epochs.fit(net, epoch, lr);
         double seconds = budget.secondsSince(epochStart);
-        SortedSet<String> skippedIds = epochs.skipped().idsSince(skippedBefore);
+        SortedSet<String> skippedIds = epochs.trainSkipped().idsSince(skippedBefore);
         if (!skippedIds.isEmpty()) {
-            LOG.warn("Epoch {}: skipped {} corrupt row(s): {}", epoch + 1, skippedIds.size(), skippedIds);
+            LOG.warn("Epoch {}: skipped {} corrupt row(s) of {}: {}", epoch + 1, skippedIds.size(), config.trainSplit(),
+                    skippedIds);
         }
+        requireFewCorruptRows(epochs.trainSkipped());
         long images = Math.max(0, setup.trainSamples() - skippedIds.size());
         return new Trained(trained, lr, seconds, images, skippedBefore);
     }
@@ -191,16 +197,29 @@ final class TrainingRun {
     private EpochMetrics measureEpoch(SparkEpochs epochs, Trained trained, int number, boolean outOfTime) {
         SegmentationMetrics val = null;
         double valSeconds = 0;
+        long valSkipped = 0;
         if (config.validatesAfter(number) || (outOfTime && config.validates())) {
+            SkippedRows.Mark before = epochs.valSkipped().mark();
             long start = budget.now();
             val = epochs.validate(trained.network(), number);
             valSeconds = budget.secondsSince(start);
+            valSkipped = epochs.valSkipped().countSince(before);
+            requireFewCorruptRows(epochs.valSkipped());
         }
+        long skipped = epochs.trainSkipped().countSince(trained.skippedBefore()) + valSkipped;
         return new EpochMetrics(number, epochs.loss(), trained.learningRate(), trained.images(), trained.seconds(),
-                trained.images() / trained.seconds(), epochs.skipped().countSince(trained.skippedBefore()),
+                trained.images() / trained.seconds(), skipped,
                 val == null ? null : val.meanIoU(), val == null ? null : val.pixelAccuracy(),
                 val == null ? null : val.perClass().stream().map(SegmentationMetrics.ClassMetrics::iou).toList(),
                 valSeconds);
+    }
+
+    /**
+     * Stops the run (before the epoch's checkpoint) when the distinct rows of {@code skipped}'s split
+     * skipped so far exceed {@code maxCorruptFraction} of the split's rows.
+     */
+    private void requireFewCorruptRows(SkippedRows skipped) {
+        setup.dataset().checkCorruptRows(skipped.split(), skipped.ids(), config.corruptRowLimit());
     }
 
     /**
@@ -228,9 +247,10 @@ final class TrainingRun {
                 ? String.format(Locale.ROOT, "  val mIoU %s  pixel acc %s  (best %s @%d)", fmt(m.valMeanIoU()),
                 fmt(m.valPixelAccuracy()), fmt(best == null ? null : best.valMeanIoU()), best == null ? 0 : best.epoch())
                 : "";
-        LOG.info(String.format(Locale.ROOT, "epoch %d/%d  loss %.4f  lr %.3g  %.2f img/s%s%s  ETA %s", m.epoch(),
+        LOG.info(String.format(Locale.ROOT, "epoch %d/%d  loss/pixel %.4f  lr %.3g  %.2f img/s%s%s  ETA %s%s", m.epoch(),
                 config.epochs(), m.loss(), m.learningRate(), m.imagesPerSecond(), val,
-                m.skippedRows() > 0 ? "  skipped " + m.skippedRows() : "", duration(etaSeconds)));
+                m.skippedRows() > 0 ? "  skipped " + m.skippedRows() : "", duration(etaSeconds),
+                budget.caps(etaSeconds) ? " (time budget)" : ""));
     }
 
     private void logStop(int number, boolean outOfTime, EarlyStopping stopping, BestModel<ComputationGraph> best) {
@@ -258,7 +278,9 @@ final class TrainingRun {
                         modelMetrics.valMeanIoU(), resumedFrom),
                 new Provenance.Data(setup.dataset().path(), DatasetManifest.sha256(setup.manifestJson())));
         ModelDirectory.write(output.toString(), spark.sparkContext().hadoopConfiguration(), model,
-                new ModelDirectory.Info(setup.spec(), config.toJson(), setup.manifestJson(), history, provenance),
+                new ModelDirectory.Info(setup.spec(), config.toJson(), setup.manifestJson(), history, provenance,
+                        new InferenceDefaults(config.normalization(), config.inputScale(),
+                                Validator.inference(config.valBatchSize()))),
                 config.overwrite());
         double seconds = budget.elapsedSeconds();
         LOG.info("Trained {} epoch(s) in {}; model of epoch {} (val mIoU {}) written to {}", budget.epochsFinished(),

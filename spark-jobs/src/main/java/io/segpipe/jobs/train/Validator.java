@@ -46,8 +46,16 @@ final class Validator implements Serializable {
         this.inputScale = inputScale;
         this.numClasses = classes.numClasses();
         this.ignoreLabel = classes.ignore().orElse(-1);
-        this.inference = InferenceConfig.builder().batchSize(batchSize).build();
+        this.inference = inference(batchSize);
         this.threads = threads;
+    }
+
+    /**
+     * How validation applies the network: whole image, {@code batchSize} images per pass. The
+     * model directory records it as the inference its metrics were measured with.
+     */
+    static InferenceConfig inference(int batchSize) {
+        return InferenceConfig.builder().batchSize(batchSize).build();
     }
 
     /**

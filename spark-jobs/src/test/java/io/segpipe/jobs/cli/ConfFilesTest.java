@@ -30,11 +30,14 @@ import io.segpipe.prep.job.PrepConfig;
 
 /**
  * Every configuration shipped in conf/ binds to its job's config record, as the CLI would read it,
- * and every architecture file of conf/models/ to a model spec (as a training configuration's
- * {@code model} block includes it).
+ * and is fit to start a cluster job from: no time cap, no overwrite, training workers taken from the
+ * cluster, and a dataset the matching prep configuration produces. Files named {@code *-2core*} hold
+ * the settings a benchmark measured on a 2-core machine and keep them. Every architecture file of
+ * conf/models/ binds to a model spec (as a training configuration's {@code model} block includes it).
  */
 class ConfFilesTest {
     private static final Path CONF = Path.of("..", "conf");
+    private static final String BENCHMARK_MARK = "-2core";
     private static final Map<String, Class<?>> TYPE_BY_PREFIX = Map.of(
             "prep-", PrepConfig.class,
             "train-", TrainConfig.class,
@@ -93,5 +96,53 @@ class ConfFilesTest {
         }
         return TYPE_BY_PREFIX.entrySet().stream().filter(e -> name.startsWith(e.getKey()))
                 .map(Map.Entry::getValue).findFirst().orElse(null);
+    }
+
+    static Stream<Path> clusterConfigurations() throws IOException {
+        return jobConfigurations().filter(f -> !f.getFileName().toString().contains(BENCHMARK_MARK));
+    }
+
+    @ParameterizedTest
+    @MethodSource("clusterConfigurations")
+    void isFitForACluster(Path file) {
+        Object config = ConfigLoader.load(typeOf(file), file, List.of());
+        TrainConfig train = config instanceof TrainConfig t ? t : config instanceof RetrainConfig r ? r.train() : null;
+        if (train != null) {
+            assertEquals(0.0, train.maxMinutes(), file + ": a cluster job has no time cap");
+            assertEquals(0, train.master().workers(), file + ": workers come from the cluster (master.workers = 0)");
+            assertFalse(train.overwrite(), file + ": never replaces a model unasked");
+        }
+        if (config instanceof PrepConfig prep) {
+            assertFalse(prep.overwrite(), file + ": never replaces a dataset unasked");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("jobConfigurations")
+    void readsTheDatasetItsPrepConfigurationWrites(Path file) {
+        Object config = ConfigLoader.load(typeOf(file), file, List.of());
+        String dataset = config instanceof TrainConfig t ? t.dataset() : config instanceof RetrainConfig r ? r.dataset()
+                : null;
+        if (dataset == null) {
+            return;
+        }
+        String name = file.getFileName().toString();
+        String data = name.substring(name.indexOf('-') + 1).replaceAll("(" + BENCHMARK_MARK + ")?\\.(conf|json)$", "");
+        Path prep = CONF.resolve("prep-" + data + ".conf");
+        assertTrue(Files.isRegularFile(prep), file + " has no matching " + prep);
+        assertEquals(ConfigLoader.load(PrepConfig.class, prep, List.of()).output(), dataset,
+                file + " reads the dataset " + prep + " writes");
+    }
+
+    @Test
+    void theTwoCoreCamVidSettingIsItsOwnFile() {
+        TrainConfig twoCore = ConfigLoader.load(TrainConfig.class, CONF.resolve("train-camvid-2core.json"), List.of());
+        assertEquals(60, twoCore.epochs());
+        assertEquals(55.0, twoCore.maxMinutes(), "capped to fit the hour on 2 cores, as docs/benchmarks.md measured it");
+        assertEquals(2, twoCore.master().workers());
+        TrainConfig cluster = ConfigLoader.load(TrainConfig.class, CONF.resolve("train-camvid.json"), List.of());
+        assertEquals(twoCore.model(), cluster.model(), "the same network and training, without the 2-core limits");
+        assertEquals(twoCore.optimizer(), cluster.optimizer());
+        assertEquals(twoCore.epochs(), cluster.epochs());
     }
 }

@@ -2,6 +2,7 @@ package io.segpipe.jobs.eval;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,10 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -26,9 +24,9 @@ import io.segpipe.model.spec.SegmentationSpec;
 import io.segpipe.prep.Json;
 import io.segpipe.prep.codec.ImageCodec;
 import io.segpipe.prep.reader.PreppedDataset;
-import io.segpipe.prep.schema.DatasetManifest;
 import io.segpipe.prep.schema.ShardSchema;
 import io.segpipe.prep.testkit.LocalSpark;
+import io.segpipe.prep.testkit.DamagedDatasets;
 import io.segpipe.prep.testkit.TinyDatasets;
 
 @ExtendWith(LocalSpark.class)
@@ -159,23 +157,34 @@ class EvalJobTest {
     void aCorruptStoredImageIsCountedListedAndSkipped(@TempDir Path tmp) throws Exception {
         // a copy of the dataset where one row's image bytes are truncated
         PreppedDataset ds = PreppedDataset.open(spark, data);
-        Dataset<Row> rows = ds.rows();
-        String victim = rows.select(ShardSchema.ID).orderBy(ShardSchema.ID).first().getString(0);
-        byte[] truncated = TinyDatasets.truncate(TinyDatasets.noisyRgbPng(40, 40, 3), 0.5);
-        Dataset<Row> damaged = rows.withColumn(ShardSchema.IMAGE, functions.when(functions.col(ShardSchema.ID).equalTo(victim),
-                functions.lit(truncated)).otherwise(functions.col(ShardSchema.IMAGE)));
+        String victim = ds.rows().select(ShardSchema.ID).orderBy(ShardSchema.ID).first().getString(0);
         Path copy = tmp.resolve("damaged");
-        damaged.write().partitionBy(ShardSchema.SPLIT).parquet(copy.resolve(DatasetManifest.DATA_DIR).toString());
-        // Spark named the rewritten shards itself
-        TinyDatasets.copyManifestWithoutShardList(Path.of(java.net.URI.create(ds.path())), copy);
+        DamagedDatasets.withTruncatedImages(spark, ds.path(), copy, List.of(victim));
 
-        EvalResult r = EvalJob.run(config(tmp.resolve("o")).data(copy.toString()).build(), spark);
+        // 1 of 12 rows is exactly the limit here (the default, 0.01, would stop the job)
+        EvalResult r = EvalJob.run(config(tmp.resolve("o")).data(copy.toString()).maxCorruptFraction(1.0 / 12).build(),
+                spark);
         assertEquals(11, r.images());
         assertEquals(1, r.badImages());
         assertEquals(victim, r.bad().get(0).id());
         assertTrue(r.bad().get(0).reason().contains("corrupt PNG"), r.bad().get(0).reason());
         String html = Files.readString(tmp.resolve("o").resolve(EvalReport.HTML));
         assertTrue(html.contains("Skipped images (1)") && html.contains(victim));
+
+        // above the limit: one message with the exact counts, and no report
+        Path above = tmp.resolve("above");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> EvalJob.run(config(above)
+                .data(copy.toString()).build(), spark));
+        assertEquals("split val of file:" + copy + ": 1 of 12 rows are corrupt (8.33%), above maxCorruptFraction 0.01;"
+                + " the data was damaged after prep (prepare it again); corrupt ids: " + victim, e.getMessage());
+        assertTrue(Files.notExists(above), "no report written");
+    }
+
+    @Test
+    void theCorruptRowLimitIsValidatedWithItsName() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> EvalConfig.builder().model("m").data("d").output("o").maxCorruptFraction(-0.1).build());
+        assertEquals("maxCorruptFraction must be in [0.0, 1.0], found -0.1", e.getMessage());
     }
 
     @Test
@@ -202,7 +211,10 @@ class EvalJobTest {
         assertEquals(c, EvalConfig.fromJson(c.toJson()));
         EvalConfig defaults = EvalConfig.fromJson("{\"model\":\"m\",\"data\":\"d\",\"output\":\"o\"}");
         assertEquals("val", defaults.split());
-        assertEquals(InferenceConfig.DEFAULT, defaults.inference());
+        // Unset, normalization, inputScale and inference are the model's recorded ones (InputSettings).
+        assertNull(defaults.inference());
+        assertNull(defaults.normalization());
+        assertNull(defaults.inputScale());
         assertEquals("model must be a non-empty string, found null",
                 assertThrows(IllegalArgumentException.class, () -> EvalConfig.builder().data("d").output("o").build())
                         .getMessage());

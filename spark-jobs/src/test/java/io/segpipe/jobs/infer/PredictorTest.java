@@ -102,6 +102,35 @@ class PredictorTest {
     }
 
     @Test
+    void anInputScaleResizesInAndThePredictionBackOut() {
+        INDArray x = image(6, 2, 20, 30);
+        Predictor half = new Predictor(pointwise, InferenceConfig.DEFAULT, 0.5);
+        INDArray p = half.probabilities(x);
+        assertArrayEquals(new long[] {2, 4, 20, 30}, p.shape(), "probabilities at the image's size");
+        // the network saw the image at half size, exactly as a configured scale of 0.5 shows it
+        assertClose(new Predictor(pointwise, InferenceConfig.builder().scales(List.of(0.5)).build()).probabilities(x),
+                p, 1e-6);
+        INDArray whole = new Predictor(pointwise, InferenceConfig.DEFAULT).probabilities(x);
+        assertTrue(whole.sub(p).amaxNumber().doubleValue() > 1e-3, "a noisy image predicted at half size differs");
+        Predictor.BatchPrediction labels = half.predict(x, false);
+        assertEquals(20, labels.height());
+        assertEquals(30, labels.width());
+        assertEquals(2 * 20 * 30, labels.labels().length);
+    }
+
+    @Test
+    void anInputScaleMultipliesTheConfiguredScales() {
+        INDArray x = image(7, 1, 24, 32);
+        Predictor scaled = new Predictor(pointwise, InferenceConfig.builder().scales(List.of(1.0, 2.0)).flip(true)
+                .build(), 0.5);
+        Predictor same = new Predictor(pointwise, InferenceConfig.builder().scales(List.of(0.5, 1.0)).flip(true).build());
+        assertClose(same.probabilities(x), scaled.probabilities(x), 1e-6);
+        assertEquals(0.5, scaled.inputScale());
+        assertEquals("inputScale must be in (0, 4], found 0.0", org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> new Predictor(pointwise, InferenceConfig.DEFAULT, 0)).getMessage());
+    }
+
+    @Test
     void windowStartsCoverTheImageWithTheLastWindowAlignedToTheEnd() {
         assertArrayEquals(new int[] {0, 20, 40, 60}, Predictor.windowStarts(100, 40, 0.5));
         assertArrayEquals(new int[] {0}, Predictor.windowStarts(100, 100, 0.5));
@@ -132,6 +161,12 @@ class PredictorTest {
         assertEquals("inference.tileHeight and inference.tileWidth must both be 0 (the model's training size) or both set, "
                 + "found 360x0", org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                         () -> c.toBuilder().tileWidth(0).build()).getMessage());
+        assertEquals("whole image, batch 4", InferenceConfig.DEFAULT.describe());
+        assertEquals("sliding window 360x480, overlap 0.25, scales [0.75, 1.0, 1.25], flip averaging, batch 8",
+                c.describe());
+        assertTrue(InferenceConfig.DEFAULT.predictsLike(InferenceConfig.builder().batchSize(16).build()),
+                "batch size changes no prediction");
+        assertFalse(InferenceConfig.DEFAULT.predictsLike(InferenceConfig.builder().flip(true).build()));
         assertEquals("inference.scales values must be in [0.25, 4], found [0.1]",
                 org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                         () -> c.toBuilder().scales(List.of(0.1)).build()).getMessage());

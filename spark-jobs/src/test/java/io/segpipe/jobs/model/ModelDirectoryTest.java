@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import javax.imageio.ImageIO;
 
@@ -24,12 +25,14 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
+import io.segpipe.jobs.infer.InferenceConfig;
 import io.segpipe.model.arch.Architectures;
 import io.segpipe.model.arch.TinySpecs;
 import io.segpipe.model.backend.Nd4jBackend;
 import io.segpipe.model.spec.Architecture;
 import io.segpipe.model.spec.SegmentationSpec;
 import io.segpipe.prep.Json;
+import io.segpipe.prep.reader.Normalization;
 import io.segpipe.prep.schema.ClassWeights;
 import io.segpipe.prep.schema.DatasetManifest;
 import io.segpipe.prep.schema.SplitStats;
@@ -160,6 +163,37 @@ class ModelDirectoryTest {
         Files.deleteIfExists(dir.resolve("." + ModelDirectory.DATA_MANIFEST + ".crc"));
         IOException e = assertThrows(IOException.class, () -> ModelDirectory.readInfo(dir.toString(), new Configuration()));
         assertTrue(e.getMessage().contains("does not match the hash"), e.getMessage());
+    }
+
+    @Test
+    void inferenceDefaultsAreRecordedAndReadBack() throws IOException {
+        InferenceDefaults recorded = new InferenceDefaults(Normalization.IMAGENET, 0.5,
+                InferenceConfig.builder().batchSize(2).build());
+        ModelDirectory.Info withDefaults = new ModelDirectory.Info(spec, "{}", manifestJson(), info(spec).metrics(),
+                info(spec).provenance(), recorded);
+        Path dir = tmp.resolve("model");
+        ModelDirectory.write(dir.toString(), new Configuration(), net, withDefaults, false);
+        assertEquals(recorded, InferenceDefaults.fromJson(Files.readString(dir.resolve(ModelDirectory.INFERENCE))));
+        assertEquals(Optional.of(recorded), ModelDirectory.readInfo(dir.toString(), new Configuration())
+                .recordedInference());
+        assertTrue(Files.readString(dir.resolve(ModelDirectory.INFERENCE)).contains("\"inputScale\" : 0.5"),
+                "the keys are the job configurations' keys");
+
+        // A directory of an earlier segpipe has no inference.json: read, with nothing recorded.
+        Files.delete(dir.resolve(ModelDirectory.INFERENCE));
+        Files.deleteIfExists(dir.resolve("." + ModelDirectory.INFERENCE + ".crc"));
+        assertEquals(Optional.empty(), ModelDirectory.readInfo(dir.toString(), new Configuration()).recordedInference());
+
+        // One whose normalisation cannot apply to the network's channels was modified: refused, naming the file.
+        Files.writeString(dir.resolve(ModelDirectory.INFERENCE), new InferenceDefaults(
+                new Normalization(1.0 / 255, List.of(0.1, 0.2), List.of(1.0)), 1.0, InferenceConfig.DEFAULT).toJson());
+        IOException e = assertThrows(IOException.class, () -> ModelDirectory.readInfo(dir.toString(), new Configuration()));
+        assertTrue(e.getMessage().contains(ModelDirectory.INFERENCE + " has a normalization with 2 mean and 1 std "
+                + "values for a 3-channel model"), e.getMessage());
+        Files.writeString(dir.resolve(ModelDirectory.INFERENCE), "{\"normalization\": null}");
+        IOException bad = assertThrows(IOException.class, () -> ModelDirectory.readInfo(dir.toString(), new Configuration()));
+        assertTrue(bad.getMessage().contains(ModelDirectory.INFERENCE + ": invalid InferenceDefaults JSON"),
+                bad.getMessage());
     }
 
     @Test

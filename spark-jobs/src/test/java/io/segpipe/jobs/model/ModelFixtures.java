@@ -36,7 +36,10 @@ public final class ModelFixtures {
         return Json.write(m);
     }
 
-    /** Model-directory metadata for {@code spec} trained on a dataset of {@code classes}. */
+    /**
+     * Model-directory metadata for {@code spec} trained on a dataset of {@code classes}, recording
+     * [0, 1] normalisation, input scale 1 and whole-image inference in batches of 4.
+     */
     public static ModelDirectory.Info info(SegmentationSpec spec, ClassTable classes) {
         EpochMetrics e1 = new EpochMetrics(1, 1.2, 0.01, 8, 2.0, 4.0, 0, null, null, null, 0);
         List<Double> perClass = IntStream.range(0, classes.numClasses()).mapToObj(c -> c == 2 ? Double.NaN : 0.9 - 0.1 * c)
@@ -48,7 +51,8 @@ public final class ModelFixtures {
                 new Provenance.Training(7, "2024-01-01T00:00:00Z", "2024-01-01T00:01:00Z", "PARAMETER_AVERAGING",
                         JsonNodeFactory.instance.objectNode().put("workers", 2), 2, 2, 0.5, null),
                 new Provenance.Data("file:/data", DatasetManifest.sha256(manifest)));
-        return new ModelDirectory.Info(spec, "{\"epochs\": 2}", manifest, new MetricsHistory(List.of(e1, e2)), p);
+        return new ModelDirectory.Info(spec, "{\"epochs\": 2}", manifest, new MetricsHistory(List.of(e1, e2)), p,
+                InferenceDefaults.UNRECORDED);
     }
 
     /** Classes named {@code class0..}, ignore label 255. */

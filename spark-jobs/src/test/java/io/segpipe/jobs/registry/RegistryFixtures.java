@@ -34,7 +34,7 @@ import io.segpipe.prep.schema.SplitStats;
 import io.segpipe.prep.synth.SyntheticDatasetGenerator;
 
 /** A tiny complete model directory to register, and helpers for registry tests. */
-final class RegistryFixtures {
+public final class RegistryFixtures {
 
     private static Path template;
 
@@ -42,7 +42,7 @@ final class RegistryFixtures {
     }
 
     /** Copies a complete tiny model directory to {@code dir} (built once per JVM). */
-    static synchronized void modelDirectory(Path dir) {
+    public static synchronized void modelDirectory(Path dir) {
         try {
             if (template == null) {
                 Path t = Files.createTempDirectory("registry-fixture").resolve("model");
@@ -55,7 +55,7 @@ final class RegistryFixtures {
         }
     }
 
-    static void copyTree(Path from, Path to) throws IOException {
+    public static void copyTree(Path from, Path to) throws IOException {
         try (Stream<Path> files = Files.walk(from)) {
             for (Path f : files.toList()) {
                 Path target = to.resolve(from.relativize(f).toString());
@@ -91,18 +91,60 @@ final class RegistryFixtures {
                 new ModelDirectory.Info(spec, "{}", manifest, metrics, p), false);
     }
 
-    static VersionInfo.Details details(double meanIoU) {
+    public static VersionInfo.Details details(double meanIoU) {
         return new VersionInfo.Details(null, "file:/data", "abc", "val", Map.of("meanIoU", meanIoU));
     }
 
     /** Stages a model directory in the run's work area and registers it. */
-    static VersionInfo stageAndRegister(ModelRegistry registry, RegistryLock lock, double meanIoU) throws IOException {
+    public static VersionInfo stageAndRegister(ModelRegistry registry, RegistryLock lock, double meanIoU)
+            throws IOException {
         org.apache.hadoop.fs.Path staged = new org.apache.hadoop.fs.Path(registry.stagingDir(lock), "model");
         modelDirectory(Path.of(staged.toUri()));
         return registry.register(lock, staged, details(meanIoU));
     }
 
-    static HistoryRecord record(String runId, Instant finishedAt, RunOutcome outcome, String reason) {
+    /** Stages a copy of the local model directory {@code model} in the run's work area and registers it. */
+    public static VersionInfo stageAndRegister(ModelRegistry registry, RegistryLock lock, Path model, double meanIoU)
+            throws IOException {
+        org.apache.hadoop.fs.Path staged = new org.apache.hadoop.fs.Path(registry.stagingDir(lock), "model");
+        copyTree(model, Path.of(staged.toUri()));
+        return registry.register(lock, staged, details(meanIoU));
+    }
+
+    /**
+     * A registry at {@code root} holding {@code versions} copies of {@code model} (the tiny fixture
+     * model when null), the first {@code promoted} of them promoted in order.
+     */
+    public static ModelRegistry registry(Path root, Path model, int versions, int promoted) throws IOException {
+        ModelRegistry registry = ModelRegistry.open(root.toString(), new Configuration());
+        try (RegistryLock lock = registry.lock("setup", LockSettings.DEFAULT)) {
+            for (int v = 1; v <= versions; v++) {
+                if (model == null) {
+                    stageAndRegister(registry, lock, 0.5 + v / 100.0);
+                } else {
+                    stageAndRegister(registry, lock, model, 0.5 + v / 100.0);
+                }
+            }
+            for (int v = 1; v <= promoted; v++) {
+                registry.promote(lock, v, "promotion " + v);
+            }
+        }
+        return registry;
+    }
+
+    /** Changes one byte of version {@code version}'s model and its recorded hash consistently, as a tamperer would. */
+    public static void replaceModel(Path root, int version) throws IOException {
+        Path dir = root.resolve(ModelRegistry.VERSIONS).resolve(ModelRegistry.versionName(version));
+        byte[] other = Files.readAllBytes(dir.resolve(ModelDirectory.MODEL));
+        other[other.length / 2] ^= 1;
+        Files.write(dir.resolve(ModelDirectory.MODEL), other);
+        Files.writeString(dir.resolve(ModelDirectory.MODEL_SHA256), io.segpipe.prep.Hashes.sha256Hex(other)
+                + "  model.zip\n");
+        Files.deleteIfExists(dir.resolve(".model.zip.crc"));
+        Files.deleteIfExists(dir.resolve(".model.sha256.crc"));
+    }
+
+    public static HistoryRecord record(String runId, Instant finishedAt, RunOutcome outcome, String reason) {
         return new HistoryRecord(runId, finishedAt.minusSeconds(60).toString(), finishedAt.toString(), "host",
                 outcome, reason, "meanIoU", 0.01, null, "file:/data", "abc", 4, "train", "val", null, null, null,
                 null, Map.of(), Map.of("meanIoU", 0.5), Map.of("total", 60.0), null, null, null);

@@ -114,7 +114,9 @@ class ScoreFailureTest {
         assertInjectedFailure(assertThrows(Exception.class, () -> ScoreJob.run(config, spark)));
         assertEquals(Optional.empty(), marker(out), "incomplete: no marker");
         long partial = ScoreFixtures.ids(spark, out).size();
-        assertTrue(partial >= 4 && partial <= 5, "the two completed partitions' rows are kept, found " + partial);
+        // How many of the other two partitions completed before Spark stopped the job depends on
+        // scheduling (none, under load, when the failing one ran first); the failing one kept nothing.
+        assertTrue(partial <= 5, "only completed partitions' rows are kept, found " + partial);
         assertTrue(ScoreFixtures.names(out).contains(ScoreMetadata.FILE_NAME));
         assertEquals(Set.of(), ScoreFixtures.hiddenSiblings(out), "lock released");
 

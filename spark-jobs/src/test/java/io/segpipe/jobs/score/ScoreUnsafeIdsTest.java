@@ -72,7 +72,10 @@ class ScoreUnsafeIdsTest {
             rows.add(new GenericRowWithSchema(new Object[] {ids.get(i), null, TinyDatasets.noisyRgbPng(20, 28, i)},
                     ScoreInput.SCHEMA));
         }
-        ScoreConfig config = ScoreConfig.builder().model(model).images("unused").output(out.toString()).build();
+        // the scorer takes a configuration whose settings are resolved, as ScoreJob hands it one
+        ScoreConfig config = ScoreConfig.builder().model(model).images("unused").output(out.toString())
+                .normalization(io.segpipe.prep.reader.Normalization.UNIT).inputScale(1.0)
+                .inference(io.segpipe.jobs.infer.InferenceConfig.DEFAULT).build();
         LoadedModel loaded = LoadedModel.read(model, new Configuration());
         ModelBroadcast broadcast = ModelBroadcast.of(JavaSparkContext.fromSparkContext(spark.sparkContext()), loaded);
         try {

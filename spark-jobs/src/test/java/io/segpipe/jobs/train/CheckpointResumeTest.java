@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.RandomAccessFile;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.segpipe.jobs.model.ModelDirectory;
+import io.segpipe.jobs.testkit.CapturedLog;
 import io.segpipe.prep.testkit.LocalSpark;
 
 /**
@@ -29,18 +31,38 @@ import io.segpipe.prep.testkit.LocalSpark;
  * <p>Exact with 2 workers (the fixture's): the driver adds the workers' parameter and updater sums
  * in the order their tasks finish, and with two partial sums that is one commutative addition.
  * With more workers the order, and so the last bits, differ between any two runs, resumed or not.
+ *
+ * <p>A resume whose newest checkpoint was cut short after it was written (its model.zip no longer
+ * hashes to the SHA-256 its state.json records) falls back to the previous checkpoint, says so in
+ * one warning, and still ends where the uninterrupted run ends.
  */
 @ExtendWith(LocalSpark.class)
 class CheckpointResumeTest {
     @TempDir
+    static Path shared;
+    /** The uninterrupted 4-epoch run both tests compare with. */
+    private static TrainResult full;
+
+    @TempDir
     Path tmp;
+
+    /** Validation only at the end keeps the comparison about training. */
+    private static TrainConfig.Builder base(Path out) {
+        return TrainFixtures.config(out).epochs(4).validateEvery(4).keepCheckpoints(2);
+    }
+
+    private static synchronized TrainResult uninterrupted() throws Exception {
+        if (full == null) {
+            full = TrainJob.run(base(shared).output(shared.resolve("full").toString())
+                    .checkpointDir(shared.resolve("full-ckpt").toString()).build(), LocalSpark.session());
+        }
+        return full;
+    }
 
     @Test
     void aResumedRunEndsWhereTheUninterruptedOneEnds() throws Exception {
-        // validation only at the end keeps the comparison about training
-        TrainConfig.Builder base = TrainFixtures.config(tmp).epochs(4).validateEvery(4).keepCheckpoints(2);
-        TrainResult full = TrainJob.run(base.output(tmp.resolve("full").toString())
-                .checkpointDir(tmp.resolve("full-ckpt").toString()).build(), LocalSpark.session());
+        TrainConfig.Builder base = base(tmp);
+        TrainResult full = uninterrupted();
 
         String ckpt = tmp.resolve("part-ckpt").toString();
         // the "interrupted" run: same configuration, stopped after epoch 2 by a smaller epoch count... which would
@@ -64,6 +86,45 @@ class CheckpointResumeTest {
                     "only the newest 2 kept");
         }
 
+        assertBitIdentical(full, resumed);
+    }
+
+    @Test
+    void aTruncatedNewestCheckpointFallsBackToThePreviousOneAndEndsTheSame() throws Exception {
+        TrainConfig.Builder base = base(tmp);
+        TrainResult full = uninterrupted();
+        String ckpt = tmp.resolve("part-ckpt").toString();
+        TrainJob.run(base.epochs(3).output(tmp.resolve("three").toString()).checkpointDir(ckpt).build(),
+                LocalSpark.session());
+        // the newest checkpoint's model file cut to half, as by a copy that stopped short (which leaves no
+        // checksum file of Hadoop's local file system behind)
+        Path damaged = Path.of(ckpt, "epoch-00003", Checkpoints.MODEL);
+        long length = Files.size(damaged);
+        try (RandomAccessFile f = new RandomAccessFile(damaged.toFile(), "rw")) {
+            f.setLength(length / 2);
+        }
+        Files.deleteIfExists(damaged.resolveSibling("." + Checkpoints.MODEL + ".crc"));
+
+        TrainResult resumed;
+        try (CapturedLog log = new CapturedLog(Checkpoints.class)) {
+            resumed = TrainJob.run(base.epochs(4).output(tmp.resolve("resumed").toString()).checkpointDir(ckpt)
+                    .resume(true).build(), LocalSpark.session());
+            List<String> warnings = log.at("WARN");
+            assertEquals(1, warnings.size(), "one line: " + warnings);
+            String line = warnings.get(0);
+            assertTrue(line.startsWith("resume: checkpoint file:" + Path.of(ckpt).resolve("epoch-00003") + " is damaged: its "
+                    + "model.zip (" + length / 2 + " bytes) has SHA-256 "), line);
+            assertTrue(line.endsWith("(cut short or changed after it was written); resuming from the previous usable "
+                    + "checkpoint epoch-00002 instead"), line);
+        }
+        assertTrue(resumed.resumedFrom().endsWith("epoch-00002"), resumed.resumedFrom());
+        assertEquals(2, resumed.epochsThisRun(), "epochs 3 and 4 trained again");
+        assertEquals(4, resumed.history().epochs().size());
+        assertBitIdentical(full, resumed);
+    }
+
+    /** Parameters, updater state, iteration count, the last two epochs' losses and val mIoU: bitwise equal. */
+    private static void assertBitIdentical(TrainResult full, TrainResult resumed) throws Exception {
         ComputationGraph a = lastCheckpoint(full);
         ComputationGraph b = lastCheckpoint(resumed);
         // float[] comparisons are bitwise (INDArray.equals would allow 1e-5)

@@ -73,4 +73,29 @@ class TimeBudgetTest {
         assertEquals(300, budget.etaSeconds(3), 1e-9);
         assertEquals(200, budget.elapsedSeconds(), 1e-9);
     }
+
+    @Test
+    void theRemainingBudgetCapsTheEstimates() {
+        TimeBudget budget = budget(10); // 600 s
+        wholeEpoch(budget, 100);
+        wholeEpoch(budget, 100);
+        assertEquals(400, budget.remainingSeconds(), 1e-9);
+        assertEquals(400, budget.etaSeconds(8), 1e-9, "8 epochs of 100 s would take 800 s; the run ends in 400 s");
+        assertTrue(budget.caps(budget.etaSeconds(8)));
+        assertEquals(300, budget.etaSeconds(3), 1e-9);
+        assertFalse(budget.caps(300));
+        // inside the third epoch, 30 s in, 70 s to go: then 5 more epochs at the mean of 100 s
+        advance(30);
+        assertEquals(170, budget.runEtaSeconds(70, 100, 1), 1e-9);
+        assertEquals(370, budget.runEtaSeconds(70, 100, 5), 1e-9, "570 s of work, 370 s of budget left");
+    }
+
+    @Test
+    void withoutABudgetNothingIsCappedAndTheFirstEpochEstimatesItself() {
+        TimeBudget budget = budget(0);
+        advance(40);
+        assertEquals(Double.POSITIVE_INFINITY, budget.remainingSeconds());
+        assertEquals(60 + 3 * 100, budget.runEtaSeconds(60, 100, 3), 1e-9, "no epoch finished: the current one's estimate");
+        assertFalse(budget.caps(1e9));
+    }
 }

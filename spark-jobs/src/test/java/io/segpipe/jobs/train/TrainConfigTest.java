@@ -40,14 +40,46 @@ class TrainConfigTest {
                         .averagingFrequency(7).aggregationDepth(3).prefetchBatches(0)
                         .storageLevel(MasterConfig.StorageLevel.DISK_ONLY).repartition(MasterConfig.Repartition.ALWAYS)
                         .repartitionStrategy(MasterConfig.RepartitionStrategy.SPARK_DEFAULT).threadsPerTask(2).unicastPort(40200)
-                        .networkMask("10.0.0.0/16").controllerAddress("").updatesThreshold(1e-4).build())
+                        .networkMask("10.0.0.0/16").controllerAddress("").updatesThreshold(1e-4)
+                        .allowUntrustedNetwork(true).build())
                 .epochs(9).validateEvery(3).earlyStoppingPatience(2).earlyStoppingMinDelta(0.01).valBatchSize(2)
                 .checkpointDir("/ckpt").checkpointEvery(2).keepCheckpoints(3).resume(true).statsFile("/tmp/stats.db")
-                .seed(99).maxMinutes(30).build();
+                .seed(99).maxMinutes(30).maxCorruptFraction(0.05).maxSecondsWithoutExecutors(60).build();
         TrainConfig back = TrainConfig.fromJson(c.toJson());
         assertEquals(c, back);
         assertEquals(MasterConfig.StorageLevel.DISK_ONLY, back.master().storageLevel());
         assertEquals(99, back.model().seed(), "the config seed seeds the network");
+    }
+
+    @Test
+    void sharedGradientsRefusesANetworkBeyondLoopbackUnlessAllowed() {
+        MasterConfig.Builder shared = MasterConfig.builder().mode(MasterConfig.Mode.SHARED_GRADIENTS);
+        assertEquals("127.0.0.0/8", shared.build().networkMask(), "the default is loopback and accepted");
+        shared.networkMask("127.0.0.1/32").controllerAddress("127.0.0.2").build();
+        IllegalArgumentException mask = assertThrows(IllegalArgumentException.class,
+                () -> shared.networkMask("10.0.0.0/16").controllerAddress("127.0.0.1").build());
+        assertEquals("master.networkMask 10.0.0.0/16 is not loopback: in SHARED_GRADIENTS mode DL4J's Aeron transport"
+                + " Java-deserializes every UDP message reaching master.unicastPort 40123, so anyone who can send a"
+                + " packet to it can run code in the driver and the executors. Use it only on a network only the cluster"
+                + " can reach, with the port closed to everything else, and confirm with master.allowUntrustedNetwork=true",
+                mask.getMessage());
+        IllegalArgumentException controller = assertThrows(IllegalArgumentException.class,
+                () -> shared.networkMask("127.0.0.0/8").controllerAddress("driver.example.com").build());
+        assertTrue(controller.getMessage().startsWith("master.controllerAddress driver.example.com is not loopback"),
+                controller.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> shared.networkMask("0.0.0.0/0").controllerAddress("").build());
+        assertThrows(IllegalArgumentException.class, () -> shared.networkMask("127.0.0.0/4").build(), "wider than 127/8");
+
+        MasterConfig allowed = shared.networkMask("10.0.0.0/16").controllerAddress("10.0.0.5").allowUntrustedNetwork(true)
+                .build();
+        assertEquals("10.0.0.0/16", allowed.networkMask());
+        TrainConfig viaJson = TrainConfig.fromJson(valid().master(allowed).build().toJson());
+        assertTrue(viaJson.master().allowUntrustedNetwork());
+        String refused = valid().master(allowed).build().toJson().replace("\"allowUntrustedNetwork\" : true",
+                "\"allowUntrustedNetwork\" : false");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> TrainConfig.fromJson(refused)).getMessage()
+                .contains("master.networkMask 10.0.0.0/16 is not loopback"));
+        MasterConfig.builder().networkMask("10.0.0.0/16").build(); // parameter averaging opens no such port
     }
 
     @Test
@@ -73,7 +105,7 @@ class TrainConfigTest {
         List<Case> cases = List.of(
                 new Case(b -> b.epochs(0), "epochs must be >= 1, found 0"),
                 new Case(b -> b.dataset(""), "dataset must be a non-empty string"),
-                new Case(b -> b.inputScale(0), "inputScale must be in (0, 4], found 0.0"),
+                new Case(b -> b.inputScale(0.0), "inputScale must be in (0, 4], found 0.0"),
                 new Case(b -> b.valSplit("train"), "valSplit must differ from trainSplit"),
                 new Case(b -> b.keepCheckpoints(0), "keepCheckpoints must be >= 1, found 0"),
                 new Case(b -> b.model(SegmentationSpec.builder(Architecture.UNET, 4).depth(2).build()),
@@ -159,6 +191,8 @@ class TrainConfigTest {
         TrainConfig c = TrainConfig.fromJson(Files.readString(Path.of("../conf/train-camvid.json")));
         assertEquals(Architecture.UNET, c.model().architecture());
         assertEquals(11, c.model().numClasses());
+        TrainConfig twoCore = TrainConfig.fromJson(Files.readString(Path.of("../conf/train-camvid-2core.json")));
+        assertEquals(c.model(), twoCore.model());
     }
 
     private record Case(UnaryOperator<TrainConfig.Builder> change, String message) {
