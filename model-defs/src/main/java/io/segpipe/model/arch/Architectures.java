@@ -21,6 +21,8 @@ public final class Architectures {
             case UNET -> UNet.build(spec);
             case FCN32S, FCN16S, FCN8S -> Fcn.build(spec);
             case SEGNET, SEGNET_BASIC -> SegNet.build(spec);
+            case DEEPLAB_V1 -> DeepLabV1.build(spec);
+            case DEEPLAB_V2 -> DeepLabV2.build(spec);
             case DEEPLAB_V3, DEEPLAB_V3_PLUS -> DeepLab.build(spec);
         };
     }
@@ -38,7 +40,7 @@ public final class Architectures {
      * pads by reflection, runs the network and crops {@code [0, size)} of the output.
      *
      * <ul>
-     *   <li>FCN, SegNet, DeepLab: no padding. FCN pads "same", pools rounding up and crops its
+     *   <li>FCN, SegNet, DeepLab (all versions): no padding. FCN pads "same", pools rounding up and crops its
      *       up-sampled scores to the input; SegNet's unpooling restores the exact pre-pooling size;
      *       DeepLab resizes bilinearly to the input's size.</li>
      *   <li>U-Net, same padding: up to the next multiple of 2^depth at the end (the transposed
@@ -62,7 +64,7 @@ public final class Architectures {
                 int multiple = 1 << spec.depth();
                 yield new Tiling(0, (multiple - size % multiple) % multiple);
             }
-            case FCN32S, FCN16S, FCN8S, SEGNET, SEGNET_BASIC, DEEPLAB_V3, DEEPLAB_V3_PLUS -> new Tiling(0, 0);
+            case FCN32S, FCN16S, FCN8S, SEGNET, SEGNET_BASIC, DEEPLAB_V1, DEEPLAB_V2, DEEPLAB_V3, DEEPLAB_V3_PLUS -> new Tiling(0, 0);
         };
     }
 

@@ -7,10 +7,12 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.Deconvolution2D;
+import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.layers.misc.FrozenLayerWithBackprop;
@@ -21,6 +23,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 
+import io.segpipe.model.layers.Atrous;
 import io.segpipe.model.layers.BatchNormRelu;
 import io.segpipe.model.layers.BilinearResizeVertex;
 import io.segpipe.model.layers.CropToMatchVertex;
@@ -93,6 +96,104 @@ public final class Blocks {
         String bn = name + "_bn";
         g.addLayer(bn, new BatchNormRelu(), name);
         return bn;
+    }
+
+    /**
+     * kxk convolution at atrous rate {@code rate}, then batch norm (if {@code batchNorm}) and ReLU.
+     * Rates above 1 go through {@link Atrous} (space-to-batch), which keeps them on the oneDNN path.
+     */
+    public static String atrousConvBnRelu(GraphBuilder g, boolean batchNorm, String name, String in, int nOut, int kernel,
+                                          int rate) {
+        if (!batchNorm) {
+            return Atrous.addConv(g, name, in, new ConvolutionLayer.Builder(kernel, kernel)
+                    .nOut(nOut)
+                    .activation(Activation.RELU)
+                    .build(), rate);
+        }
+        String conv = Atrous.addConv(g, name, in, new LinearConvolution.Builder(kernel, kernel)
+                .nOut(nOut)
+                .hasBias(false)
+                .build(), rate);
+        String bn = name + "_bn";
+        g.addLayer(bn, new BatchNormRelu(), conv);
+        return bn;
+    }
+
+    /**
+     * kxk convolution without bias (stride {@code stride}, or atrous rate {@code rate} at stride 1,
+     * through {@link Atrous}), batch norm, and ReLU when {@code relu}: the unit of ResNet, Xception
+     * and DeepLab's heads.
+     */
+    public static String convBn(GraphBuilder g, String name, String in, int nOut, int kernel, int stride, int rate,
+                                boolean relu) {
+        if (stride != 1 && rate != 1) {
+            throw new IllegalArgumentException("a convolution is either strided or atrous, found stride " + stride + ", rate " + rate);
+        }
+        ConvolutionLayer conv = new LinearConvolution.Builder(kernel, kernel)
+                .stride(stride, stride)
+                .nOut(nOut)
+                .hasBias(false)
+                .convolutionMode(ConvolutionMode.Same)
+                .build();
+        String out = rate == 1 ? addLayer(g, name, conv, in) : Atrous.addConv(g, name, in, conv, rate);
+        return batchNorm(g, name + "_bn", out, relu);
+    }
+
+    /**
+     * Depthwise separable kxk convolution (Chollet, "Xception", CVPR 2017) as DeepLab v3+ uses it
+     * (Chen et al. 2018, section 3.2): a depthwise kxk convolution (strided, or atrous at stride 1
+     * through {@link Atrous}), batch norm and ReLU, then a 1x1 convolution to {@code nOut} and batch
+     * norm, with ReLU when {@code relu}. No biases (batch norm shifts).
+     *
+     * <p>Why a pair of layers and not DL4J's {@code SeparableConvolution2D}: that layer has no place
+     * for the batch norm and ReLU between the two steps, and its {@code sconv2d} op has no oneDNN
+     * implementation, so it runs several times slower than this pair, whose depthwise op and 1x1
+     * convolution both do (docs/benchmarks.md, "Depthwise separable convolution").
+     *
+     * @return the name of the last batch norm; the depthwise layer is {@code name + "_dw"}, the
+     *     pointwise one {@code name + "_pw"}
+     */
+    public static String separableConvBn(GraphBuilder g, String name, String in, int nOut, int kernel, int stride, int rate,
+                                         boolean relu) {
+        if (stride != 1 && rate != 1) {
+            throw new IllegalArgumentException("a convolution is either strided or atrous, found stride " + stride + ", rate " + rate);
+        }
+        DepthwiseConvolution2D depthwise = new DepthwiseConvolution2D.Builder(kernel, kernel)
+                .depthMultiplier(1)
+                .stride(stride, stride)
+                .hasBias(false)
+                .activation(Activation.IDENTITY)
+                .convolutionMode(ConvolutionMode.Same)
+                .build();
+        String dwName = name + "_dw";
+        String dw = rate == 1 ? addLayer(g, dwName, depthwise, in) : Atrous.addConv(g, dwName, in, depthwise, rate);
+        String dwBn = batchNorm(g, dwName + "_bn", dw, true);
+        String pw = addLayer(g, name + "_pw", new LinearConvolution.Builder(1, 1).nOut(nOut).hasBias(false).build(), dwBn);
+        return batchNorm(g, name + "_pw_bn", pw, relu);
+    }
+
+    /** Batch norm, followed by ReLU ({@link BatchNormRelu}) when {@code relu}. */
+    public static String batchNorm(GraphBuilder g, String name, String in, boolean relu) {
+        g.addLayer(name, relu ? new BatchNormRelu() : new BatchNormalization.Builder().build(), in);
+        return name;
+    }
+
+    /** ReLU as its own vertex, for a pre-activation whose input is also used unactivated (a residual sum). */
+    public static String relu(GraphBuilder g, String name, String in) {
+        g.addLayer(name, new ActivationLayer.Builder().activation(Activation.RELU).build(), in);
+        return name;
+    }
+
+    private static String addLayer(GraphBuilder g, String name, org.deeplearning4j.nn.conf.layers.Layer layer, String in) {
+        g.addLayer(name, layer, in);
+        return name;
+    }
+
+    /** kxk max pooling with the given stride, "same" padding (an odd size rounds up). */
+    public static String maxPool(GraphBuilder g, String name, String in, int kernel, int stride) {
+        g.addLayer(name, new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
+                .kernelSize(kernel, kernel).stride(stride, stride).build(), in);
+        return name;
     }
 
     /** 2x2 max pooling with stride 2; an odd size rounds up (the graph's "same" mode pads the last row/column). */

@@ -2,26 +2,25 @@ package io.segpipe.model.arch;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
-import org.deeplearning4j.nn.conf.layers.BatchNormalization;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
-import org.deeplearning4j.nn.conf.layers.ActivationLayer;
-import org.nd4j.linalg.activations.Activation;
 
 import io.segpipe.model.layers.Atrous;
-import io.segpipe.model.layers.BatchNormRelu;
-import io.segpipe.model.layers.LinearConvolution;
 import io.segpipe.model.spec.SegmentationSpec;
 
 /**
- * The ResNet backbone of DeepLab (He, Zhang, Ren, Sun, "Deep Residual Learning for Image
- * Recognition", CVPR 2016), as torchvision builds it ({@code torchvision.models.resnet}, "v1.5":
+ * The ResNet backbone of DeepLab v2, v3 and v3+ (He, Zhang, Ren, Sun, "Deep Residual Learning for
+ * Image Recognition", CVPR 2016), as torchvision builds it ({@code torchvision.models.resnet}, "v1.5":
  * the stride of a bottleneck sits in its 3x3 convolution), with torchvision's
  * {@code replace_stride_with_dilation} for DeepLab: to reach output stride 16 the last stage keeps
  * stride 1 and dilates its 3x3 convolutions by 2; for output stride 8 the last two stages dilate
  * by 2 and 4. As in torchvision, the first unit of a dilated stage still uses the previous
  * stage's rate and later units the new one. Dilated convolutions go through {@link Atrous}
  * (space-to-batch, ordinary convolution, batch-to-space), which keeps them on the oneDNN path.
+ *
+ * <p><b>Multi-Grid</b> (DeepLab v3, Chen et al. 2017, section 3.2; {@link SegmentationSpec#multiGrid()}):
+ * the three units of the last stage get rates {@link Backbones#MULTI_GRID} times the stage's rate,
+ * the first unit included, as the paper defines it ("the final atrous rate ... is equal to the
+ * multiplication of the unit rate and the corresponding rate"): (2, 4, 8) at output stride 16.
  *
  * <p>Depths: 18 and 34 use basic units (two 3x3 convolutions), 50 and 101 bottlenecks (1x1, 3x3,
  * 1x1 with 4x expansion). Every convolution is followed by batch norm and has no bias.
@@ -33,10 +32,6 @@ final class ResNet {
     static final int BOTTLENECK_EXPANSION = 4;
 
     private ResNet() {
-    }
-
-    /** The names of the backbone's outputs: the stride-4 stage-1 features and the last stage's. */
-    record Features(String lowLevel, int lowLevelChannels, String high, int highChannels) {
     }
 
     /** Units per stage of the supported depths. */
@@ -54,12 +49,12 @@ final class ResNet {
     }
 
     /** Adds the stem and four stages on {@code in}; the output stride of the last stage is the spec's. */
-    static Features backbone(GraphBuilder g, SegmentationSpec spec, String in) {
+    static Backbones.Features backbone(GraphBuilder g, SegmentationSpec spec, String in) {
         int depth = spec.depth();
         int[] units = units(depth);
         boolean bottleneck = bottleneck(depth);
         int expansion = bottleneck ? BOTTLENECK_EXPANSION : 1;
-        String x = convBn(g, "stem_conv", in, spec.width(STEM_WIDTH), 7, 2, 1, true);
+        String x = Blocks.convBn(g, "stem_conv", in, spec.width(STEM_WIDTH), 7, 2, 1, true);
         g.addLayer("stem_pool", new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
                 .kernelSize(3, 3).stride(2, 2).convolutionMode(ConvolutionMode.Same).build(), x);
         x = "stem_pool";
@@ -79,10 +74,11 @@ final class ResNet {
             } else {
                 stride *= unitStride;
             }
+            boolean multiGrid = spec.multiGrid() && stage == STAGE_WIDTHS.length - 1;
             for (int unit = 0; unit < units[stage]; unit++) {
                 String name = "layer" + (stage + 1) + "_" + unit;
                 int s = unit == 0 ? unitStride : 1;
-                int r = unit == 0 ? previousRate : rate;
+                int r = multiGrid ? rate * Backbones.MULTI_GRID[unit] : unit == 0 ? previousRate : rate;
                 boolean project = unit == 0 && (s != 1 || channels != out);
                 x = bottleneck
                         ? bottleneckUnit(g, name, x, width, out, s, r, project)
@@ -94,59 +90,27 @@ final class ResNet {
                 lowLevelChannels = channels;
             }
         }
-        return new Features(lowLevel, lowLevelChannels, x, channels);
+        return new Backbones.Features(lowLevel, lowLevelChannels, x, channels);
     }
 
     /** Two 3x3 convolutions and the identity (or projected) shortcut. */
     private static String basicUnit(GraphBuilder g, String name, String in, int width, int stride, int rate, boolean project) {
-        String x = conv3x3Bn(g, name + "_conv1", in, width, stride, rate, true);
-        x = conv3x3Bn(g, name + "_conv2", x, width, 1, rate, false);
+        String x = Blocks.convBn(g, name + "_conv1", in, width, 3, stride, rate, true);
+        x = Blocks.convBn(g, name + "_conv2", x, width, 3, 1, rate, false);
         return merge(g, name, in, x, width, stride, project);
     }
 
     /** 1x1 reduce, 3x3 (strided or dilated), 1x1 expand, and the shortcut. */
     private static String bottleneckUnit(GraphBuilder g, String name, String in, int width, int out, int stride, int rate,
                                          boolean project) {
-        String x = convBn(g, name + "_conv1", in, width, 1, 1, 1, true);
-        x = conv3x3Bn(g, name + "_conv2", x, width, stride, rate, true);
-        x = convBn(g, name + "_conv3", x, out, 1, 1, 1, false);
+        String x = Blocks.convBn(g, name + "_conv1", in, width, 1, 1, 1, true);
+        x = Blocks.convBn(g, name + "_conv2", x, width, 3, stride, rate, true);
+        x = Blocks.convBn(g, name + "_conv3", x, out, 1, 1, 1, false);
         return merge(g, name, in, x, out, stride, project);
     }
 
     private static String merge(GraphBuilder g, String name, String in, String residual, int out, int stride, boolean project) {
-        String shortcut = project ? convBn(g, name + "_downsample", in, out, 1, stride, 1, false) : in;
-        String sum = Blocks.add(g, name + "_add", residual, shortcut);
-        g.addLayer(name + "_relu", new ActivationLayer.Builder().activation(Activation.RELU).build(), sum);
-        return name + "_relu";
-    }
-
-    /** 3x3 convolution, strided (plain) or dilated ({@link Atrous}), then batch norm. */
-    private static String conv3x3Bn(GraphBuilder g, String name, String in, int nOut, int stride, int rate, boolean relu) {
-        return convBn(g, name, in, nOut, 3, stride, rate, relu);
-    }
-
-    /**
-     * kxk convolution without bias (stride s, or atrous rate r with stride 1), batch norm, optional
-     * ReLU. Used by DeepLab's ASPP and decoder too.
-     */
-    static String convBn(GraphBuilder g, String name, String in, int nOut, int kernel, int stride, int rate, boolean relu) {
-        if (stride != 1 && rate != 1) {
-            throw new IllegalArgumentException("a convolution is either strided or atrous, found stride " + stride + ", rate " + rate);
-        }
-        ConvolutionLayer conv = new LinearConvolution.Builder(kernel, kernel)
-                .stride(stride, stride)
-                .nOut(nOut)
-                .hasBias(false)
-                .convolutionMode(ConvolutionMode.Same)
-                .build();
-        String out = name;
-        if (rate == 1) {
-            g.addLayer(name, conv, in);
-        } else {
-            out = Atrous.addConv(g, name, in, conv, rate);
-        }
-        String bn = name + "_bn";
-        g.addLayer(bn, relu ? new BatchNormRelu() : new BatchNormalization.Builder().build(), out);
-        return bn;
+        String shortcut = project ? Blocks.convBn(g, name + "_downsample", in, out, 1, stride, 1, false) : in;
+        return Blocks.relu(g, name + "_relu", Blocks.add(g, name + "_add", residual, shortcut));
     }
 }

@@ -1,11 +1,11 @@
 package io.segpipe.model.bench;
 
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -18,11 +18,13 @@ import io.segpipe.model.arch.Architectures;
 import io.segpipe.model.backend.BackendInfo;
 import io.segpipe.model.backend.Nd4jBackend;
 import io.segpipe.model.spec.Architecture;
+import io.segpipe.model.spec.Backbone;
 import io.segpipe.model.spec.SegmentationSpec;
 
 /**
- * The architecture benchmark: every architecture in its canonical configuration
- * trained and run at CamVid's size (3x360x480), batch 2, Adam, in this JVM on the backend
+ * The architecture benchmark: every architecture in its canonical configuration, and the DeepLab
+ * options that change the network (v2's multi-scale inputs, v3's Multi-Grid, v3+ on Xception-65,
+ * separable ASPP and decoder on ResNet), trained and run at CamVid's size (3x360x480), batch 2, Adam, in this JVM on the backend
  * {@link Nd4jBackend} loads (oneDNN helpers engaged on CPU). For each it reports img/s, the
  * achieved GFLOP/s against the SGEMM rate measured in the same run (the practical ceiling of a
  * convolution network on this machine), and the share of a training step spent in segpipe's
@@ -33,7 +35,8 @@ import io.segpipe.model.spec.SegmentationSpec;
  * at depth 4 pads 360 to 368).
  *
  * <p>Run: {@code mvn -B -pl model-defs test -Pslow -Dtest=ArchitectureBenchmarkTest#camVidSizeBatch2}
- * (prints the table; about 10 minutes on 2 cores). Figures: docs/benchmarks.md, "Architectures".
+ * (prints the table; {@code -Dsegpipe.bench.architectures=DEEPLAB_V1,DEEPLAB_V3_PLUS_XCEPTION65} picks
+ * {@link Entry entries} by name). Figures: docs/benchmarks.md, "Architectures".
  */
 public final class ArchitectureBenchmark {
     private static final Logger LOG = LoggerFactory.getLogger(ArchitectureBenchmark.class);
@@ -45,54 +48,101 @@ public final class ArchitectureBenchmark {
     }
 
     /**
-     * @param architectures what to measure, in order
+     * One row of the benchmark: an architecture, with DeepLab options or without.
+     *
+     * @param name the row's name, e.g. {@code DEEPLAB_V3_PLUS_XCEPTION65}; an architecture's own name without options
+     * @param options applied to the benchmark's spec of the architecture
+     */
+    public record Entry(String name, Architecture architecture, UnaryOperator<SegmentationSpec.Builder> options) {
+        public Entry {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(architecture, "architecture");
+            Objects.requireNonNull(options, "options");
+        }
+
+        /** The architecture in the benchmark's canonical configuration. */
+        public static Entry of(Architecture architecture) {
+            return new Entry(architecture.name(), architecture, UnaryOperator.identity());
+        }
+
+        /** Every architecture, then each DeepLab option that changes the network. */
+        public static List<Entry> all() {
+            List<Entry> entries = new ArrayList<>();
+            for (Architecture a : Architecture.values()) {
+                entries.add(of(a));
+            }
+            entries.add(new Entry("DEEPLAB_V2_MULTISCALE", Architecture.DEEPLAB_V2, b -> b.multiScaleInputs(true)));
+            entries.add(new Entry("DEEPLAB_V3_MULTIGRID", Architecture.DEEPLAB_V3, b -> b.multiGrid(true)));
+            entries.add(new Entry("DEEPLAB_V3_PLUS_XCEPTION65", Architecture.DEEPLAB_V3_PLUS,
+                    b -> b.backbone(Backbone.XCEPTION).depth(65)));
+            entries.add(new Entry("DEEPLAB_V3_PLUS_SEPARABLE", Architecture.DEEPLAB_V3_PLUS, b -> b.separableConvolutions(true)));
+            return entries;
+        }
+
+        /** The entry of {@link #all()} named {@code name}. */
+        public static Entry named(String name) {
+            return all().stream().filter(e -> e.name().equals(name)).findFirst().orElseThrow(() -> new IllegalArgumentException(
+                    "no benchmark entry " + name + " (allowed: " + all().stream().map(Entry::name).toList() + ")"));
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    /**
+     * @param entries what to measure, in order
      * @param batch images per step (issue: 2)
      * @param height image height (CamVid: 360)
      * @param width image width (CamVid: 480)
      * @param numClasses classes (CamVid: 11)
      * @param widthMultiplier 1 = the papers' networks
-     * @param deeplabDepth ResNet depth of DeepLab (50 = the canonical CPU-feasible one; 18, 34, 101)
-     * @param outputStride DeepLab's output stride, 8 or 16
+     * @param deeplabDepth ResNet depth of DeepLab v2, v3 and v3+ (50 = the canonical CPU-feasible one; 18,
+     *     34, 101); an entry on Xception sets 65
+     * @param outputStride DeepLab v3 and v3+'s output stride, 8 or 16 (v1 and v2 have 8)
      * @param warmupSteps untimed steps first (oneDNN primitive creation, workspace sizing)
      * @param steps timed steps
      * @param sgemmSize n of the n x n SGEMM
      */
-    public record Options(List<Architecture> architectures, int batch, int height, int width, int numClasses,
+    public record Options(List<Entry> entries, int batch, int height, int width, int numClasses,
                           double widthMultiplier, int deeplabDepth, int outputStride, int warmupSteps, int steps,
                           int sgemmSize) {
         public Options {
-            architectures = List.copyOf(Objects.requireNonNull(architectures, "architectures"));
-            if (architectures.isEmpty() || batch < 1 || height < 8 || width < 8 || numClasses < 2
+            entries = List.copyOf(Objects.requireNonNull(entries, "entries"));
+            if (entries.isEmpty() || batch < 1 || height < 8 || width < 8 || numClasses < 2
                     || widthMultiplier <= 0 || warmupSteps < 0 || steps < 1 || sgemmSize < 64) {
-                throw new IllegalArgumentException("benchmark options out of range: architectures not empty, batch >= 1, "
+                throw new IllegalArgumentException("benchmark options out of range: entries not empty, batch >= 1, "
                         + "height and width >= 8, numClasses >= 2, widthMultiplier > 0, warmupSteps >= 0, steps >= 1, "
                         + "sgemmSize >= 64; found " + this);
             }
         }
 
-        /** Issue 4's figures: all architectures, canonical widths, 3x360x480, batch 2, 11 classes. */
+        /** The reference figures: all entries, canonical widths, 3x360x480, batch 2, 11 classes. */
         public static Options reference() {
-            return new Options(List.copyOf(EnumSet.allOf(Architecture.class)), 2, 360, 480, 11, 1.0, 50, 16, 1, 3, 1024);
+            return new Options(Entry.all(), 2, 360, 480, 11, 1.0, 50, 16, 1, 3, 1024);
         }
 
-        /** The spec the benchmark builds for {@code architecture}. */
-        public SegmentationSpec spec(Architecture architecture) {
-            SegmentationSpec.Builder b = SegmentationSpec.builder(architecture, numClasses)
+        /** The spec the benchmark builds for {@code entry}. */
+        public SegmentationSpec spec(Entry entry) {
+            SegmentationSpec.Builder b = SegmentationSpec.builder(entry.architecture(), numClasses)
                     .widthMultiplier(widthMultiplier).seed(7);
-            switch (architecture) {
+            switch (entry.architecture()) {
                 case DEEPLAB_V3, DEEPLAB_V3_PLUS -> b.depth(deeplabDepth).outputStride(outputStride);
-                case FCN32S, FCN16S, FCN8S, UNET -> b.batchNorm(false); // the papers' networks have none
+                case DEEPLAB_V2 -> b.depth(deeplabDepth);
+                case FCN32S, FCN16S, FCN8S, UNET, DEEPLAB_V1 -> b.batchNorm(false); // the papers' networks have none
                 default -> {
                     // SegNet has batch norm by design
                 }
             }
-            return b.build();
+            return entry.options().apply(b).build();
         }
     }
 
     /**
-     * One architecture's figures.
+     * One entry's figures.
      *
+     * @param name the {@link Entry}'s name
      * @param netHeight height the network ran at (the image's, or padded as the Segmenter would)
      * @param netWidth width the network ran at
      * @param forwardGflopPerImage convolution/deconvolution GFLOP of one forward pass ({@link FlopCounter})
@@ -102,7 +152,7 @@ public final class ArchitectureBenchmark {
      * @param customSecondsPerStep seconds per training step in custom vertices and loss, by kind
      * @param customShareOfStep their sum / the measured training step time
      */
-    public record Row(Architecture architecture, SegmentationSpec spec, int netHeight, int netWidth, long parameters,
+    public record Row(String name, Architecture architecture, SegmentationSpec spec, int netHeight, int netWidth, long parameters,
                       double forwardGflopPerImage, Throughput throughput, double trainGflops, double inferGflops,
                       double trainFractionOfSgemm, boolean meetsTarget, Map<String, Double> customSecondsPerStep,
                       double customShareOfStep) {
@@ -120,11 +170,11 @@ public final class ArchitectureBenchmark {
                             + "batch %d, %dx%d, %d classes%n", backend.nativeBuild(), backend.threads(),
                     backend.oneDnnHelpersEngaged(), sgemmGflops, options.batch(), options.height(), options.width(),
                     options.numClasses()));
-            s.append(String.format(Locale.ROOT, "%-16s %9s %8s %8s %8s %8s %8s %7s %7s  %s%n", "architecture", "params",
+            s.append(String.format(Locale.ROOT, "%-27s %9s %8s %8s %8s %8s %8s %7s %7s  %s%n", "architecture", "params",
                     "input", "GFLOP/im", "train/s", "infer/s", "trainGF", "ofSGEMM", "custom", "custom pieces s/step"));
             for (Row r : rows) {
-                s.append(String.format(Locale.ROOT, "%-16s %8.2fM %8s %8.1f %8.3f %8.3f %8.1f %6.0f%% %6.1f%%  %s%n",
-                        r.architecture(), r.parameters() / 1e6, r.netHeight() + "x" + r.netWidth(), r.forwardGflopPerImage(),
+                s.append(String.format(Locale.ROOT, "%-27s %8.2fM %8s %8.1f %8.3f %8.3f %8.1f %6.0f%% %6.1f%%  %s%n",
+                        r.name(), r.parameters() / 1e6, r.netHeight() + "x" + r.netWidth(), r.forwardGflopPerImage(),
                         r.throughput().trainImagesPerSecond(), r.throughput().inferImagesPerSecond(), r.trainGflops(),
                         100 * r.trainFractionOfSgemm(), 100 * r.customShareOfStep(), format(r.customSecondsPerStep())));
             }
@@ -142,10 +192,10 @@ public final class ArchitectureBenchmark {
         BackendInfo backend = Nd4jBackend.init();
         double sgemmBefore = Sgemm.gflops(options.sgemmSize(), 5, 0.4);
         List<Row> rows = new ArrayList<>();
-        for (Architecture architecture : options.architectures()) {
-            Row row = measure(options, options.spec(architecture));
+        for (Entry entry : options.entries()) {
+            Row row = measure(options, entry.name(), options.spec(entry));
             LOG.info("{}: {} params, {} GFLOP/image, train {} img/s ({} GFLOP/s), infer {} img/s, custom pieces {}% of a step",
-                    architecture, row.parameters(), String.format(Locale.ROOT, "%.1f", row.forwardGflopPerImage()),
+                    entry.name(), row.parameters(), String.format(Locale.ROOT, "%.1f", row.forwardGflopPerImage()),
                     String.format(Locale.ROOT, "%.3f", row.throughput().trainImagesPerSecond()),
                     String.format(Locale.ROOT, "%.1f", row.trainGflops()),
                     String.format(Locale.ROOT, "%.3f", row.throughput().inferImagesPerSecond()),
@@ -153,14 +203,14 @@ public final class ArchitectureBenchmark {
             rows.add(row);
         }
         double sgemm = Math.max(sgemmBefore, Sgemm.gflops(options.sgemmSize(), 5, 0.4));
-        List<Row> relative = rows.stream().map(r -> new Row(r.architecture(), r.spec(), r.netHeight(), r.netWidth(),
+        List<Row> relative = rows.stream().map(r -> new Row(r.name(), r.architecture(), r.spec(), r.netHeight(), r.netWidth(),
                 r.parameters(), r.forwardGflopPerImage(), r.throughput(), r.trainGflops(), r.inferGflops(),
                 r.trainGflops() / sgemm, r.trainGflops() / sgemm >= TARGET_TRAIN_FRACTION_OF_SGEMM,
                 r.customSecondsPerStep(), r.customShareOfStep())).toList();
         return new Result(backend, options, sgemm, relative);
     }
 
-    private static Row measure(Options options, SegmentationSpec spec) {
+    private static Row measure(Options options, String name, SegmentationSpec spec) {
         Architectures.Tiling rows = Architectures.tiling(spec, options.height());
         Architectures.Tiling cols = Architectures.tiling(spec, options.width());
         int height = options.height() + rows.before() + rows.after();
@@ -182,7 +232,7 @@ public final class ArchitectureBenchmark {
         double inferGflops = throughput.inferImagesPerSecond() * forwardGflop;
         long parameters = net.numParams();
         net.close();
-        return new Row(spec.architecture(), spec, height, width, parameters, forwardGflop, throughput, trainGflops,
+        return new Row(name, spec.architecture(), spec, height, width, parameters, forwardGflop, throughput, trainGflops,
                 inferGflops, Double.NaN, false, custom, customSeconds / throughput.trainSecondsPerStep());
     }
 }

@@ -15,6 +15,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 
+import io.segpipe.model.layers.MultiScaleLayer;
+import io.segpipe.model.layers.MultiScaleLossLayer;
+
 /**
  * Time a training step spends in segpipe's own pieces (the vertices of {@code io.segpipe.model.layers}
  * and the {@code io.segpipe.model.loss} function of the output layer), which DL4J's listeners
@@ -22,6 +25,10 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
  * on the very inputs a real training-mode forward pass gave it, and the loss's score and gradient
  * on the real scores. The sum, per step, is compared to the measured step time by
  * {@link ArchitectureBenchmark}.
+ *
+ * <p>A {@link MultiScaleLayer} is a layer holding a whole network (DeepLab v2's multi-scale body):
+ * its time is its body's layers, three times, and is not counted here; a
+ * {@link MultiScaleLossLayer}'s loss is timed on all its stacked outputs.
  *
  * <p>An isolated replay leaves out what the full step adds around a vertex (workspace
  * bookkeeping, a colder cache), so the share is a slight under-estimate; it is a measurement of
@@ -77,8 +84,12 @@ public final class CustomLayerTimer {
             if (conf.getVertices().get(output) instanceof LayerVertex lv && lv.getLayerConf().getLayer() instanceof CnnLossLayer loss
                     && loss.getLossFn().getClass().getPackageName().equals("io.segpipe.model.loss")) {
                 INDArray scores = activations.get(conf.getVertexInputs().get(output).get(0));
+                // a multi-scale loss layer scores each of its stacked outputs against the same labels
+                INDArray lossLabels = loss instanceof MultiScaleLossLayer multiScale
+                        ? Nd4j.concat(0, java.util.Collections.nCopies(multiScale.getOutputs(), labels).toArray(INDArray[]::new))
+                        : labels;
                 seconds.merge(loss.getLossFn().getClass().getSimpleName(),
-                        timeLoss(loss.getLossFn(), loss.getActivationFn(), scores, labels, repeats), Double::sum);
+                        timeLoss(loss.getLossFn(), loss.getActivationFn(), scores, lossLabels, repeats), Double::sum);
             }
         }
         return seconds;

@@ -10,22 +10,28 @@ import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.Deconvolution2D;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.misc.FrozenLayer;
 import org.deeplearning4j.nn.conf.layers.misc.FrozenLayerWithBackprop;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import io.segpipe.model.layers.MultiScaleLayer;
 
 /**
  * Counts the floating-point operations of a network from its layers, for one real forward pass.
  *
- * <p>Counted: convolutions, transposed convolutions and dense layers, a multiply-add as 2 FLOPs,
+ * <p>Counted: convolutions (depthwise ones per channel), transposed convolutions and dense layers,
+ * a multiply-add as 2 FLOPs,
  * with the shapes their inputs and outputs actually have in that pass (so vertices that move
  * pixels into the batch dimension, like the space-to-batch route of atrous convolution, are
  * counted right). Element-wise layers (batch norm, activations, pooling, merges) are left out: they
  * are a few percent of a convolutional network's arithmetic and run at memory speed, not GEMM
  * speed. A training step is counted as 3x the forward FLOPs (forward, gradient with respect to
- * the input, gradient with respect to the weights), the usual convention.
+ * the input, gradient with respect to the weights), the usual convention. A {@link MultiScaleLayer}
+ * counts its body once per scale, at that scale's input size.
  */
 public final class FlopCounter {
 
@@ -52,9 +58,17 @@ public final class FlopCounter {
     }
 
     static long layerFlops(Layer layer, INDArray in, INDArray out) {
+        if (layer instanceof MultiScaleLayer multiScale) {
+            return multiScaleFlops(multiScale, in);
+        }
         if (layer instanceof Deconvolution2D deconv) {
             int[] k = deconv.getKernelSize();
             return 2L * k[0] * k[1] * deconv.getNIn() * deconv.getNOut() * pixels(in, deconv.getCnn2dDataFormat());
+        }
+        if (layer instanceof DepthwiseConvolution2D depthwise) {
+            // each input channel convolved on its own: k²·depthMultiplier multiply-adds per input channel and pixel
+            int[] k = depthwise.getKernelSize();
+            return 2L * k[0] * k[1] * depthwise.getNOut() * pixels(out, depthwise.getCnn2dDataFormat());
         }
         if (layer instanceof ConvolutionLayer conv) {
             int[] k = conv.getKernelSize();
@@ -64,6 +78,20 @@ public final class FlopCounter {
             return 2L * dense.getNIn() * dense.getNOut() * in.size(0);
         }
         return 0;
+    }
+
+    /** The body's FLOPs at each scale of {@code in}'s size, for {@code in}'s batch. */
+    private static long multiScaleFlops(MultiScaleLayer layer, INDArray in) {
+        ComputationGraph body = new ComputationGraph(layer.bodyConfiguration());
+        body.init();
+        long total = 0;
+        for (double scale : layer.getScales()) {
+            INDArray scaled = Nd4j.rand(in.dataType(), 1, in.size(1), MultiScaleLayer.scaledSize(in.size(2), scale),
+                    MultiScaleLayer.scaledSize(in.size(3), scale));
+            total += forwardFlopsPerImage(body, scaled);
+        }
+        body.close();
+        return total * in.size(0);
     }
 
     /** Batch x height x width of a rank-4 activation. */

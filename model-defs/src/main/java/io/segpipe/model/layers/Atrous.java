@@ -6,6 +6,7 @@ import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
 
 /**
  * Atrous (dilated) convolution that stays on the fast CPU path, for DeepLab (Chen et al., "DeepLab:
@@ -22,7 +23,9 @@ import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
  * {@link ConvolutionLayer} (oneDNN) → {@link BatchToSpaceVertex}. Zero padding agrees too: the image is
  * padded with zeros to a multiple of {@code r}, and the padded outputs are cropped away. The result
  * equals a {@code ConvolutionLayer} with {@code dilation(r, r)} in Same mode with the same weights,
- * parameters named after the layer as usual.
+ * parameters named after the layer as usual. The same holds for a depthwise convolution
+ * ({@link DepthwiseConvolution2D}, each channel convolved on its own), which is how the aligned
+ * Xception of DeepLab v3+ gets its atrous separable convolutions.
  *
  * <p>Limits: stride 1 and odd kernels (Same padding is then symmetric); NCHW.
  */
@@ -49,7 +52,8 @@ public final class Atrous {
 
     /**
      * Adds {@code conv} as an atrous convolution of the given rate. {@code conv} is configured like an
-     * ordinary convolution (no dilation, stride 1, odd kernel); its convolution mode is set to Same.
+     * ordinary (or depthwise) convolution (no dilation, stride 1, odd kernel); its convolution mode
+     * is set to Same.
      * The layer keeps the name {@code name}, so its parameters are {@code name}'s; with
      * {@code rate == 1} it is added as it is.
      *
@@ -74,9 +78,10 @@ public final class Atrous {
     }
 
     private static ConvolutionLayer checkedCopy(ConvolutionLayer conv) {
-        if (conv.getClass() != ConvolutionLayer.class && conv.getClass() != LinearConvolution.class) {
-            throw new IllegalArgumentException("conv must be a plain ConvolutionLayer or a LinearConvolution, found "
-                    + conv.getClass().getSimpleName());
+        if (conv.getClass() != ConvolutionLayer.class && conv.getClass() != LinearConvolution.class
+                && conv.getClass() != DepthwiseConvolution2D.class) {
+            throw new IllegalArgumentException("conv must be a plain ConvolutionLayer, a LinearConvolution or a "
+                    + "DepthwiseConvolution2D, found " + conv.getClass().getSimpleName());
         }
         int[] kernel = conv.getKernelSize();
         if (kernel[0] % 2 == 0 || kernel[1] % 2 == 0) {

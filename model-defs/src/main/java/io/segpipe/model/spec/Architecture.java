@@ -14,8 +14,18 @@ public enum Architecture {
     SEGNET,
     /** SegNet-Basic: 4 levels, 64 filters, 7x7 kernels (the paper's smaller variant). */
     SEGNET_BASIC,
-    /** DeepLab v3, Chen et al. 2017: atrous ResNet + ASPP. */
+    /**
+     * DeepLab v1 "LargeFOV", Chen et al., ICLR 2015: VGG16 with atrous conv5 and fc6, output
+     * stride 8, bilinear up-sampling of the class scores.
+     */
+    DEEPLAB_V1,
+    /**
+     * DeepLab v2, Chen et al., TPAMI 2018: atrous ResNet-101 and ASPP (four 3x3 classifiers at
+     * rates 6, 12, 18, 24, summed), optionally trained on inputs at three scales.
+     */
+    DEEPLAB_V2,
+    /** DeepLab v3, Chen et al. 2017: atrous ResNet (or aligned Xception) + ASPP with image pooling. */
     DEEPLAB_V3,
-    /** DeepLab v3+, Chen et al. 2018: v3 plus a decoder with low-level features. */
+    /** DeepLab v3+, Chen et al. 2018: v3 plus a decoder with low-level features; aligned Xception-65 its paper's backbone. */
     DEEPLAB_V3_PLUS
 }

@@ -27,10 +27,28 @@ import org.deeplearning4j.nn.weights.WeightInit;
  * @param inputWidth training input width in pixels; 0 = any
  * @param widthMultiplier scales every layer's channel count from the architecture's canonical
  *     widths (1.0 = the paper's network; 0.5 halves every layer, about a quarter of the FLOPs)
- * @param batchNorm batch normalisation after convolutions (SegNet and DeepLab always use it)
- * @param depth architecture-specific depth: U-Net pooling levels (paper: 4); DeepLab ResNet depth
- *     (18, 34, 50 or 101); ignored by FCN (VGG16) and SegNet (fixed by the variant)
- * @param outputStride DeepLab's ratio of input to feature-map size, 8 or 16; ignored elsewhere
+ * @param batchNorm batch normalisation after convolutions (SegNet and DeepLab v2, v3 and v3+ always
+ *     use it; DeepLab v1, like FCN, has none in its paper)
+ * @param depth architecture-specific depth: U-Net pooling levels (paper: 4); the depth of DeepLab
+ *     v2/v3/v3+'s backbone (ResNet 18, 34, 50 or 101; Xception 65); ignored by FCN, DeepLab v1 (VGG16)
+ *     and SegNet (fixed by the variant)
+ * @param outputStride DeepLab's ratio of input to feature-map size: 8 or 16 for v3 and v3+, 8 for v1
+ *     and v2 (the only stride their papers define, and the one their ASPP rates are for); ignored elsewhere
+ * @param backbone the encoder of DeepLab v2 ({@link Backbone#RESNET}), v3 and v3+ (RESNET or
+ *     XCEPTION); null for the architectures whose encoder is fixed
+ * @param multiGrid DeepLab v3's Multi-Grid (Chen et al. 2017, section 3.2): the three units of the
+ *     backbone's last stage get atrous rates (1, 2, 4) times the stage's rate, e.g. (2, 4, 8) at
+ *     output stride 16. For v3 and v3+ on a backbone whose last stage has three units (ResNet-34,
+ *     -50, -101, Xception-65); no parameters change, the receptive field of the last stage grows
+ * @param separableConvolutions depthwise separable 3x3 convolutions (batch norm and ReLU after the
+ *     depthwise step) in the ASPP and the v3+ decoder (Chen et al. 2018, section 3.2), v3 and v3+.
+ *     They take about a ninth of the parameters and FLOPs of a 3x3 convolution, but on CPU the
+ *     depthwise half runs far below the GEMM rate (docs/benchmarks.md), so the time saved is
+ *     smaller than the FLOPs saved. Default: on for Xception, off for ResNet (the papers' choices)
+ * @param multiScaleInputs DeepLab v2's multi-scale input training (Chen et al., TPAMI 2018,
+ *     section 4.1, "MSC"): the network runs with shared weights on the input at scales 1, 0.75
+ *     and 0.5, the class scores are fused by their element-wise maximum and every output is
+ *     supervised; v2 only. Three forward and backward passes per step (about 1.8x the FLOPs)
  * @param padding U-Net convolution padding
  * @param dropout drop probability where the architecture places dropout (0 = none), in [0, 1)
  * @param weightInit DL4J weight initialisation, e.g. RELU (He et al. 2015) or XAVIER
@@ -48,6 +66,10 @@ public record SegmentationSpec(
         boolean batchNorm,
         int depth,
         int outputStride,
+        Backbone backbone,
+        boolean multiGrid,
+        boolean separableConvolutions,
+        boolean multiScaleInputs,
         Padding padding,
         double dropout,
         WeightInit weightInit,
@@ -80,24 +102,72 @@ public record SegmentationSpec(
                 "loss.ignoreLabel must be -1 (none) or >= numClasses=" + numClasses
                         + " (a class id cannot be ignored), found " + loss.ignoreLabel());
         requireArchitectureFits(architecture, depth, outputStride, padding);
+        requireBackboneFits(architecture, backbone, depth);
+        requireDeepLabOptionsFit(architecture, backbone, depth, multiGrid, separableConvolutions, multiScaleInputs);
     }
 
     /** The constraints that depend on the architecture, each naming its field. */
     private static void requireArchitectureFits(Architecture architecture, int depth, int outputStride, Padding padding) {
         switch (architecture) {
             case UNET -> require(depth <= 6, "depth must be in [1, 6] for UNET (pooling levels), found " + depth);
-            case DEEPLAB_V3, DEEPLAB_V3_PLUS -> {
-                require(depth == 18 || depth == 34 || depth == 50 || depth == 101,
-                        "depth must be 18, 34, 50 or 101 for " + architecture + " (ResNet depth), found " + depth);
-                require(outputStride == 8 || outputStride == 16,
-                        "outputStride must be 8 or 16 for " + architecture + ", found " + outputStride);
-            }
+            case DEEPLAB_V1 -> require(outputStride == 8, "outputStride must be 8 for DEEPLAB_V1 (its VGG16 keeps pool4 "
+                    + "and pool5 at stride 1), found " + outputStride);
+            case DEEPLAB_V2 -> require(outputStride == 8, "outputStride must be 8 for DEEPLAB_V2 (its ASPP rates 6-24 "
+                    + "are for output stride 8), found " + outputStride);
+            case DEEPLAB_V3, DEEPLAB_V3_PLUS -> require(outputStride == 8 || outputStride == 16,
+                    "outputStride must be 8 or 16 for " + architecture + ", found " + outputStride);
             default -> {
                 // FCN and SegNet have a fixed VGG16 depth; depth and outputStride are ignored
             }
         }
         require(padding == Padding.SAME || architecture == Architecture.UNET,
                 "padding must be SAME for " + architecture + " (VALID is a U-Net option), found " + padding);
+    }
+
+    /** Which backbones an architecture takes, and the depths of each. */
+    private static void requireBackboneFits(Architecture architecture, Backbone backbone, int depth) {
+        if (!hasBackboneChoice(architecture)) {
+            require(backbone == null, "backbone must not be set for " + architecture + " (its encoder is fixed; "
+                    + "backbone selects the encoder of DEEPLAB_V2, DEEPLAB_V3 and DEEPLAB_V3_PLUS), found " + backbone);
+            return;
+        }
+        Objects.requireNonNull(backbone, "backbone must be set for " + architecture);
+        require(architecture != Architecture.DEEPLAB_V2 || backbone == Backbone.RESNET,
+                "backbone must be RESNET for DEEPLAB_V2 (ResNet-101 in its paper), found " + backbone);
+        switch (backbone) {
+            case RESNET -> require(depth == 18 || depth == 34 || depth == 50 || depth == 101,
+                    "depth must be 18, 34, 50 or 101 for " + architecture + " (ResNet depth), found " + depth);
+            case XCEPTION -> require(depth == 65, "depth must be 65 for " + architecture + " on XCEPTION (aligned "
+                    + "Xception-65), found " + depth);
+        }
+    }
+
+    /** Multi-Grid, separable ASPP/decoder and multi-scale inputs, each where its paper defines it. */
+    private static void requireDeepLabOptionsFit(Architecture architecture, Backbone backbone, int depth, boolean multiGrid,
+                                                 boolean separableConvolutions, boolean multiScaleInputs) {
+        boolean v3 = architecture == Architecture.DEEPLAB_V3 || architecture == Architecture.DEEPLAB_V3_PLUS;
+        boolean threeUnitLastStage = backbone == Backbone.XCEPTION || (backbone == Backbone.RESNET && depth != 18);
+        require(!multiGrid || (v3 && threeUnitLastStage), "multiGrid needs DEEPLAB_V3 or DEEPLAB_V3_PLUS on a backbone "
+                + "whose last stage has three units (ResNet-34, -50, -101 or Xception-65), found " + architecture
+                + " on " + encoder(architecture, backbone, depth));
+        require(!separableConvolutions || v3, "separableConvolutions applies to the ASPP and decoder of DEEPLAB_V3 and "
+                + "DEEPLAB_V3_PLUS, found " + architecture);
+        require(!multiScaleInputs || architecture == Architecture.DEEPLAB_V2,
+                "multiScaleInputs is DeepLab v2's multi-scale training (DEEPLAB_V2 only), found " + architecture);
+    }
+
+    /** True for the architectures whose encoder {@link #backbone()} selects. */
+    public static boolean hasBackboneChoice(Architecture architecture) {
+        return architecture == Architecture.DEEPLAB_V2 || architecture == Architecture.DEEPLAB_V3
+                || architecture == Architecture.DEEPLAB_V3_PLUS;
+    }
+
+    /** The encoder in words, for messages: "ResNet-18", "Xception-65", "VGG16". */
+    private static String encoder(Architecture architecture, Backbone backbone, int depth) {
+        if (backbone == null) {
+            return architecture == Architecture.UNET || architecture == Architecture.SEGNET_BASIC ? "its own encoder" : "VGG16";
+        }
+        return (backbone == Backbone.RESNET ? "ResNet-" : "Xception-") + depth;
     }
 
     /** A builder starting from the defaults of {@code architecture}. */
@@ -222,9 +292,16 @@ public record SegmentationSpec(
         private int inputWidth;
         private double widthMultiplier = 1.0;
         private boolean batchNorm = true;
-        /** 0 = the architecture's default, resolved in {@link #build()}. */
+        /** 0 = the architecture's (and backbone's) default, resolved in {@link #build()}. */
         private int depth;
-        private int outputStride = 16;
+        /** 0 = the architecture's default (8 for DeepLab v1 and v2, 16 otherwise). */
+        private int outputStride;
+        /** null = RESNET where the architecture takes a backbone, none otherwise. */
+        private Backbone backbone;
+        private boolean multiGrid;
+        /** null = the backbone's default: on for Xception, off otherwise. */
+        private Boolean separableConvolutions;
+        private boolean multiScaleInputs;
         private Padding padding = Padding.SAME;
         private double dropout;
         private WeightInit weightInit = WeightInit.RELU;
@@ -250,6 +327,10 @@ public record SegmentationSpec(
             batchNorm = s.batchNorm;
             depth = s.depth;
             outputStride = s.outputStride;
+            backbone = s.backbone;
+            multiGrid = s.multiGrid;
+            separableConvolutions = s.separableConvolutions;
+            multiScaleInputs = s.multiScaleInputs;
             padding = s.padding;
             dropout = s.dropout;
             weightInit = s.weightInit;
@@ -267,6 +348,10 @@ public record SegmentationSpec(
         public Builder batchNorm(boolean v) { batchNorm = v; return this; }
         public Builder depth(int v) { depth = v; return this; }
         public Builder outputStride(int v) { outputStride = v; return this; }
+        public Builder backbone(Backbone v) { backbone = v; return this; }
+        public Builder multiGrid(boolean v) { multiGrid = v; return this; }
+        public Builder separableConvolutions(Boolean v) { separableConvolutions = v; return this; }
+        public Builder multiScaleInputs(boolean v) { multiScaleInputs = v; return this; }
         public Builder padding(Padding v) { padding = v; return this; }
         public Builder dropout(double v) { dropout = v; return this; }
         public Builder weightInit(WeightInit v) { weightInit = v; return this; }
@@ -275,10 +360,27 @@ public record SegmentationSpec(
 
         public SegmentationSpec build() {
             Objects.requireNonNull(architecture, "architecture must be set");
-            int resolvedDepth = depth != 0 ? depth
-                    : architecture == Architecture.DEEPLAB_V3 || architecture == Architecture.DEEPLAB_V3_PLUS ? 50 : 4;
+            Backbone resolvedBackbone = backbone != null || !hasBackboneChoice(architecture) ? backbone : Backbone.RESNET;
+            int resolvedDepth = depth != 0 ? depth : defaultDepth(architecture, resolvedBackbone);
+            int resolvedStride = outputStride != 0 ? outputStride
+                    : architecture == Architecture.DEEPLAB_V1 || architecture == Architecture.DEEPLAB_V2 ? 8 : 16;
+            boolean resolvedSeparable = separableConvolutions != null ? separableConvolutions
+                    : resolvedBackbone == Backbone.XCEPTION;
             return new SegmentationSpec(architecture, numClasses, inputChannels, inputHeight, inputWidth,
-                    widthMultiplier, batchNorm, resolvedDepth, outputStride, padding, dropout, weightInit, seed, loss);
+                    widthMultiplier, batchNorm, resolvedDepth, resolvedStride, resolvedBackbone, multiGrid,
+                    resolvedSeparable, multiScaleInputs, padding, dropout, weightInit, seed, loss);
+        }
+
+        /** ResNet-101 for DeepLab v2 (its paper's), ResNet-50 or Xception-65 for v3 and v3+, U-Net's 4 levels otherwise. */
+        private static int defaultDepth(Architecture architecture, Backbone backbone) {
+            if (backbone == Backbone.XCEPTION && hasBackboneChoice(architecture)) {
+                return 65;
+            }
+            return switch (architecture) {
+                case DEEPLAB_V2 -> 101;
+                case DEEPLAB_V3, DEEPLAB_V3_PLUS -> 50;
+                default -> 4;
+            };
         }
     }
 }

@@ -12,10 +12,11 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import io.segpipe.model.backend.Nd4jBackend;
 import io.segpipe.model.spec.Architecture;
+import io.segpipe.model.spec.Backbone;
 import io.segpipe.model.spec.SegmentationSpec;
 
 /**
@@ -41,9 +42,9 @@ class ParameterCountTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Architecture.class)
-    void configurationCountIsTheNetworksCount(Architecture architecture) {
-        SegmentationSpec spec = TinySpecs.of(architecture, 5);
+    @MethodSource("io.segpipe.model.arch.TinySpecs#variants")
+    void configurationCountIsTheNetworksCount(TinySpecs.Variant variant) {
+        SegmentationSpec spec = variant.spec(5);
         ComputationGraphConfiguration conf = Architectures.build(spec);
         ComputationGraph net = new ComputationGraph(conf);
         net.init();
@@ -144,6 +145,98 @@ class ParameterCountTest {
             long v3 = trainable(Architectures.build(deeplab(Architecture.DEEPLAB_V3, depth)));
             assertEquals(v3 + 1_303_648, trainable(Architectures.build(deeplab(Architecture.DEEPLAB_V3_PLUS, depth))), "ResNet-" + depth);
         }
+    }
+
+    // ---- DeepLab v1 LargeFOV: Chen et al., ICLR 2015, Table 2: DeepLab-LargeFOV "20.5M" parameters. Layers of
+    // the authors' Caffe model (DeepLab-LargeFOV train.prototxt, 21 PASCAL classes, no batch norm, every
+    // convolution with bias; pooling and atrous rates have no parameters):
+    //   VGG16 13 convs 14,714,688 (as FCN above); fc6 3x3x512x1024 + 1024 = 4,719,616 (VGG's 7x7x4096 fc6
+    //   subsampled to 3x3 and 1024 channels, applied at rate 12); fc7 1024x1024 + 1024 = 1,049,600;
+    //   fc8 1024x21 + 21 = 21,525                                          -> 20,505,429
+    // No batch norm, so DL4J's count is the reference's exactly.
+
+    @Test
+    void deeplabV1LargeFovMatchesTheCaffeReference() {
+        ComputationGraphConfiguration conf = Architectures.build(SegmentationSpec.builder(Architecture.DEEPLAB_V1, 21)
+                .batchNorm(false).build());
+        assertEquals(20_505_429, count(conf));
+        assertTrue(Math.abs(count(conf) - 20.5e6) / 20.5e6 < 0.001, "the paper's 20.5M");
+    }
+
+    // ---- DeepLab v2: Chen et al., TPAMI 2018, ResNet-101 with ASPP-L (section 3.3, Fig. 4), 21 classes:
+    //   ResNet-101 trunk: torchvision resnet101 "num_params" 44,549,160 less its fc (2048x1000 + 1000)
+    //   = 42,500,160 (the layer shapes of the MSRA ResNet-101 the paper's Caffe model is built on: only the
+    //   place of the stride differs, not the parameters);
+    //   ASPP-L: four 3x3 convolutions 2048 -> 21 with bias, 4 x (3x3x2048x21 + 21) = 1,548,372
+    //                                                                      -> 44,048,532
+    // Multi-scale inputs share the body's weights: the same parameters, not three sets.
+
+    @Test
+    void deeplabV2ResNet101IsTorchvisionsTrunkPlusAsppL() {
+        ComputationGraphConfiguration conf = Architectures.build(SegmentationSpec.builder(Architecture.DEEPLAB_V2, 21).build());
+        assertEquals(42_500_160 + 1_548_372, trainable(conf));
+    }
+
+    @Test
+    void deeplabV2MultiScaleInputsShareOneSetOfWeights() {
+        SegmentationSpec single = SegmentationSpec.builder(Architecture.DEEPLAB_V2, 21).build();
+        ComputationGraphConfiguration msc = Architectures.build(single.toBuilder().multiScaleInputs(true).build());
+        assertEquals(count(Architectures.build(single)), count(msc));
+    }
+
+    // ---- DeepLab v3 Multi-Grid (Chen et al. 2017, section 3.2) changes atrous rates, not parameters.
+
+    @Test
+    void multiGridHasTheParametersOfDeepLabV3() {
+        SegmentationSpec v3 = deeplab(Architecture.DEEPLAB_V3, 101);
+        long withMultiGrid = trainable(Architectures.build(v3.toBuilder().multiGrid(true).build()));
+        assertEquals(60_996_202 - 2_365_205 - 590_336, withMultiGrid);
+    }
+
+    // ---- DeepLab v3+ on aligned Xception-65 (Chen et al., ECCV 2018), counted by hand from the TensorFlow
+    // reference definition (tensorflow/models research/deeplab: core/xception.py xception_65; model.py's ASPP
+    // and decoder with separable convolutions), 21 classes. Convolutions have no bias; batch norm has gamma
+    // and beta (2 per channel); a separable convolution c -> d is depthwise 3x3 9c + BN 2c, pointwise c·d + BN 2d.
+    //   stem: 3x3x3x32 + 64, 3x3x32x64 + 128                                                  19,488
+    //   entry 1: separable 64->128, 128->128, 128->128; shortcut 1x1 64x128 + 256             53,696
+    //   entry 2: separable 128->256, 256->256 x2; shortcut 128x256 + 512                     205,696
+    //   entry 3: separable 256->728, 728->728 x2; shortcut 256x728 + 1,456                 1,457,360
+    //   middle: 16 modules x 3 separable 728->728 (539,448 each)                         25,893,504
+    //   exit 1: separable 728->728, 728->1024, 1024->1024; shortcut 728x1024 + 2,048      3,104,384
+    //   exit 2: separable 1024->1536, 1536->1536, 1536->2048                              7,133,184
+    //   backbone                                                                         37,867,312
+    //   ASPP: 1x1 2048x256 + 512; separable 2048->256 (547,328) at three rates; image pooling
+    //         1x1 2048x256 + 512; projection 1280x256 + 512                                3,019,776
+    //   decoder: 1x1 256x48 + 96; separable 304->256 (81,680) and 256->256 (68,864)          162,928
+    //   logits 256x21 + 21                                                                    5,397
+    //                                                                                    41,055,413
+    // DeepLab v3 on Xception-65 has no decoder: 37,867,312 + 3,019,776 + 5,397 = 40,892,485.
+
+    @Test
+    void deeplabV3PlusXception65MatchesTheTensorFlowDefinition() {
+        ComputationGraphConfiguration conf = Architectures.build(xception(Architecture.DEEPLAB_V3_PLUS));
+        assertEquals(41_055_413, trainable(conf));
+    }
+
+    @Test
+    void deeplabV3Xception65IsTheBackboneAndSeparableAspp() {
+        assertEquals(40_892_485, trainable(Architectures.build(xception(Architecture.DEEPLAB_V3))));
+    }
+
+    // ---- Separable ASPP and decoder on ResNet (the same section 3.2 option): each 3x3 convolution c -> 256 with
+    // batch norm (9·c·256 + 512) becomes a separable one (9c + 2c + c·256 + 512):
+    //   ASPP on 2048 channels: 3 x (4,719,104 - 547,328) = 12,515,328 fewer;
+    //   decoder: (700,928 - 81,680) + (590,336 - 68,864) = 1,140,720 fewer.
+
+    @Test
+    void separableAsppAndDecoderOnResNetSaveWhatTheArithmeticSays() {
+        SegmentationSpec plain = deeplab(Architecture.DEEPLAB_V3_PLUS, 50);
+        long separable = trainable(Architectures.build(plain.toBuilder().separableConvolutions(true).build()));
+        assertEquals(trainable(Architectures.build(plain)) - 12_515_328 - 1_140_720, separable);
+    }
+
+    private static SegmentationSpec xception(Architecture a) {
+        return SegmentationSpec.builder(a, 21).backbone(Backbone.XCEPTION).outputStride(16).build();
     }
 
     private static ComputationGraphConfiguration fcn(Architecture a) {

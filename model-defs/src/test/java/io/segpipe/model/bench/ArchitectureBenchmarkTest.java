@@ -19,7 +19,8 @@ class ArchitectureBenchmarkTest {
         Nd4jBackend.init();
         Nd4jBackend.setThreads(TinySpecs.THREADS);
         ArchitectureBenchmark.Options options = new ArchitectureBenchmark.Options(
-                List.of(Architecture.UNET, Architecture.DEEPLAB_V3_PLUS), 2, 30, 40, 3, 1.0 / 16, 18, 16, 1, 1, 128);
+                List.of(ArchitectureBenchmark.Entry.of(Architecture.UNET), ArchitectureBenchmark.Entry.of(Architecture.DEEPLAB_V3_PLUS)),
+                2, 30, 40, 3, 1.0 / 16, 18, 16, 1, 1, 128);
         ArchitectureBenchmark.Result result = ArchitectureBenchmark.run(options);
         assertEquals(2, result.rows().size());
         assertTrue(result.sgemmGflops() > 0);
@@ -40,8 +41,31 @@ class ArchitectureBenchmarkTest {
         assertTrue(result.table().contains("DEEPLAB_V3_PLUS"));
     }
 
+    /** The rows of DeepLab v2's multi-scale inputs and v3+ on Xception-65, on tiny networks: every figure is filled. */
+    @Test
+    void tinyRunOfTheDeepLabOptionRowsFillsEveryFigure() {
+        Nd4jBackend.init();
+        Nd4jBackend.setThreads(TinySpecs.THREADS);
+        ArchitectureBenchmark.Options options = new ArchitectureBenchmark.Options(
+                List.of(ArchitectureBenchmark.Entry.named("DEEPLAB_V2_MULTISCALE"), ArchitectureBenchmark.Entry.named("DEEPLAB_V3_PLUS_XCEPTION65")),
+                2, 30, 40, 3, 1.0 / 16, 18, 16, 1, 1, 128);
+        ArchitectureBenchmark.Result result = ArchitectureBenchmark.run(options);
+        ArchitectureBenchmark.Row multiScale = result.rows().get(0);
+        assertTrue(multiScale.spec().multiScaleInputs());
+        assertTrue(multiScale.customSecondsPerStep().containsKey("WeightedCrossEntropyLoss"), multiScale.customSecondsPerStep().toString());
+        ArchitectureBenchmark.Row xception = result.rows().get(1);
+        assertEquals(65, xception.spec().depth());
+        assertTrue(xception.customSecondsPerStep().containsKey("SpaceToBatchVertex"), "atrous depthwise convolutions of the exit flow");
+        for (ArchitectureBenchmark.Row row : result.rows()) {
+            assertTrue(row.forwardGflopPerImage() > 0 && row.throughput().trainImagesPerSecond() > 0
+                    && row.throughput().inferImagesPerSecond() > 0 && row.customShareOfStep() > 0, row.toString());
+        }
+        assertTrue(result.table().contains("DEEPLAB_V2_MULTISCALE") && result.table().contains("DEEPLAB_V3_PLUS_XCEPTION65"));
+    }
+
     /**
-     * Issue 4's benchmark: every architecture, canonical widths, 3x360x480, batch 2, all cores.
+     * The reference benchmark: every architecture and DeepLab option ({@link ArchitectureBenchmark.Entry#all()}),
+     * canonical widths, 3x360x480, batch 2, all cores; {@code -Dsegpipe.bench.architectures=NAME,...} picks entries.
      * {@code mvn -B -pl model-defs test -Pslow -Dtest=ArchitectureBenchmarkTest#camVidSizeBatch2};
      * the table is in model-defs/target/surefire-reports/io.segpipe.model.bench.ArchitectureBenchmarkTest-output.txt.
      */
@@ -53,12 +77,12 @@ class ArchitectureBenchmarkTest {
         ArchitectureBenchmark.Options reference = ArchitectureBenchmark.Options.reference();
         String only = System.getProperty("segpipe.bench.architectures");
         ArchitectureBenchmark.Options options = only == null ? reference : new ArchitectureBenchmark.Options(
-                java.util.Arrays.stream(only.split(",")).map(String::trim).map(Architecture::valueOf).toList(),
+                java.util.Arrays.stream(only.split(",")).map(String::trim).map(ArchitectureBenchmark.Entry::named).toList(),
                 reference.batch(), reference.height(), reference.width(), reference.numClasses(), reference.widthMultiplier(),
                 Integer.getInteger("segpipe.bench.deeplabDepth", reference.deeplabDepth()), reference.outputStride(),
                 reference.warmupSteps(), Integer.getInteger("segpipe.bench.steps", reference.steps()), reference.sgemmSize());
         ArchitectureBenchmark.Result result = ArchitectureBenchmark.run(options);
         System.out.println(result.table());
-        assertEquals(options.architectures().size(), result.rows().size());
+        assertEquals(options.entries().size(), result.rows().size());
     }
 }

@@ -8,6 +8,8 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 
+import io.segpipe.model.arch.Architectures;
+import io.segpipe.model.arch.TinySpecs;
 import io.segpipe.model.arch.UNet;
 import io.segpipe.model.backend.Nd4jBackend;
 import io.segpipe.model.spec.Architecture;
@@ -48,5 +50,36 @@ class FlopCounterTest {
         expected += 2L * base * classes * size * size; // 1x1 classifier
 
         assertEquals(expected, FlopCounter.forwardFlopsPerImage(net, Nd4j.rand(DataType.FLOAT, 2, 3, size, size)));
+    }
+
+    /** DeepLab v2's multi-scale inputs: the single-scale network's count at each scale's size, (64 - 1)·s + 1. */
+    @Test
+    void multiScaleInputsCountTheBodyOncePerScale() {
+        SegmentationSpec single = TinySpecs.of(Architecture.DEEPLAB_V2, 3);
+        ComputationGraph one = Architectures.create(single);
+        ComputationGraph multiScale = Architectures.create(single.toBuilder().multiScaleInputs(true).build());
+        long expected = 0;
+        for (int size : new int[] {64, 48, 32}) {
+            expected += FlopCounter.forwardFlopsPerImage(one, Nd4j.rand(DataType.FLOAT, 1, 3, size, size));
+        }
+        assertEquals(expected, FlopCounter.forwardFlopsPerImage(multiScale, Nd4j.rand(DataType.FLOAT, 2, 3, 64, 64)));
+    }
+
+    /** A separable convolution c -> d: depthwise 2·9·c per pixel (not 2·9·c·c), pointwise 2·c·d. */
+    @Test
+    void countsADepthwiseConvolutionPerChannel() {
+        ComputationGraph net = new ComputationGraph(new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder()
+                .dataType(DataType.FLOAT)
+                .convolutionMode(org.deeplearning4j.nn.conf.ConvolutionMode.Same)
+                .graphBuilder()
+                .addInputs("in")
+                .addLayer("dw", new org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D.Builder(3, 3).depthMultiplier(1)
+                        .build(), "in")
+                .addLayer("pw", new org.deeplearning4j.nn.conf.layers.ConvolutionLayer.Builder(1, 1).nOut(5).build(), "dw")
+                .setOutputs("pw")
+                .setInputTypes(org.deeplearning4j.nn.conf.inputs.InputType.convolutional(6, 7, 4))
+                .build());
+        net.init();
+        assertEquals(2L * 9 * 4 * 6 * 7 + 2L * 4 * 5 * 6 * 7, FlopCounter.forwardFlopsPerImage(net, Nd4j.rand(DataType.FLOAT, 2, 4, 6, 7)));
     }
 }

@@ -20,6 +20,7 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.inputs.InvalidInputTypeException;
 import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
 import org.deeplearning4j.nn.weights.WeightInit;
@@ -34,7 +35,8 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * Atrous convolution by space-to-batch must equal DL4J's dilated ConvolutionLayer (Same mode) with
- * the same weights: outputs, loss and every gradient, including the one reaching the layer before.
+ * the same weights: outputs, loss and every gradient, including the one reaching the layer before;
+ * the same for a depthwise convolution against DL4J's dilated DepthwiseConvolution2D.
  */
 class AtrousTest {
     private static final int[][] CASES = { // rate, H, W: sizes not divisible by the rate, and one that is
@@ -48,14 +50,21 @@ class AtrousTest {
     @Test
     void equalsADilatedConvolutionInDoublePrecision() {
         for (int[] c : CASES) {
-            assertEquivalent(DataType.DOUBLE, c[0], c[1], c[2], 1e-12);
+            assertEquivalent(DataType.DOUBLE, c[0], c[1], c[2], 1e-12, false);
         }
     }
 
     @Test
     void equalsADilatedConvolutionInFloatOnTheOneDnnPath() {
         for (int[] c : CASES) {
-            assertEquivalent(DataType.FLOAT, c[0], c[1], c[2], 1e-4);
+            assertEquivalent(DataType.FLOAT, c[0], c[1], c[2], 1e-4, false);
+        }
+    }
+
+    @Test
+    void depthwiseEqualsADilatedDepthwiseConvolutionInDoublePrecision() {
+        for (int[] c : CASES) {
+            assertEquivalent(DataType.DOUBLE, c[0], c[1], c[2], 1e-12, true);
         }
     }
 
@@ -118,21 +127,21 @@ class AtrousTest {
                 .setInputTypes(InputType.convolutional(3, 3, 1), InputType.convolutional(7, 7, 1)).build());
     }
 
-    private static void assertEquivalent(DataType type, int rate, int h, int w, double tolerance) {
+    private static void assertEquivalent(DataType type, int rate, int h, int w, double tolerance, boolean depthwise) {
         Nd4j.getRandom().setSeed(rate * 100L + h);
-        ComputationGraph atrous = init(network(type, rate, h, w, false));
-        ComputationGraph dilated = init(network(type, rate, h, w, true));
+        ComputationGraph atrous = init(network(type, rate, h, w, false, depthwise));
+        ComputationGraph dilated = init(network(type, rate, h, w, true, depthwise));
         for (String layer : new String[] {"pre", "conv"}) {
             for (Map.Entry<String, INDArray> p : atrous.getLayer(layer).paramTable().entrySet()) {
                 dilated.getLayer(layer).setParam(p.getKey(), p.getValue().dup());
             }
         }
         INDArray x = Nd4j.rand(type, 2, 2, h, w).subi(0.5);
-        INDArray labels = Nd4j.rand(type, 2, 3, h, w);
-        String what = type + " rate " + rate + " " + h + "x" + w;
+        INDArray labels = Nd4j.rand(type, 2, depthwise ? 2 : 3, h, w);
+        String what = (depthwise ? "depthwise " : "") + type + " rate " + rate + " " + h + "x" + w;
 
         assertClose(what + " output", dilated.outputSingle(x), atrous.outputSingle(x), tolerance);
-        if (type == DataType.FLOAT && Nd4jBackend.init().oneDnnHelpersEngaged()) {
+        if (type == DataType.FLOAT && !depthwise && Nd4jBackend.init().oneDnnHelpersEngaged()) {
             assertInstanceOf(MKLDNNConvHelper.class, atrous.getLayer("conv").getHelper(), "the fast path is engaged");
         }
         for (ComputationGraph g : new ComputationGraph[] {atrous, dilated}) {
@@ -150,8 +159,15 @@ class AtrousTest {
         }
     }
 
-    /** 1x1 "pre" conv (so the input gradient shows in its parameters) -> 3x3 atrous "conv" -> per-pixel MSE. */
     static ComputationGraphConfiguration network(DataType type, int rate, int h, int w, boolean dilated) {
+        return network(type, rate, h, w, dilated, false);
+    }
+
+    /**
+     * 1x1 "pre" conv (so the input gradient shows in its parameters) -> 3x3 atrous "conv" (a
+     * depthwise one if {@code depthwise}) -> per-pixel MSE.
+     */
+    static ComputationGraphConfiguration network(DataType type, int rate, int h, int w, boolean dilated, boolean depthwise) {
         ComputationGraphConfiguration.GraphBuilder graph = new NeuralNetConfiguration.Builder()
                 .seed(42)
                 .dataType(type)
@@ -160,13 +176,15 @@ class AtrousTest {
                 .graphBuilder()
                 .addInputs("in")
                 .addLayer("pre", new ConvolutionLayer.Builder(1, 1).nOut(2).activation(Activation.IDENTITY).build(), "in");
-        ConvolutionLayer.Builder conv = new ConvolutionLayer.Builder(3, 3).nOut(3).activation(Activation.TANH);
+        ConvolutionLayer.BaseConvBuilder<?> conv = depthwise
+                ? new DepthwiseConvolution2D.Builder(3, 3).depthMultiplier(1).activation(Activation.TANH)
+                : new ConvolutionLayer.Builder(3, 3).nOut(3).activation(Activation.TANH);
         String out;
         if (dilated) {
             graph.addLayer("conv", conv.dilation(rate, rate).convolutionMode(ConvolutionMode.Same).build(), "pre");
             out = "conv";
         } else {
-            out = Atrous.addConv(graph, "conv", "pre", conv.build(), rate);
+            out = Atrous.addConv(graph, "conv", "pre", (ConvolutionLayer) conv.build(), rate);
         }
         return graph.addLayer("loss", new CnnLossLayer.Builder(LossFunctions.LossFunction.MSE)
                         .activation(Activation.IDENTITY).build(), out)

@@ -8,8 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -20,13 +23,17 @@ import io.segpipe.jobs.eval.EvalConfig;
 import io.segpipe.jobs.retrain.RetrainConfig;
 import io.segpipe.jobs.score.ScoreConfig;
 import io.segpipe.jobs.train.TrainConfig;
+import io.segpipe.model.spec.Architecture;
+import io.segpipe.model.spec.Backbone;
+import io.segpipe.model.spec.SegmentationSpec;
 import io.segpipe.prep.job.PrepConfig;
 
 /**
  * Every configuration shipped in conf/ binds to its job's config record, as the CLI would read it,
  * and is fit to start a cluster job from: no time cap, no overwrite, training workers taken from the
  * cluster, and a dataset the matching prep configuration produces. Files named {@code *-2core*} hold
- * the settings a benchmark measured on a 2-core machine and keep them.
+ * the settings a benchmark measured on a 2-core machine and keep them. Every architecture file of
+ * conf/models/ binds to a model spec (as a training configuration's {@code model} block includes it).
  */
 class ConfFilesTest {
     private static final Path CONF = Path.of("..", "conf");
@@ -53,6 +60,33 @@ class ConfFilesTest {
         Object config = ConfigLoader.load(type, file.toString(), List.of());
         assertNotNull(config);
         assertEquals(type, config.getClass());
+    }
+
+    static Stream<Path> modelFiles() throws IOException {
+        try (Stream<Path> files = Files.list(CONF.resolve("models"))) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".conf")).sorted().toList().stream();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("modelFiles")
+    void modelFileBindsToASpec(Path file) {
+        // the training configuration supplies the classes
+        SegmentationSpec spec = ConfigLoader.load(SegmentationSpec.class, file, List.of("numClasses=4"));
+        assertEquals(4, spec.numClasses());
+    }
+
+    @Test
+    void everyDeepLabAndDeepLabOptionHasAModelFile() throws IOException {
+        List<SegmentationSpec> specs = modelFiles().map(f -> ConfigLoader.load(SegmentationSpec.class, f, List.of("numClasses=4"))).toList();
+        Set<Architecture> covered = specs.stream().map(SegmentationSpec::architecture)
+                .collect(Collectors.toCollection(() -> EnumSet.noneOf(Architecture.class)));
+        assertTrue(covered.containsAll(EnumSet.of(Architecture.DEEPLAB_V1, Architecture.DEEPLAB_V2, Architecture.DEEPLAB_V3,
+                Architecture.DEEPLAB_V3_PLUS)), covered.toString());
+        assertTrue(specs.stream().anyMatch(SegmentationSpec::multiScaleInputs), "multi-scale inputs");
+        assertTrue(specs.stream().anyMatch(SegmentationSpec::multiGrid), "Multi-Grid");
+        assertTrue(specs.stream().anyMatch(s -> s.backbone() == Backbone.XCEPTION), "Xception-65");
+        assertTrue(specs.stream().anyMatch(s -> s.backbone() == Backbone.RESNET && s.separableConvolutions()), "separable on ResNet");
     }
 
     private static Class<?> typeOf(Path file) {
