@@ -184,32 +184,7 @@ class EvalJobTest {
             int[] pred = predictor.predict(Tensors.batch(List.of(sample.image()), sample.channels(), sample.height(),
                     sample.width()), false).labels();
             byte[] truth = ImageCodec.decodeLabel((byte[]) row.get(row.fieldIndex(ShardSchema.LABEL))).data();
-            double sum = 0;
-            int present = 0;
-            for (int c = 0; c < k; c++) {
-                long intersection = 0;
-                long union = 0;
-                for (int i = 0; i < truth.length; i++) {
-                    int t = truth[i] & 0xFF;
-                    if (t != ignore && (t == c || pred[i] == c)) {
-                        union++;
-                        intersection += t == c && pred[i] == c ? 1 : 0;
-                    }
-                }
-                if (union > 0) {
-                    sum += (double) intersection / union;
-                    present++;
-                }
-            }
-            long counted = 0;
-            long correct = 0;
-            for (int i = 0; i < truth.length; i++) {
-                if ((truth[i] & 0xFF) != ignore) {
-                    counted++;
-                    correct += (truth[i] & 0xFF) == pred[i] ? 1 : 0;
-                }
-            }
-            own.put(sample.id(), new double[] {sum / present, (double) correct / counted, counted});
+            own.put(sample.id(), OwnImageScore.of(truth, pred, k, ignore));
         }
         return own;
     }

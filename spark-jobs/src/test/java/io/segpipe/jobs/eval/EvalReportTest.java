@@ -124,38 +124,7 @@ class EvalReportTest {
 
     /** mIoU and pixel accuracy of one image, computed class by class, without ImageScore. */
     private static double[] recompute(byte[] truth, byte[] prediction) {
-        double sum = 0;
-        int present = 0;
-        for (int c = 0; c < CLASSES.numClasses(); c++) {
-            long intersection = 0;
-            long union = 0;
-            for (int i = 0; i < truth.length; i++) {
-                int t = truth[i] & 0xFF;
-                if (t == IGNORE) {
-                    continue;
-                }
-                int p = prediction[i] & 0xFF;
-                if (t == c && p == c) {
-                    intersection++;
-                }
-                if (t == c || p == c) {
-                    union++;
-                }
-            }
-            if (union > 0) {
-                sum += (double) intersection / union;
-                present++;
-            }
-        }
-        long counted = 0;
-        long correct = 0;
-        for (int i = 0; i < truth.length; i++) {
-            if ((truth[i] & 0xFF) != IGNORE) {
-                counted++;
-                correct += truth[i] == prediction[i] ? 1 : 0;
-            }
-        }
-        return new double[] {sum / present, (double) correct / counted};
+        return OwnImageScore.of(truth, prediction, CLASSES.numClasses(), IGNORE);
     }
 
     private static Document parse(Path report) throws IOException {
