@@ -72,13 +72,13 @@ class ConfFilesTest {
     @MethodSource("modelFiles")
     void modelFileBindsToASpec(Path file) {
         // the training configuration supplies the classes
-        SegmentationSpec spec = ConfigLoader.load(SegmentationSpec.class, file, List.of("numClasses=4"));
+        SegmentationSpec spec = ConfigLoader.load(SegmentationSpec.class, file.toString(), List.of("numClasses=4"));
         assertEquals(4, spec.numClasses());
     }
 
     @Test
     void everyDeepLabAndDeepLabOptionHasAModelFile() throws IOException {
-        List<SegmentationSpec> specs = modelFiles().map(f -> ConfigLoader.load(SegmentationSpec.class, f, List.of("numClasses=4"))).toList();
+        List<SegmentationSpec> specs = modelFiles().map(f -> ConfigLoader.load(SegmentationSpec.class, f.toString(), List.of("numClasses=4"))).toList();
         Set<Architecture> covered = specs.stream().map(SegmentationSpec::architecture)
                 .collect(Collectors.toCollection(() -> EnumSet.noneOf(Architecture.class)));
         assertTrue(covered.containsAll(EnumSet.of(Architecture.DEEPLAB_V1, Architecture.DEEPLAB_V2, Architecture.DEEPLAB_V3,
