@@ -8,6 +8,7 @@ import java.util.List;
 
 import org.apache.spark.sql.Row;
 
+import io.segpipe.jobs.infer.InferenceConfig;
 import io.segpipe.jobs.infer.InputSettings;
 import io.segpipe.jobs.infer.ModelBroadcast;
 import io.segpipe.jobs.infer.PartitionInference;
@@ -29,13 +30,15 @@ final class ComparisonPredictor implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private final ModelBroadcast model;
-    private final InputSettings settings;
+    private final InferenceConfig inference;
+    private final double inputScale;
     private final RowDecoder decoder;
     private final int threads;
 
     ComparisonPredictor(ModelBroadcast model, InputSettings settings, ClassTable classes, int threads) {
         this.model = model;
-        this.settings = settings;
+        this.inference = settings.inference();
+        this.inputScale = settings.inputScale();
         RowDecoder rows = new RowDecoder(settings.normalization(), classes.numClasses(), classes.ignoreLabel());
         // the dense CRF compares the decoded 8-bit colours, not the normalised tensor
         this.decoder = settings.inference().crf() == null ? rows : rows.keepingPixels();
@@ -67,7 +70,7 @@ final class ComparisonPredictor implements Serializable {
         }
         try (ModelBroadcast.Lease lease = model.lease(threads)) {
             PartitionInference<Decoded> loop = new PartitionInference<>(
-                    new Predictor(lease.segmenter(), settings.inference(), settings.inputScale()), false,
+                    new Predictor(lease.segmenter(), inference, inputScale), false,
                     Decoded::sample);
             loop.run(decoded.iterator(), (d, p) -> out.add(new Predicted(d.sample.id(), d.image, d.truth,
                     ImageCodec.encodeGreyPng(p.width(), p.height(), p.labelBytes()))));

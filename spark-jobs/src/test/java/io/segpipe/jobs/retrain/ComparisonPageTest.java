@@ -1,0 +1,152 @@
+package io.segpipe.jobs.retrain;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.segpipe.jobs.eval.EvalReport;
+import io.segpipe.jobs.eval.EvalResult;
+import io.segpipe.jobs.eval.ImageScore;
+import io.segpipe.jobs.eval.SegmentationMetrics;
+import io.segpipe.jobs.registry.HistoryRecord;
+import io.segpipe.jobs.registry.ModelRegistry;
+import io.segpipe.jobs.registry.RunOutcome;
+import io.segpipe.prep.testkit.LocalSpark;
+
+/**
+ * The champion-versus-challenger page on two real tiny retraining runs: none on the first run
+ * (no champion), then a page whose numbers are recomputed here from the two evaluation reports.
+ */
+@ExtendWith(LocalSpark.class)
+class ComparisonPageTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void theSecondRunWritesAPageTheHistoryPointsAt() throws Exception {
+        String dataset = RetrainFixtures.prepare(tmp, tmp.resolve("prepped").toString(), 32, 5);
+        Path root = tmp.resolve("registry");
+        RetrainConfig base = RetrainConfig.builder().registry(root.toString()).dataset(dataset)
+                .train(RetrainFixtures.train()).build();
+        ModelRegistry registry = ModelRegistry.open(root.toString(), new Configuration());
+
+        RetrainResult first = RetrainJob.run(base.toBuilder().runId("first").build(), LocalSpark.session());
+        assertEquals(RunOutcome.PROMOTED, first.outcome(), first.reason());
+        assertNull(first.record().comparison(), "no champion, no comparison");
+        assertFalse(Files.exists(root.resolve("reports/first/comparison")));
+
+        // a different seed, so the challenger's predictions differ from the champion's
+        RetrainResult second = RetrainJob.run(base.toBuilder().runId("second").margin(1.0)
+                .train(RetrainFixtures.train().toBuilder().seed(12).build()).build(), LocalSpark.session());
+        assertEquals(RunOutcome.KEPT, second.outcome(), second.reason());
+
+        Path dir = root.resolve("reports/second/comparison");
+        Path page = dir.resolve("index.html");
+        List<HistoryRecord> history = registry.history();
+        HistoryRecord record = history.get(1);
+        assertEquals("second", record.runId());
+        assertTrue(record.comparison() != null && record.comparison().endsWith("reports/second/comparison/index.html"),
+                String.valueOf(record.comparison()));
+        assertEquals(page.toUri().getPath(), new org.apache.hadoop.fs.Path(record.comparison()).toUri().getPath());
+        assertNull(history.get(0).comparison());
+        assertTrue(record.seconds().containsKey("compare"), record.seconds().toString());
+
+        Document doc = Jsoup.parse(page.toFile(), "UTF-8");
+        // every picture and link of the page exists
+        List<Element> images = doc.select("img");
+        assertFalse(images.isEmpty());
+        for (Element img : images) {
+            assertTrue(Files.isRegularFile(dir.resolve(img.attr("src"))), img.attr("src"));
+        }
+        for (Element a : doc.select("a[href]")) {
+            String href = a.attr("href");
+            if (!href.startsWith("#")) {
+                assertTrue(Files.isRegularFile(dir.resolve(href).normalize()), href);
+            }
+        }
+        assertTrue(doc.selectFirst("#decision").text().contains(second.reason()), doc.selectFirst("#decision").text());
+
+        // per-class regressions = champion IoU − challenger IoU from the two report.json, worst first
+        FileSystem fs = FileSystem.getLocal(new Configuration());
+        EvalResult champion = EvalReport.read(fs, new org.apache.hadoop.fs.Path(root.resolve("reports/second/champion")
+                .toUri()));
+        EvalResult challenger = EvalReport.read(fs, new org.apache.hadoop.fs.Path(root.resolve(
+                "reports/second/challenger").toUri()));
+        Map<String, Double> expected = new HashMap<>();
+        for (int k = 0; k < champion.metrics().numClasses(); k++) {
+            SegmentationMetrics.ClassMetrics a = champion.metrics().perClass().get(k);
+            expected.put(a.name(), a.iou() - challenger.metrics().perClass().get(k).iou());
+        }
+        List<Element> rows = doc.select("tr[data-class]");
+        assertEquals(expected.size(), rows.size());
+        double previous = Double.POSITIVE_INFINITY;
+        for (Element row : rows) {
+            double regression = Double.parseDouble(row.attr("data-regression"));
+            double want = expected.get(row.attr("data-class"));
+            assertEquals(want, regression, 1e-12, row.attr("data-class"));
+            if (!Double.isNaN(regression)) {
+                assertTrue(regression <= previous, "sorted worst regression first: " + regression + " after " + previous);
+                previous = regression;
+            }
+        }
+        Element miou = doc.selectFirst("tr[data-metric=meanIoU]");
+        assertTrue(miou.text().contains(EvalReport.pct(champion.metrics().meanIoU()))
+                && miou.text().contains(EvalReport.pct(challenger.metrics().meanIoU())), miou.text());
+
+        // the images they disagree on most: |mIoU gap| from the two per_image.csv, largest first, min(6, images)
+        Map<String, Double> gaps = new HashMap<>();
+        Map<String, ImageScore> a = new HashMap<>();
+        for (ImageScore s : EvalReport.readPerImage(fs, new org.apache.hadoop.fs.Path(
+                root.resolve("reports/second/champion").toUri()))) {
+            a.put(s.id(), s);
+        }
+        for (ImageScore s : EvalReport.readPerImage(fs, new org.apache.hadoop.fs.Path(
+                root.resolve("reports/second/challenger").toUri()))) {
+            if (s.defined() && a.get(s.id()).defined()) {
+                gaps.put(s.id(), Math.abs(a.get(s.id()).meanIoU() - s.meanIoU()));
+            }
+        }
+        assertTrue(gaps.size() > 0);
+        List<Element> figures = doc.select("figure.example");
+        assertEquals(Math.min(6, gaps.size()), figures.size());
+        double last = Double.POSITIVE_INFINITY;
+        Set<String> shown = new HashSet<>();
+        for (Element f : figures) {
+            String id = f.attr("data-id");
+            double gap = Double.parseDouble(f.attr("data-gap"));
+            assertEquals(gaps.get(id), gap, 1e-12, id);
+            assertTrue(gap <= last, "largest gap first");
+            last = gap;
+            shown.add(id);
+            assertEquals(4, f.select("img").size(), "image, truth, champion, challenger");
+        }
+        for (Map.Entry<String, Double> e : gaps.entrySet()) {
+            if (!shown.contains(e.getKey())) {
+                assertTrue(e.getValue() <= last, e.getKey() + " disagrees more than a shown image");
+            }
+        }
+        // the prediction panels are the models' predictions of that image at the label's size
+        File firstChampion = dir.resolve("examples/0-champion.png").toFile();
+        assertTrue(firstChampion.length() > 0);
+    }
+}
