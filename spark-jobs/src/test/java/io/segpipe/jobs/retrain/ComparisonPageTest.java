@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -30,6 +29,7 @@ import io.segpipe.jobs.eval.SegmentationMetrics;
 import io.segpipe.jobs.registry.HistoryRecord;
 import io.segpipe.jobs.registry.ModelRegistry;
 import io.segpipe.jobs.registry.RunOutcome;
+import io.segpipe.prep.codec.ImageCodec;
 import io.segpipe.prep.testkit.LocalSpark;
 
 /**
@@ -145,8 +145,34 @@ class ComparisonPageTest {
                 assertTrue(e.getValue() <= last, e.getKey() + " disagrees more than a shown image");
             }
         }
-        // the prediction panels are the models' predictions of that image at the label's size
-        File firstChampion = dir.resolve("examples/0-champion.png").toFile();
-        assertTrue(firstChampion.length() > 0);
+        // each figure's panels are the two models' predictions of that image: scored against the
+        // truth panel, they give the image's mIoU in each model's per_image.csv
+        Map<String, ImageScore> b = new HashMap<>();
+        for (ImageScore s : EvalReport.readPerImage(fs, new org.apache.hadoop.fs.Path(
+                root.resolve("reports/second/challenger").toUri()))) {
+            b.put(s.id(), s);
+        }
+        int k = challenger.classes().numClasses();
+        int ignore = challenger.classes().ignore().orElse(-1);
+        for (int i = 0; i < figures.size(); i++) {
+            String id = figures.get(i).attr("data-id");
+            int[] truth = labels(dir.resolve("examples/" + i + "-truth.png"));
+            int[] byChampion = labels(dir.resolve("examples/" + i + "-champion.png"));
+            int[] byChallenger = labels(dir.resolve("examples/" + i + "-challenger.png"));
+            assertEquals(a.get(id).meanIoU(), ImageScore.of(id, truth, 0, byChampion, 0, truth.length, k, ignore)
+                    .meanIoU(), 1e-6, "champion panel of " + id);
+            assertEquals(b.get(id).meanIoU(), ImageScore.of(id, truth, 0, byChallenger, 0, truth.length, k, ignore)
+                    .meanIoU(), 1e-6, "challenger panel of " + id);
+        }
+    }
+
+    /** The class ids of an indexed label PNG. */
+    private static int[] labels(Path png) throws Exception {
+        byte[] data = ImageCodec.decodeLabel(Files.readAllBytes(png)).data();
+        int[] out = new int[data.length];
+        for (int i = 0; i < data.length; i++) {
+            out[i] = data[i] & 0xFF;
+        }
+        return out;
     }
 }
