@@ -55,10 +55,11 @@ class ComparisonPageTest {
         assertNull(first.record().comparison(), "no champion, no comparison");
         assertFalse(Files.exists(root.resolve("reports/first/comparison")));
 
-        // a different seed, so the challenger's predictions differ from the champion's
-        RetrainResult second = RetrainJob.run(base.toBuilder().runId("second").margin(1.0)
-                .train(RetrainFixtures.train().toBuilder().seed(12).build()).build(), LocalSpark.session());
-        assertEquals(RunOutcome.KEPT, second.outcome(), second.reason());
+        // a different seed, so the challenger's predictions differ from the champion's; the strictest
+        // per-class guard (no class may lose any IoU)
+        RetrainConfig strict = base.toBuilder().runId("second").margin(0).maxClassRegression(0.0)
+                .train(RetrainFixtures.train().toBuilder().seed(12).build()).build();
+        RetrainResult second = RetrainJob.run(strict, LocalSpark.session());
 
         Path dir = root.resolve("reports/second/comparison");
         Path page = dir.resolve("index.html");
@@ -92,6 +93,14 @@ class ComparisonPageTest {
                 .toUri()));
         EvalResult challenger = EvalReport.read(fs, new org.apache.hadoop.fs.Path(root.resolve(
                 "reports/second/challenger").toUri()));
+        // the run decided with the guard on both reports' per-class IoU
+        List<PromotionPolicy.ClassIoU> classIous = PromotionPolicy.ClassIoU.of(champion.metrics(), challenger.metrics());
+        PromotionPolicy.Decision decision = strict.policy().decide(Metric.MEAN_IOU.of(challenger.metrics()),
+                Metric.MEAN_IOU.of(champion.metrics()), "v000001", classIous);
+        assertEquals(decision.reason(), second.reason());
+        assertEquals(decision.promote() ? RunOutcome.PROMOTED : RunOutcome.KEPT, second.outcome());
+        long over = classIous.stream().filter(c -> c.regression() > PromotionPolicy.EPSILON).count();
+        assertEquals(over, doc.select("tr.over").size(), "classes over the guard's limit are highlighted");
         Map<String, Double> expected = new HashMap<>();
         for (int k = 0; k < champion.metrics().numClasses(); k++) {
             SegmentationMetrics.ClassMetrics a = champion.metrics().perClass().get(k);
