@@ -26,7 +26,7 @@ import io.segpipe.prep.Json;
  *                           than this (absolute IoU, in [0, 1]) is not promoted, or null for no guard (default
  *                           null); see {@link PromotionPolicy}
  * @param comparisonExamples how many images the comparison page shows where champion and challenger disagree
- *                           most, >= 0 (default 6; 0 shows none); see {@link Comparison}
+ *                           most, >= 0 (default 6; 0 shows none); see {@code Comparison}
  * @param lockTimeoutSeconds a registry lock without heartbeat for this long is broken, >= 10 (default 600)
  * @param runId              run id, "" for a generated one (default ""); letters, digits, '.', '_', '-'
  * @param inference          how both models are applied in evaluation, or null for the mode each model was

@@ -49,7 +49,7 @@ import io.segpipe.prep.schema.DatasetManifest;
  * history); read the production pointer; train into {@code staging/<run>/model}
  * ({@link TrainJob}); evaluate both models into {@code reports/<run>/{challenger,champion}};
  * decide (a pure function of the two evaluations); write the comparison page
- * ({@link Comparison}, {@code reports/<run>/comparison/}; skipped with a log line when there is no
+ * ({@code Comparison}, {@code reports/<run>/comparison/}; skipped with a log line when there is no
  * champion); register; promote when decided (one atomic pointer replace); append the history
  * record, which names the comparison page; release.
  * A failure at any step leaves the production pointer as it was, records a FAILED history entry
