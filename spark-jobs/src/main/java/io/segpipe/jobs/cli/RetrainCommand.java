@@ -70,5 +70,8 @@ final class RetrainCommand extends SparkJobCommand<RetrainConfig, RetrainResult>
         System.out.printf("retrain run %s: %s (challenger v%d) — %s%n", result.runId(), result.outcome(),
                 result.challengerVersion(), result.reason());
         System.out.println("history: " + result.historyFile());
+        if (result.record().comparison() != null) {
+            System.out.println("comparison: " + result.record().comparison());
+        }
     }
 }

@@ -124,6 +124,65 @@ public final class EvalReport {
         }
     }
 
+    /**
+     * The rows of a report's {@value #PER_IMAGE} ({@link #writePerImageCsv}), in file order.
+     *
+     * @throws InvalidInputException naming the file and line when it is not such a table
+     */
+    public static List<ImageScore> readPerImage(FileSystem fs, Path reportDir) throws IOException {
+        Path file = new Path(reportDir, PER_IMAGE);
+        String text = HadoopFiles.readString(fs, file);
+        List<ImageScore> out = new ArrayList<>();
+        int line = 1;
+        int i = text.indexOf('\n');
+        if (i < 0 || !text.substring(0, i).equals(PER_IMAGE_HEADER)) {
+            throw new InvalidInputException(fs.makeQualified(file) + ": line 1 must be the header " + PER_IMAGE_HEADER);
+        }
+        i++;
+        while (i < text.length()) {
+            line++;
+            StringBuilder id = new StringBuilder();
+            if (text.charAt(i) == '"') {
+                i++;
+                while (true) {
+                    if (i >= text.length()) {
+                        throw new InvalidInputException(fs.makeQualified(file) + ": line " + line + ": unterminated quote");
+                    }
+                    char c = text.charAt(i++);
+                    if (c == '"') {
+                        if (i < text.length() && text.charAt(i) == '"') {
+                            id.append('"');
+                            i++;
+                        } else {
+                            break;
+                        }
+                    } else {
+                        id.append(c);
+                    }
+                }
+            } else {
+                while (i < text.length() && text.charAt(i) != ',') {
+                    id.append(text.charAt(i++));
+                }
+            }
+            int end = text.indexOf('\n', i);
+            String rest = text.substring(i, end < 0 ? text.length() : end);
+            i = end < 0 ? text.length() : end + 1;
+            String[] f = rest.split(",", -1);
+            if (f.length != 6 || !f[0].isEmpty()) {
+                throw new InvalidInputException(fs.makeQualified(file) + ": line " + line + " has not the columns "
+                        + PER_IMAGE_HEADER);
+            }
+            try {
+                out.add(new ImageScore(id.toString(), Double.parseDouble(f[1]), Double.parseDouble(f[2]),
+                        Long.parseLong(f[3]), Long.parseLong(f[4]), Integer.parseInt(f[5])));
+            } catch (NumberFormatException e) {
+                throw new InvalidInputException(fs.makeQualified(file) + ": line " + line + ": " + e.getMessage(), e);
+            }
+        }
+        return out;
+    }
+
     private static String csvField(String v) {
         if (v.indexOf(',') < 0 && v.indexOf('"') < 0 && v.indexOf('\n') < 0 && v.indexOf('\r') < 0) {
             return v;
@@ -399,7 +458,8 @@ public final class EvalReport {
                 v * 100, pct(v));
     }
 
-    static String pct(double v) {
+    /** A fraction as a percentage with two decimals, n/a (styled) for NaN. */
+    public static String pct(double v) {
         return Double.isNaN(v) ? "<span class=\"na\">n/a</span>" : String.format(Locale.ROOT, "%.2f%%", v * 100);
     }
 
@@ -409,7 +469,8 @@ public final class EvalReport {
         return i < 0 ? p : p.substring(i + 1);
     }
 
-    static String esc(String s) {
+    /** {@code s} escaped for HTML text and attribute values. */
+    public static String esc(String s) {
         StringBuilder out = new StringBuilder(s.length());
         for (char c : s.toCharArray()) {
             switch (c) {
@@ -429,7 +490,7 @@ public final class EvalReport {
      * and preformatted block scrolls inside its own box ({@code .scroll}, {@code pre}), every image
      * shrinks to its container, and long paths and hashes wrap.
      */
-    static final String CSS = """
+    public static final String CSS = """
             body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;color:#1b1f24;\
             max-width:1180px;margin:24px auto;padding:0 20px;background:#fff}
             h1{font-size:22px;margin:0 0 6px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #e3e6ea;padding-bottom:4px}

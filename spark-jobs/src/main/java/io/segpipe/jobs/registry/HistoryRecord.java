@@ -43,6 +43,9 @@ import io.segpipe.prep.Json;
  * @param error                 the failure, or null
  * @param action                what made the change (RETRAIN when absent, as in files written before it existed)
  * @param user                  the user who ran a manual change, or null
+ * @param comparison            the run's champion-versus-challenger page ({@code reports/<run>/comparison/index.html}),
+ *                              or null (no champion to compare with, a failed run, a manual change, or a record
+ *                              written before comparisons existed)
  */
 public record HistoryRecord(String runId, String startedAt, String finishedAt, String host, RunOutcome outcome,
                             String reason, String metric, Double margin, Double floor, String dataset,
@@ -50,7 +53,7 @@ public record HistoryRecord(String runId, String startedAt, String finishedAt, S
                             Integer warmStartFrom, Integer championVersion, Integer challengerVersion,
                             Integer productionAfter, Map<String, Double> championMetrics,
                             Map<String, Double> challengerMetrics, Map<String, Double> seconds, String reports,
-                            LockInfo brokeStaleLock, String error, Action action, String user) {
+                            LockInfo brokeStaleLock, String error, Action action, String user, String comparison) {
 
     /** What made a registry change. */
     public enum Action {
@@ -75,7 +78,7 @@ public record HistoryRecord(String runId, String startedAt, String finishedAt, S
         action = action == null ? Action.RETRAIN : action;
     }
 
-    /** A retraining run's record. */
+    /** A retraining run's record without comparison page. */
     public HistoryRecord(String runId, String startedAt, String finishedAt, String host, RunOutcome outcome,
                          String reason, String metric, Double margin, Double floor, String dataset,
                          String datasetManifestSha256, long datasetSamples, String trainSplit, String evalSplit,
@@ -86,7 +89,21 @@ public record HistoryRecord(String runId, String startedAt, String finishedAt, S
         this(runId, startedAt, finishedAt, host, outcome, reason, metric, margin, floor, dataset, datasetManifestSha256,
                 datasetSamples, trainSplit, evalSplit, warmStartFrom, championVersion, challengerVersion,
                 productionAfter, championMetrics, challengerMetrics, seconds, reports, brokeStaleLock, error,
-                Action.RETRAIN, null);
+                Action.RETRAIN, null, null);
+    }
+
+    /** A retraining run's record, with its comparison page or null. */
+    public HistoryRecord(String runId, String startedAt, String finishedAt, String host, RunOutcome outcome,
+                         String reason, String metric, Double margin, Double floor, String dataset,
+                         String datasetManifestSha256, long datasetSamples, String trainSplit, String evalSplit,
+                         Integer warmStartFrom, Integer championVersion, Integer challengerVersion,
+                         Integer productionAfter, Map<String, Double> championMetrics,
+                         Map<String, Double> challengerMetrics, Map<String, Double> seconds, String reports,
+                         LockInfo brokeStaleLock, String error, String comparison) {
+        this(runId, startedAt, finishedAt, host, outcome, reason, metric, margin, floor, dataset, datasetManifestSha256,
+                datasetSamples, trainSplit, evalSplit, warmStartFrom, championVersion, challengerVersion,
+                productionAfter, championMetrics, challengerMetrics, seconds, reports, brokeStaleLock, error,
+                Action.RETRAIN, null, comparison);
     }
 
     /**
@@ -105,7 +122,7 @@ public record HistoryRecord(String runId, String startedAt, String finishedAt, S
         RunOutcome outcome = action == Action.PROMOTE ? RunOutcome.PROMOTED : RunOutcome.ROLLED_BACK;
         return new HistoryRecord(runId, startedAt, finishedAt, host, outcome, reason, null, null, null, null, null, 0,
                 null, null, null, before, promoted, after, Map.of(), Map.of(), Map.of(), null, brokeStaleLock, null,
-                action, user);
+                action, user, null);
     }
 
     private static Map<String, Double> copy(Map<String, Double> m) {

@@ -22,6 +22,11 @@ import io.segpipe.prep.Json;
  * @param metric             metric the decision compares (default {@code meanIoU})
  * @param margin             absolute improvement over the champion needed to promote, in [0, 1] (default 0.005)
  * @param floor              absolute minimum score of a promoted challenger in [0, 1], or null for none (default null)
+ * @param maxClassRegression per-class guard: a challenger whose IoU of any class is below the champion's by more
+ *                           than this (absolute IoU, in [0, 1]) is not promoted, or null for no guard (default
+ *                           null); see {@link PromotionPolicy}
+ * @param comparisonExamples how many images the comparison page shows where champion and challenger disagree
+ *                           most, >= 0 (default 6; 0 shows none); see {@code Comparison}
  * @param lockTimeoutSeconds a registry lock without heartbeat for this long is broken, >= 10 (default 600)
  * @param runId              run id, "" for a generated one (default ""); letters, digits, '.', '_', '-'
  * @param inference          how both models are applied in evaluation, or null for the mode each model was
@@ -35,7 +40,8 @@ import io.segpipe.prep.Json;
  */
 @JsonDeserialize(builder = RetrainConfig.Builder.class)
 public record RetrainConfig(String registry, String dataset, String trainSplit, String evalSplit, boolean warmStart,
-                            Metric metric, double margin, Double floor, long lockTimeoutSeconds, String runId,
+                            Metric metric, double margin, Double floor, Double maxClassRegression,
+                            int comparisonExamples, long lockTimeoutSeconds, String runId,
                             InferenceConfig inference, TrainConfig train) {
 
     public RetrainConfig {
@@ -46,20 +52,21 @@ public record RetrainConfig(String registry, String dataset, String trainSplit, 
         Checks.notNull("metric", metric);
         Checks.notNull("train", train);
         Checks.atLeast("lockTimeoutSeconds", lockTimeoutSeconds, 10);
+        Checks.atLeast("comparisonExamples", comparisonExamples, 0);
         Checks.notNull("runId", runId);
         if (!runId.isEmpty()) {
             ModelRegistry.requireRunId(runId);
         }
-        policy(metric, margin, floor); // validates margin and floor, naming them
+        policy(metric, margin, floor, maxClassRegression); // validates margin, floor and the guard, naming them
     }
 
-    private static PromotionPolicy policy(Metric metric, double margin, Double floor) {
-        return new PromotionPolicy(metric, margin, floor);
+    private static PromotionPolicy policy(Metric metric, double margin, Double floor, Double maxClassRegression) {
+        return new PromotionPolicy(metric, margin, floor, maxClassRegression);
     }
 
     /** The promotion rule this configuration sets. */
     public PromotionPolicy policy() {
-        return policy(metric, margin, floor);
+        return policy(metric, margin, floor, maxClassRegression);
     }
 
     public static Builder builder() {
@@ -68,7 +75,8 @@ public record RetrainConfig(String registry, String dataset, String trainSplit, 
 
     public Builder toBuilder() {
         return new Builder().registry(registry).dataset(dataset).trainSplit(trainSplit).evalSplit(evalSplit)
-                .warmStart(warmStart).metric(metric).margin(margin).floor(floor).lockTimeoutSeconds(lockTimeoutSeconds)
+                .warmStart(warmStart).metric(metric).margin(margin).floor(floor).maxClassRegression(maxClassRegression)
+                .comparisonExamples(comparisonExamples).lockTimeoutSeconds(lockTimeoutSeconds)
                 .runId(runId).inference(inference).train(train);
     }
 
@@ -91,6 +99,8 @@ public record RetrainConfig(String registry, String dataset, String trainSplit, 
         private Metric metric = Metric.MEAN_IOU;
         private double margin = 0.005;
         private Double floor;
+        private Double maxClassRegression;
+        private int comparisonExamples = 6;
         private long lockTimeoutSeconds = 600;
         private String runId = "";
         private InferenceConfig inference;
@@ -136,6 +146,16 @@ public record RetrainConfig(String registry, String dataset, String trainSplit, 
             return this;
         }
 
+        public Builder maxClassRegression(Double v) {
+            maxClassRegression = v;
+            return this;
+        }
+
+        public Builder comparisonExamples(int v) {
+            comparisonExamples = v;
+            return this;
+        }
+
         public Builder lockTimeoutSeconds(long v) {
             lockTimeoutSeconds = v;
             return this;
@@ -158,7 +178,7 @@ public record RetrainConfig(String registry, String dataset, String trainSplit, 
 
         public RetrainConfig build() {
             return new RetrainConfig(registry, dataset, trainSplit, evalSplit, warmStart, metric, margin, floor,
-                    lockTimeoutSeconds, runId, inference, train);
+                    maxClassRegression, comparisonExamples, lockTimeoutSeconds, runId, inference, train);
         }
     }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -47,7 +48,10 @@ import io.segpipe.prep.schema.DatasetManifest;
  * holder's name): open the dataset afresh (new shards are included; its manifest hash goes into the
  * history); read the production pointer; train into {@code staging/<run>/model}
  * ({@link TrainJob}); evaluate both models into {@code reports/<run>/{challenger,champion}};
- * register; decide; promote (one atomic pointer replace); append the history record; release.
+ * decide (a pure function of the two evaluations); write the comparison page
+ * ({@code Comparison}, {@code reports/<run>/comparison/}; skipped with a log line when there is no
+ * champion); register; promote when decided (one atomic pointer replace); append the history
+ * record, which names the comparison page; release.
  * A failure at any step leaves the production pointer as it was, records a FAILED history entry
  * with the error when it can, and rethrows; the next run removes what the failed one left in
  * {@code staging/}.
@@ -106,6 +110,7 @@ public final class RetrainJob {
         Integer warmStartFrom;
         Map<String, Double> championMetrics = Map.of();
         Map<String, Double> challengerMetrics = Map.of();
+        String comparison;
 
         Run(RetrainConfig config, SparkSession spark, ModelRegistry registry, RegistryLock lock) {
             this.config = config;
@@ -163,14 +168,35 @@ public final class RetrainJob {
             challengerMetrics = Metric.all(challenger.metrics());
             seconds.put("evalChallenger", secondsSince(t));
             Double championScore = null;
+            EvalResult champion = null;
             if (championPath != null) {
                 t = System.nanoTime();
-                EvalResult champion = evaluate(championPath, dataset.path(), new Path(reports, "champion"));
+                champion = evaluate(championPath, dataset.path(), new Path(reports, "champion"));
                 championMetrics = Metric.all(champion.metrics());
                 championScore = config.metric().of(champion.metrics());
                 seconds.put("evalChampion", secondsSince(t));
             }
             afterStep.accept("evaluated");
+
+            // The decision is a pure function of the two evaluations; the page shows it, so it comes first.
+            double challengerScore = config.metric().of(challenger.metrics());
+            String championName = championVersion == null ? null : ModelRegistry.versionName(championVersion);
+            PromotionPolicy.Decision decision = policy.decide(challengerScore, championScore, championName,
+                    champion == null ? List.of() : PromotionPolicy.ClassIoU.of(champion.metrics(), challenger.metrics()));
+            if (champion != null) {
+                t = System.nanoTime();
+                comparison = Comparison.write(spark, dataset.path(), config.evalSplit(), config.inference(),
+                        new Comparison.Side(championName, championPath, champion, new Path(reports, "champion")),
+                        new Comparison.Side("challenger", modelDir.toString(), challenger,
+                                new Path(reports, "challenger")),
+                        policy, decision, lock.runId(), config.comparisonExamples(), registry.fileSystem(),
+                        new Path(reports, Comparison.DIR)).toString();
+                seconds.put("compare", secondsSince(t));
+            } else {
+                LOG.info("Run {}: no production model to compare the challenger with, so no comparison page; the "
+                        + "challenger's evaluation is {}", lock.runId(), new Path(reports, "challenger"));
+            }
+            afterStep.accept("compared");
 
             t = System.nanoTime();
             VersionInfo version = registry.register(lock, modelDir, new VersionInfo.Details(warmStartFrom,
@@ -179,9 +205,6 @@ public final class RetrainJob {
             seconds.put("register", secondsSince(t));
             afterStep.accept("registered");
 
-            double challengerScore = config.metric().of(challenger.metrics());
-            PromotionPolicy.Decision decision = policy.decide(challengerScore, championScore,
-                    championVersion == null ? null : ModelRegistry.versionName(championVersion));
             Integer productionAfter = championVersion;
             if (decision.promote()) {
                 productionAfter = registry.promote(lock, version.version(), decision.reason()).version();
@@ -223,7 +246,7 @@ public final class RetrainJob {
                     config.dataset(), datasetSha, datasetSamples, config.trainSplit(), config.evalSplit(),
                     warmStartFrom, championVersion, challengerVersion, productionAfter, championMetrics,
                     challengerMetrics, timings, registry.reportsDir(lock.runId()).toString(),
-                    lock.brokenStaleLock().orElse(null), error);
+                    lock.brokenStaleLock().orElse(null), error, comparison);
         }
     }
 

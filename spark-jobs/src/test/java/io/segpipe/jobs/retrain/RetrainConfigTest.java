@@ -21,6 +21,8 @@ class RetrainConfigTest {
         assertEquals(Metric.MEAN_IOU, c.metric());
         assertEquals(0.005, c.margin());
         assertEquals(null, c.floor());
+        assertEquals(null, c.maxClassRegression(), "the per-class guard is off by default");
+        assertEquals(6, c.comparisonExamples());
         assertEquals(600, c.lockTimeoutSeconds());
         assertEquals(false, c.warmStart());
         assertEquals("", c.runId());
@@ -29,10 +31,14 @@ class RetrainConfigTest {
     @Test
     void roundTripsThroughJson() {
         RetrainConfig c = valid().evalSplit("test").warmStart(true).metric(Metric.MEAN_DICE).margin(0.02).floor(0.3)
-                .lockTimeoutSeconds(120).runId("nightly-2025-03-01").build();
+                .maxClassRegression(0.05).comparisonExamples(3).lockTimeoutSeconds(120).runId("nightly-2025-03-01").build();
         String json = c.toJson();
         assertTrue(json.contains("\"metric\" : \"meanDice\""), json);
+        assertTrue(json.contains("\"maxClassRegression\" : 0.05"), json);
         assertEquals(c, RetrainConfig.fromJson(json));
+        assertEquals(0.05, RetrainConfig.fromJson(json).policy().maxClassRegression());
+        RetrainConfig off = valid().build();
+        assertEquals(off, RetrainConfig.fromJson(off.toJson()));
         assertEquals(c, c.toBuilder().build());
     }
 
@@ -46,6 +52,10 @@ class RetrainConfigTest {
                 assertThrows(IllegalArgumentException.class, () -> valid().margin(1.5).build()).getMessage());
         assertEquals("floor must be in [0, 1] or unset, found -0.2",
                 assertThrows(IllegalArgumentException.class, () -> valid().floor(-0.2).build()).getMessage());
+        assertEquals("maxClassRegression must be in [0, 1] or unset, found -0.01", assertThrows(
+                IllegalArgumentException.class, () -> valid().maxClassRegression(-0.01).build()).getMessage());
+        assertEquals("comparisonExamples must be >= 0, found -1",
+                assertThrows(IllegalArgumentException.class, () -> valid().comparisonExamples(-1).build()).getMessage());
         assertEquals("lockTimeoutSeconds must be >= 10, found 1",
                 assertThrows(IllegalArgumentException.class, () -> valid().lockTimeoutSeconds(1).build()).getMessage());
         assertEquals("train must be set, found null",
