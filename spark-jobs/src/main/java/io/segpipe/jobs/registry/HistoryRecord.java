@@ -78,20 +78,6 @@ public record HistoryRecord(String runId, String startedAt, String finishedAt, S
         action = action == null ? Action.RETRAIN : action;
     }
 
-    /** A retraining run's record without comparison page. */
-    public HistoryRecord(String runId, String startedAt, String finishedAt, String host, RunOutcome outcome,
-                         String reason, String metric, Double margin, Double floor, String dataset,
-                         String datasetManifestSha256, long datasetSamples, String trainSplit, String evalSplit,
-                         Integer warmStartFrom, Integer championVersion, Integer challengerVersion,
-                         Integer productionAfter, Map<String, Double> championMetrics,
-                         Map<String, Double> challengerMetrics, Map<String, Double> seconds, String reports,
-                         LockInfo brokeStaleLock, String error) {
-        this(runId, startedAt, finishedAt, host, outcome, reason, metric, margin, floor, dataset, datasetManifestSha256,
-                datasetSamples, trainSplit, evalSplit, warmStartFrom, championVersion, challengerVersion,
-                productionAfter, championMetrics, challengerMetrics, seconds, reports, brokeStaleLock, error,
-                Action.RETRAIN, null, null);
-    }
-
     /** A retraining run's record, with its comparison page or null. */
     public HistoryRecord(String runId, String startedAt, String finishedAt, String host, RunOutcome outcome,
                          String reason, String metric, Double margin, Double floor, String dataset,

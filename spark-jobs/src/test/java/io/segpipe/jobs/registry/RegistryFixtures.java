@@ -147,6 +147,6 @@ public final class RegistryFixtures {
     public static HistoryRecord record(String runId, Instant finishedAt, RunOutcome outcome, String reason) {
         return new HistoryRecord(runId, finishedAt.minusSeconds(60).toString(), finishedAt.toString(), "host",
                 outcome, reason, "meanIoU", 0.01, null, "file:/data", "abc", 4, "train", "val", null, null, null,
-                null, Map.of(), Map.of("meanIoU", 0.5), Map.of("total", 60.0), null, null, null);
+                null, Map.of(), Map.of("meanIoU", 0.5), Map.of("total", 60.0), null, null, null, null);
     }
 }

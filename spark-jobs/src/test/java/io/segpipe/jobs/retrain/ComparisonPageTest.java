@@ -44,10 +44,8 @@ class ComparisonPageTest {
 
     @Test
     void theSecondRunWritesAPageTheHistoryPointsAt() throws Exception {
-        String dataset = RetrainFixtures.prepare(tmp, tmp.resolve("prepped").toString(), 32, 5);
+        RetrainConfig base = RetrainFixtures.config(tmp);
         Path root = tmp.resolve("registry");
-        RetrainConfig base = RetrainConfig.builder().registry(root.toString()).dataset(dataset)
-                .train(RetrainFixtures.train()).build();
         ModelRegistry registry = ModelRegistry.open(root.toString(), new Configuration());
 
         RetrainResult first = RetrainJob.run(base.toBuilder().runId("first").build(), LocalSpark.session());

@@ -39,6 +39,13 @@ final class RetrainFixtures {
     }
 
     /** A tiny U-Net on 32x32 crops. */
+    /** A retraining configuration over a fresh 32-sample dataset and a registry, both under {@code tmp}. */
+    static RetrainConfig config(Path tmp) {
+        String dataset = prepare(tmp, tmp.resolve("prepped").toString(), 32, 5);
+        return RetrainConfig.builder().registry(tmp.resolve("registry").toString()).dataset(dataset).train(train())
+                .build();
+    }
+
     static SegmentationSpec spec() {
         return SegmentationSpec.builder(Architecture.UNET, 4).depth(2).widthMultiplier(0.125).inputSize(SIZE, SIZE)
                 .build();

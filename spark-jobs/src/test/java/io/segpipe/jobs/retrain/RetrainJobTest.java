@@ -39,10 +39,8 @@ class RetrainJobTest {
 
     @Test
     void promotesKeepsRecordsFailuresAndRecovers() throws Exception {
-        String dataset = RetrainFixtures.prepare(tmp, tmp.resolve("prepped").toString(), 32, 5);
+        RetrainConfig base = RetrainFixtures.config(tmp);
         Path root = tmp.resolve("registry");
-        RetrainConfig base = RetrainConfig.builder().registry(root.toString()).dataset(dataset)
-                .train(RetrainFixtures.train()).build();
         ModelRegistry registry = ModelRegistry.open(root.toString(), new Configuration());
 
         // 1. First run: no champion, no floor -> promoted.
@@ -54,7 +52,7 @@ class RetrainJobTest {
         assertTrue(Files.isDirectory(root.resolve("reports/first/challenger")));
 
         // 2. More data arrives; a margin no challenger can meet keeps the champion.
-        RetrainFixtures.prepare(tmp, dataset, 40, 6);
+        RetrainFixtures.prepare(tmp, base.dataset(), 40, 6);
         RetrainResult second = RetrainJob.run(base.toBuilder().runId("second").margin(1.0).build(),
                 LocalSpark.session());
         assertEquals(RunOutcome.KEPT, second.outcome());
