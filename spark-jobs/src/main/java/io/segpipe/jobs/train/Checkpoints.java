@@ -97,6 +97,11 @@ final class Checkpoints {
         return dir;
     }
 
+    /** The file system of {@link #dir}. */
+    FileSystem fs() {
+        return fs;
+    }
+
     /** Writes the checkpoint of {@code state.epoch()} atomically, then deletes all but the newest {@code keep}. */
     void write(ComputationGraph net, State state) throws IOException {
         publish(new Path(dir, String.format("%s%05d", PREFIX, state.epoch())), net, state);

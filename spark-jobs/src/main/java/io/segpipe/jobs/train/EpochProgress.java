@@ -33,24 +33,36 @@ final class EpochProgress {
     private final TimeBudget budget;
     private final LossListener loss;
     private final long expectedMinibatches;
+    private final MetricsLog metricsLog;
 
     /**
      * @param trainSamples the train split's rows; an epoch makes about {@code trainSamples / batchSizePerWorker}
      *                     minibatches (each worker's last one may be short)
+     * @param metricsLog   receives each reading as a {@code progress} line, or null
      */
-    EpochProgress(TrainConfig config, TimeBudget budget, LossListener loss, long trainSamples) {
+    EpochProgress(TrainConfig config, TimeBudget budget, LossListener loss, long trainSamples, MetricsLog metricsLog) {
         this.config = config;
         this.budget = budget;
         this.loss = loss;
         int batch = config.master().batchSizePerWorker();
         this.expectedMinibatches = (trainSamples + batch - 1) / batch;
+        this.metricsLog = metricsLog;
     }
 
     /** Starts reporting 1-based epoch {@code number}; close it when the epoch's training ends. */
     SparkProgress start(SparkContext sc, int number) {
         return SparkProgress.builder(sc, "epoch " + number + "/" + config.epochs(), "minibatches")
                 .total(expectedMinibatches).counter(loss.minibatchCounter()).track(List.of(loss.lossSum()))
-                .format(reading -> line(reading, number)).output(LOG::info).start();
+                .format(reading -> report(reading, number)).output(LOG::info).start();
+    }
+
+    /** Records the reading in the metrics file (when there is one) and returns its log line. */
+    private String report(Progress reading, int number) {
+        if (metricsLog != null) {
+            metricsLog.progress(number, config.epochs(), reading.done(), reading.total(), loss.meanOf(reading),
+                    orZero(reading.rate()) * config.master().batchSizePerWorker());
+        }
+        return line(reading, number);
     }
 
     /** The line of one reading during 1-based epoch {@code number}. */

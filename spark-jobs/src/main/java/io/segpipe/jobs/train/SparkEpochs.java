@@ -64,10 +64,11 @@ final class SparkEpochs implements AutoCloseable {
      * @param workers   data partitions = concurrent workers
      * @param threads   ND4J threads per Spark task
      * @param statsFile DL4J UI statistics file, or null
+     * @param metricsLog also receives the progress lines, or null
      * @param budget    the run's time budget, which caps the ETA of progress lines
      */
     SparkEpochs(TrainConfig config, TrainSetup setup, JavaSparkContext sc, int workers, int threads, File statsFile,
-                TimeBudget budget) {
+                MetricsLog metricsLog, TimeBudget budget) {
         this.config = config;
         this.setup = setup;
         this.sc = sc;
@@ -86,7 +87,7 @@ final class SparkEpochs implements AutoCloseable {
         this.valRows = config.validates() ? cachedRows(config.valSplit()) : null;
         this.loss = new LossListener(sc.sc().doubleAccumulator("segpipe train loss"),
                 sc.sc().longAccumulator("segpipe train minibatches"), (long) spec.inputHeight() * spec.inputWidth());
-        this.progress = new EpochProgress(config, budget, loss, setup.trainSamples());
+        this.progress = new EpochProgress(config, budget, loss, setup.trainSamples(), metricsLog);
         this.statsFile = statsFile;
         this.stats = statsFile == null ? null : new J7FileStatsStorage(statsFile);
         this.masters = new TrainingMasters(config.master(), workers, config.seed());

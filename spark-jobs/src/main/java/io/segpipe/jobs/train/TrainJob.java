@@ -47,7 +47,8 @@ import io.segpipe.prep.fs.HadoopFiles;
  * epochs) computes the val confusion matrix on the executors ({@link Validator}); the best network
  * by val mIoU is kept ({@link BestModel}); a checkpoint is written atomically; one progress line is
  * logged; early stopping ({@link EarlyStopping}) or the time budget ({@link TimeBudget}) may end the
- * run. The model directory finally receives the best network (the last one without validation).
+ * run; with checkpoints, every epoch and progress line is also appended to {@code metrics.jsonl} beside them
+ * ({@link MetricsLog}). The model directory finally receives the best network (the last one without validation).
  * Every Spark job is described ({@code segpipe train}, and per epoch {@code segpipe train: epoch 2/4
  * (training)}), and long epochs log progress lines ({@link EpochProgress}).
  *
@@ -97,7 +98,10 @@ public final class TrainJob {
             clearEarlierRun(checkpoints, config);
         }
         File statsFile = statsFile(config);
-        TrainingRun run = new TrainingRun(config, spark, setup, checkpoints, resumed, statsFile, output, budget);
+        MetricsLog metricsLog = checkpoints == null ? null : MetricsLog.open(checkpoints.fs(), checkpoints.dir(),
+                resumed == null ? 0 : resumed.state().epoch(), budget);
+        TrainingRun run = new TrainingRun(config, spark, setup, checkpoints, resumed, statsFile, metricsLog, output,
+                budget);
         Checkpoints left = checkpoints;
         try (ExecutorWatchdog watchdog = ExecutorWatchdog.start(spark.sparkContext(), config.maxSecondsWithoutExecutors())) {
             return watchdog.guard(run::train, () -> whatIsLeft(left));

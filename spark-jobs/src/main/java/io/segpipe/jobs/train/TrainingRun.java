@@ -45,6 +45,7 @@ final class TrainingRun {
     private final Checkpoints checkpoints;
     private final Checkpoints.Loaded resumed;
     private final File statsFile;
+    private final MetricsLog metricsLog;
     private final Path output;
     private final TimeBudget budget;
     private final String startedAt;
@@ -55,10 +56,12 @@ final class TrainingRun {
      * @param checkpoints the run's checkpoints, or null when it writes none
      * @param resumed     the checkpoint to continue, or null
      * @param statsFile   DL4J UI statistics file, or null
+     * @param metricsLog  the live metrics file beside the checkpoints, or null
      * @param budget      started when the call started
      */
     TrainingRun(TrainConfig config, SparkSession spark, TrainSetup setup, Checkpoints checkpoints,
-                Checkpoints.Loaded resumed, File statsFile, Path output, TimeBudget budget) {
+                Checkpoints.Loaded resumed, File statsFile, MetricsLog metricsLog, Path output,
+                TimeBudget budget) {
         this.config = config;
         this.spark = spark;
         this.sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -66,6 +69,7 @@ final class TrainingRun {
         this.checkpoints = checkpoints;
         this.resumed = resumed;
         this.statsFile = statsFile;
+        this.metricsLog = metricsLog;
         this.output = output;
         this.budget = budget;
         this.startedAt = resumed != null ? resumed.state().startedAt() : Instant.now().toString();
@@ -89,7 +93,8 @@ final class TrainingRun {
         logStart(net);
         boolean stoppedEarly = false;
         long skippedTotal = 0;
-        try (SparkEpochs epochs = new SparkEpochs(config, setup, sc, workers, threads, statsFile, budget)) {
+        try (SparkEpochs epochs = new SparkEpochs(config, setup, sc, workers, threads, statsFile, metricsLog,
+                budget)) {
             for (int epoch = resumed != null ? resumed.state().epoch() : 0; epoch < config.epochs(); epoch++) {
                 int number = epoch + 1;
                 long epochStart = budget.now();
@@ -101,6 +106,9 @@ final class TrainingRun {
                 skippedTotal += m.skippedRows();
                 boolean improved = best.offer(m, net::clone);
                 stopping.record(m.valMeanIoU());
+                if (metricsLog != null) { // before the checkpoint: a resume from it never lacks the epoch's line
+                    metricsLog.epoch(m, config.epochs(), best.metrics().orElse(null));
+                }
                 checkpoint(net, best, improved, history, stopping, number, outOfTime);
                 budget.epochFinished(epochStart);
                 logProgress(m, best.metrics().orElse(null), budget.etaSeconds(config.epochs() - number));

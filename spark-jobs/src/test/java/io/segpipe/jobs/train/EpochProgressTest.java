@@ -23,7 +23,7 @@ class EpochProgressTest {
 
     private EpochProgress progress(double maxMinutes, LossListener loss) {
         TrainConfig config = TrainFixtures.config(java.nio.file.Path.of("/unused")).epochs(10).build();
-        return new EpochProgress(config, new TimeBudget(maxMinutes, () -> now), loss, 40);
+        return new EpochProgress(config, new TimeBudget(maxMinutes, () -> now), loss, 40, null);
     }
 
     @Test
