@@ -72,7 +72,7 @@ class CheckpointResumeTest {
         assertEquals(2, firstHalf.epochs());
         try (Stream<Path> dirs = Files.list(Path.of(URI.create(firstHalf.checkpoints())))) {
             List<String> names = dirs.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted().toList();
-            assertEquals(List.of("best", "epoch-00001", "epoch-00002"), names);
+            assertEquals(List.of("best", "epoch-00001", "epoch-00002", MetricsLog.FILE), names);
         }
         TrainResult resumed = TrainJob.run(base.epochs(4).output(tmp.resolve("resumed").toString()).checkpointDir(ckpt)
                 .resume(true).build(), LocalSpark.session());
@@ -81,7 +81,7 @@ class CheckpointResumeTest {
         assertEquals(2, resumed.epochsThisRun());
         assertEquals(4, resumed.history().epochs().size(), "the history continues across the resume");
         try (Stream<Path> dirs = Files.list(Path.of(URI.create(resumed.checkpoints())))) {
-            assertEquals(List.of("best", "epoch-00003", "epoch-00004"),
+            assertEquals(List.of("best", "epoch-00003", "epoch-00004", MetricsLog.FILE),
                     dirs.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted().toList(),
                     "only the newest 2 kept");
         }

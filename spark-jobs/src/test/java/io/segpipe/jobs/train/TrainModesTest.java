@@ -16,7 +16,7 @@ import io.segpipe.jobs.data.AugmentConfig;
 import io.segpipe.jobs.model.ModelDirectory;
 import io.segpipe.prep.testkit.LocalSpark;
 
-/** SGD with a step schedule, weight decay, median-frequency weights, full augmentation and the stats file; gradient sharing. */
+/** SGD with a step schedule, weight decay, median-frequency weights, full augmentation and the stats file. */
 @ExtendWith(LocalSpark.class)
 class TrainModesTest {
     @TempDir
@@ -40,21 +40,5 @@ class TrainModesTest {
         assertNotNull(weights, "median-frequency weights from the manifest");
         assertEquals(info.dataManifest().classWeights().medianFrequency().get(1), weights[1], 1e-12);
         assertEquals(255, info.spec().loss().ignoreLabel());
-    }
-
-    /**
-     * Gradient sharing starts and trains on local[2] with the Aeron timeout fix. Known limitation on
-     * dl4j-spark-parameterserver 1.0.0-M2 (see {@link MasterConfig}): after the first {@code fit} call
-     * (epoch) the workers' iterations no longer reach the listeners, so only epoch 1 reports a loss.
-     */
-    @Test
-    void sharedGradientsTrains() throws Exception {
-        TrainResult r = TrainJob.run(TrainFixtures.config(tmp).epochs(2).checkpointEvery(0)
-                .master(MasterConfig.builder().mode(MasterConfig.Mode.SHARED_GRADIENTS).workers(2).batchSizePerWorker(4)
-                        .build()).build(), LocalSpark.session());
-        System.out.println("shared gradients: " + r.history());
-        assertEquals(2, r.epochs());
-        assertTrue(Double.isFinite(r.history().epochs().get(0).loss()), "epoch 1 loss reported through the listener");
-        assertNotNull(ModelDirectory.readInfo(r.output(), new Configuration()));
     }
 }
