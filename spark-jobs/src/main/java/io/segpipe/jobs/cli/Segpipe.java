@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
                 "A command that fails prints one line naming the cause and exits with one of the codes below; "
                         + "--verbose adds the cause chain, --debug the stack trace."},
         subcommands = {DemoCommand.class, PrepCommand.class, TrainCommand.class, EvalCommand.class, ScoreCommand.class,
-                RetrainCommand.class, RegistryCommand.class, EnvCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+                RetrainCommand.class, RegistryCommand.class, UiCommand.class, EnvCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Segpipe {
 
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,

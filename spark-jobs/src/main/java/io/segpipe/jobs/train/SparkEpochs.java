@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.UUID;
 
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -58,6 +59,8 @@ final class SparkEpochs implements AutoCloseable {
     private final EpochProgress progress;
     private final File statsFile;
     private final StatsStorage stats;
+    /** One DL4J UI session for all epochs of this run: each epoch's listener would otherwise start its own. */
+    private final String statsSession = "segpipe-train-" + UUID.randomUUID();
     private final TrainingMasters masters;
 
     /**
@@ -130,7 +133,7 @@ final class SparkEpochs implements AutoCloseable {
         List<TrainingListener> listeners = new ArrayList<>();
         listeners.add(loss);
         if (stats != null) {
-            listeners.add(new StatsListener(null));
+            listeners.add(new StatsListener(null, config.statsEvery(), statsSession));
             sparkNet.setListeners(stats, listeners);
         } else {
             sparkNet.setListeners(listeners);

@@ -49,8 +49,9 @@ import io.segpipe.prep.reader.Normalization;
  * @param initialModel          model directory whose weights start the training (warm start: same architecture,
  *                              classes and widths; fresh optimiser state), or a registry's model
  *                              ({@code registry:<root>[@v<N>]}); "" = random initialisation (default "")
- * @param statsFile             DL4J UI statistics file (J7FileStatsStorage, open it with the DL4J training UI);
- *                              "" = none (default "")
+ * @param statsFile             DL4J UI statistics file (J7FileStatsStorage, a local path on the driver): watch it
+ *                              with {@code segpipe ui --stats FILE}, DL4J's training UI; "" = none (default "")
+ * @param statsEvery            minibatches between two reports to {@code statsFile}, >= 1 (default 10, DL4J's own)
  * @param seed                  seed of parameter initialisation, augmentation and shuffling (default 42)
  * @param maxMinutes            wall-time budget of one call in minutes: the run ends (validated, checkpointed and
  *                              written) after the epoch at which another epoch would exceed it; 0 = none (default 0).
@@ -73,7 +74,7 @@ public record TrainConfig(String dataset, String output, boolean overwrite, Segm
                           Double inputScale, AugmentConfig augment, OptimizerConfig optimizer, MasterConfig master,
                           int epochs, int validateEvery, int earlyStoppingPatience, double earlyStoppingMinDelta,
                           int valBatchSize, String checkpointDir, int checkpointEvery, int keepCheckpoints,
-                          boolean resume, String initialModel, String statsFile, long seed, double maxMinutes,
+                          boolean resume, String initialModel, String statsFile, int statsEvery, long seed, double maxMinutes,
                           double maxCorruptFraction, int maxSecondsWithoutExecutors) {
 
     public TrainConfig {
@@ -128,6 +129,7 @@ public record TrainConfig(String dataset, String output, boolean overwrite, Segm
                     + "of this run, initialModel starts a new run from another model's weights; found both");
         }
         Checks.notNull("statsFile", statsFile);
+        Checks.atLeast("statsEvery", statsEvery, 1);
         Checks.inRange("maxMinutes", maxMinutes, 0, 1e6);
         new CorruptRowLimit(maxCorruptFraction); // validates
         Checks.atLeast("maxSecondsWithoutExecutors", maxSecondsWithoutExecutors, 0);
@@ -186,7 +188,7 @@ public record TrainConfig(String dataset, String output, boolean overwrite, Segm
                 .augment(augment).optimizer(optimizer).master(master).epochs(epochs).validateEvery(validateEvery)
                 .earlyStoppingPatience(earlyStoppingPatience).earlyStoppingMinDelta(earlyStoppingMinDelta)
                 .valBatchSize(valBatchSize).checkpointDir(checkpointDir).checkpointEvery(checkpointEvery)
-                .keepCheckpoints(keepCheckpoints).resume(resume).initialModel(initialModel).statsFile(statsFile).seed(seed).maxMinutes(maxMinutes)
+                .keepCheckpoints(keepCheckpoints).resume(resume).initialModel(initialModel).statsFile(statsFile).statsEvery(statsEvery).seed(seed).maxMinutes(maxMinutes)
                 .maxCorruptFraction(maxCorruptFraction).maxSecondsWithoutExecutors(maxSecondsWithoutExecutors);
     }
 
@@ -216,6 +218,7 @@ public record TrainConfig(String dataset, String output, boolean overwrite, Segm
         private boolean resume;
         private String initialModel = "";
         private String statsFile = "";
+        private int statsEvery = 10;
         private long seed = 42;
         private double maxMinutes;
         private double maxCorruptFraction = CorruptRowLimit.DEFAULT_MAX_CORRUPT_FRACTION;
@@ -244,6 +247,7 @@ public record TrainConfig(String dataset, String output, boolean overwrite, Segm
         public Builder resume(boolean v) { resume = v; return this; }
         public Builder initialModel(String v) { initialModel = v; return this; }
         public Builder statsFile(String v) { statsFile = v; return this; }
+        public Builder statsEvery(int v) { statsEvery = v; return this; }
         public Builder seed(long v) { seed = v; return this; }
         public Builder maxMinutes(double v) { maxMinutes = v; return this; }
         public Builder maxCorruptFraction(double v) { maxCorruptFraction = v; return this; }
@@ -253,7 +257,7 @@ public record TrainConfig(String dataset, String output, boolean overwrite, Segm
             return new TrainConfig(dataset, output, overwrite, model, classWeights, trainSplit, valSplit, normalization,
                     inputScale, augment, optimizer, master, epochs, validateEvery, earlyStoppingPatience,
                     earlyStoppingMinDelta, valBatchSize, checkpointDir, checkpointEvery, keepCheckpoints, resume,
-                    initialModel, statsFile, seed, maxMinutes, maxCorruptFraction, maxSecondsWithoutExecutors);
+                    initialModel, statsFile, statsEvery, seed, maxMinutes, maxCorruptFraction, maxSecondsWithoutExecutors);
         }
     }
 }
