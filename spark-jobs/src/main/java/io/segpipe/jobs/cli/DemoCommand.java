@@ -48,6 +48,9 @@ final class DemoCommand implements Callable<Integer> {
                             .map(c -> c.name()).orElse("?"));
             System.out.println("HTML report:  " + result.eval().output() + "/index.html");
             System.out.println("model:        " + result.train().output());
+            if (!result.statsFile().isEmpty()) {
+                System.out.println("training UI:  bin/segpipe ui --stats " + result.statsFile());
+            }
             System.out.println("scores:       " + result.score().output() + " (" + result.score().scored() + " images; "
                     + "masks (pixel = class id, palette = class colours) in " + result.score().masks() + ")");
             System.out.printf(Locale.ROOT, "finished in %.0f s%n", result.seconds());

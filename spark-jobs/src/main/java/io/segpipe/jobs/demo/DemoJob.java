@@ -68,7 +68,9 @@ public final class DemoJob {
                 .build(), spark);
 
         LOG.info("demo 3/5: train");
-        TrainResult train = TrainJob.run(trainConfig(config, root, classes, cores), spark);
+        String statsFile = statsFile(work);
+        TrainResult train = TrainJob.run(trainConfig(config, root, classes, cores).toBuilder().statsFile(statsFile)
+                .build(), spark);
 
         LOG.info("demo 4/5: evaluate");
         EvalResult eval = EvalJob.run(EvalConfig.builder()
@@ -87,7 +89,16 @@ public final class DemoJob {
                 .output(root + "/scores")
                 .masks(root + "/masks")
                 .build(), spark);
-        return new DemoResult(root, prep, train, eval, trivial, score, (System.nanoTime() - start) / 1e9);
+        return new DemoResult(root, prep, train, statsFile, eval, trivial, score, (System.nanoTime() - start) / 1e9);
+    }
+
+    /**
+     * Where the training writes DL4J's UI statistics for {@code segpipe ui}: a local file in the work
+     * folder; none when the work folder is not on the local file system (the file must be local).
+     */
+    static String statsFile(Path work) {
+        String scheme = work.toUri().getScheme();
+        return scheme == null || scheme.equals("file") ? work.toUri().getPath() + "/training-stats.db" : "";
     }
 
     /** A small U-Net (16 base filters, 3 levels) trained with parameter averaging over every local core. */

@@ -10,6 +10,6 @@ import io.segpipe.prep.job.PrepResult;
  * What each stage of the demo produced, and the trivial predictor's metrics on the same
  * evaluation (every pixel the most frequent class) that the model must clearly beat.
  */
-public record DemoResult(String work, PrepResult prep, TrainResult train, EvalResult eval, SegmentationMetrics trivial,
+public record DemoResult(String work, PrepResult prep, TrainResult train, String statsFile, EvalResult eval, SegmentationMetrics trivial,
                          ScoreResult score, double seconds) {
 }

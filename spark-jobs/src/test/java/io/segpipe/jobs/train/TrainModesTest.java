@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.apache.hadoop.conf.Configuration;
+import org.deeplearning4j.ui.model.storage.sqlite.J7FileStatsStorage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,12 +29,20 @@ class TrainModesTest {
                 .augment(AugmentConfig.builder().brightness(0.1).contrast(0.1).elasticProbability(0.5).build())
                 .optimizer(OptimizerConfig.builder().type(OptimizerConfig.Type.SGD).learningRate(1e-4).weightDecay(1e-4)
                         .schedule(OptimizerConfig.Schedule.STEP).stepEpochs(1).gamma(0.5).build())
-                .statsFile(stats.toString()).checkpointEvery(0).build(), LocalSpark.session());
+                .statsFile(stats.toString()).statsEvery(1).checkpointEvery(0).build(), LocalSpark.session());
         assertEquals(1e-4, r.history().epochs().get(0).learningRate(), 1e-15);
         assertEquals(5e-5, r.history().epochs().get(1).learningRate(), 1e-15);
         assertTrue(r.last().loss() < r.history().epochs().get(0).loss(), "SGD lowers the loss: " + r.history());
         assertEquals("", r.checkpoints());
-        assertTrue(Files.size(stats) > 0, "DL4J UI stats written");
+        J7FileStatsStorage written = new J7FileStatsStorage(stats.toFile());
+        try {
+            assertEquals(1, written.listSessionIDs().size(), "both epochs report to one UI session");
+            String session = written.listSessionIDs().get(0);
+            assertTrue(session.startsWith("segpipe-train-"), session);
+            assertTrue(written.getNumUpdateRecordsFor(session) >= 2, "a report per minibatch (statsEvery 1)");
+        } finally {
+            written.close();
+        }
         ModelDirectory.Info info = ModelDirectory.readInfo(r.output(), new Configuration());
         double[] weights = info.spec().loss().classWeights();
         assertNotNull(weights, "median-frequency weights from the manifest");

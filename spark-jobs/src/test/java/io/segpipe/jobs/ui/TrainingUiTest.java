@@ -45,7 +45,9 @@ import io.segpipe.prep.InvalidInputException;
 /** {@code segpipe ui}'s server over real stats files, asked over HTTP as the UI's pages ask it. */
 class TrainingUiTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    /** HTTP/1.1 as browsers and curl ask: Java's default (an h2c upgrade) takes another path through Vert.x. */
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(java.time.Duration.ofSeconds(5)).build();
     private static final String SESSION = "run-1";
 
     @TempDir
@@ -231,7 +233,8 @@ class TrainingUiTest {
 
     private static String get(TrainingUi ui, String path) throws IOException, InterruptedException {
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + ui.port() + path)).build(), HttpResponse.BodyHandlers.ofString());
+                URI.create("http://127.0.0.1:" + ui.port() + path)).timeout(java.time.Duration.ofSeconds(20)).build(),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), path + ": " + response.body());
         return response.body();
     }
