@@ -70,7 +70,7 @@ public final class DemoJob {
         LOG.info("demo 3/5: train");
         String statsFile = statsFile(work);
         TrainResult train = TrainJob.run(trainConfig(config, root, classes, cores).toBuilder().statsFile(statsFile)
-                .build(), spark);
+                .statsEvery(1).build(), spark); // a few minibatches per epoch: report each one
 
         LOG.info("demo 4/5: evaluate");
         EvalResult eval = EvalJob.run(EvalConfig.builder()
