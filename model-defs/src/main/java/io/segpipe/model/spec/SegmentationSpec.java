@@ -27,10 +27,11 @@ import org.deeplearning4j.nn.weights.WeightInit;
  * @param inputWidth training input width in pixels; 0 = any
  * @param widthMultiplier scales every layer's channel count from the architecture's canonical
  *     widths (1.0 = the paper's network; 0.5 halves every layer, about a quarter of the FLOPs)
- * @param batchNorm batch normalisation after convolutions (SegNet and DeepLab v2, v3 and v3+ always
- *     use it; DeepLab v1, like FCN, has none in its paper)
+ * @param batchNorm batch normalisation after convolutions (SegNet, FC-DenseNet and DeepLab v2, v3 and
+ *     v3+ always use it; DeepLab v1, like FCN, has none in its paper)
  * @param depth architecture-specific depth: U-Net pooling levels (paper: 4); the depth of DeepLab
- *     v2/v3/v3+'s backbone (ResNet 18, 34, 50 or 101; Xception 65); ignored by FCN, DeepLab v1 (VGG16)
+ *     v2/v3/v3+'s backbone (ResNet 18, 34, 50 or 101; Xception 65); FC-DenseNet's configuration
+ *     (56, 67 or 103, the paper's names; default 103); ignored by FCN, DeepLab v1 (VGG16)
  *     and SegNet (fixed by the variant)
  * @param outputStride DeepLab's ratio of input to feature-map size: 8 or 16 for v3 and v3+, 8 for v1
  *     and v2 (the only stride their papers define, and the one their ASPP rates are for); ignored elsewhere
@@ -50,7 +51,8 @@ import org.deeplearning4j.nn.weights.WeightInit;
  *     and 0.5, the class scores are fused by their element-wise maximum and every output is
  *     supervised; v2 only. Three forward and backward passes per step (about 1.8x the FLOPs)
  * @param padding U-Net convolution padding
- * @param dropout drop probability where the architecture places dropout (0 = none), in [0, 1)
+ * @param dropout drop probability where the architecture places dropout (0 = none), in [0, 1);
+ *     FC-DenseNet's paper uses 0.2 after every convolution of its dense blocks and transitions down
  * @param weightInit DL4J weight initialisation, e.g. RELU (He et al. 2015) or XAVIER
  * @param seed seed of parameter initialisation and dropout
  * @param loss the per-pixel training loss
@@ -110,6 +112,8 @@ public record SegmentationSpec(
     private static void requireArchitectureFits(Architecture architecture, int depth, int outputStride, Padding padding) {
         switch (architecture) {
             case UNET -> require(depth <= 6, "depth must be in [1, 6] for UNET (pooling levels), found " + depth);
+            case FC_DENSENET -> require(depth == 56 || depth == 67 || depth == 103,
+                    "depth must be 56, 67 or 103 for FC_DENSENET (FC-DenseNet56, 67, 103), found " + depth);
             case DEEPLAB_V1 -> require(outputStride == 8, "outputStride must be 8 for DEEPLAB_V1 (its VGG16 keeps pool4 "
                     + "and pool5 at stride 1), found " + outputStride);
             case DEEPLAB_V2 -> require(outputStride == 8, "outputStride must be 8 for DEEPLAB_V2 (its ASPP rates 6-24 "
@@ -165,7 +169,8 @@ public record SegmentationSpec(
     /** The encoder in words, for messages: "ResNet-18", "Xception-65", "VGG16". */
     private static String encoder(Architecture architecture, Backbone backbone, int depth) {
         if (backbone == null) {
-            return architecture == Architecture.UNET || architecture == Architecture.SEGNET_BASIC ? "its own encoder" : "VGG16";
+            return architecture == Architecture.UNET || architecture == Architecture.SEGNET_BASIC
+                    || architecture == Architecture.FC_DENSENET ? "its own encoder" : "VGG16";
         }
         return (backbone == Backbone.RESNET ? "ResNet-" : "Xception-") + depth;
     }
@@ -371,7 +376,10 @@ public record SegmentationSpec(
                     resolvedSeparable, multiScaleInputs, padding, dropout, weightInit, seed, loss);
         }
 
-        /** ResNet-101 for DeepLab v2 (its paper's), ResNet-50 or Xception-65 for v3 and v3+, U-Net's 4 levels otherwise. */
+        /**
+         * ResNet-101 for DeepLab v2 (its paper's), ResNet-50 or Xception-65 for v3 and v3+, FC-DenseNet103 (the
+         * paper's best), U-Net's 4 levels otherwise.
+         */
         private static int defaultDepth(Architecture architecture, Backbone backbone) {
             if (backbone == Backbone.XCEPTION && hasBackboneChoice(architecture)) {
                 return 65;
@@ -379,6 +387,7 @@ public record SegmentationSpec(
             return switch (architecture) {
                 case DEEPLAB_V2 -> 101;
                 case DEEPLAB_V3, DEEPLAB_V3_PLUS -> 50;
+                case FC_DENSENET -> 103;
                 default -> 4;
             };
         }
