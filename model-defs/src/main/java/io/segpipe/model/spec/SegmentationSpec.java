@@ -50,6 +50,14 @@ import org.deeplearning4j.nn.weights.WeightInit;
  *     section 4.1, "MSC"): the network runs with shared weights on the input at scales 1, 0.75
  *     and 0.5, the class scores are fused by their element-wise maximum and every output is
  *     supervised; v2 only. Three forward and backward passes per step (about 1.8x the FLOPs)
+ * @param contextModule Yu and Koltun's context module (ICLR 2016) as a head on the class scores of
+ *     any architecture: {@link ContextModule#BASIC} (C = numClasses channels per layer) or
+ *     {@link ContextModule#LARGE} (up to 32C), seven 3x3 convolutions at dilations 1, 1, 2, 4, 8, 16,
+ *     1 and a 1x1 layer, identity-initialised so training starts from the network without it. It
+ *     runs where the scores enter the loss, at the output's resolution (DeepLab's up-sampled scores,
+ *     where the paper ran it at its front end's 1/8). {@link ContextModule#NONE} (the default, and
+ *     what a spec written before this option reads as) leaves the network unchanged. Not with
+ *     {@code multiScaleInputs} (whose loss layer fuses the scales)
  * @param padding U-Net convolution padding
  * @param dropout drop probability where the architecture places dropout (0 = none), in [0, 1);
  *     FC-DenseNet's paper uses 0.2 after every convolution of its dense blocks and transitions down
@@ -72,6 +80,7 @@ public record SegmentationSpec(
         boolean multiGrid,
         boolean separableConvolutions,
         boolean multiScaleInputs,
+        ContextModule contextModule,
         Padding padding,
         double dropout,
         WeightInit weightInit,
@@ -93,6 +102,10 @@ public record SegmentationSpec(
         require(depth >= 1, "depth must be >= 1, found " + depth);
         require(outputStride == 8 || outputStride == 16 || outputStride == 32,
                 "outputStride must be 8, 16 or 32, found " + outputStride);
+        Objects.requireNonNull(contextModule, "contextModule must be set (NONE for no context module)");
+        require(contextModule == ContextModule.NONE || !multiScaleInputs, "contextModule must be NONE with "
+                + "multiScaleInputs (the multi-scale loss fuses the scales' scores; the module has no place there), found "
+                + contextModule);
         Objects.requireNonNull(padding, "padding must be set");
         require(dropout >= 0 && dropout < 1, "dropout must be in [0, 1), found " + dropout);
         Objects.requireNonNull(weightInit, "weightInit must be set");
@@ -215,6 +228,13 @@ public record SegmentationSpec(
         } catch (com.fasterxml.jackson.databind.exc.ValueInstantiationException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new IllegalArgumentException("invalid segmentation spec: " + cause.getMessage(), e);
+        } catch (com.fasterxml.jackson.databind.exc.InvalidFormatException e) {
+            if (e.getTargetType() != null && e.getTargetType().isEnum() && !e.getPath().isEmpty()) {
+                String field = e.getPath().get(e.getPath().size() - 1).getFieldName();
+                throw new IllegalArgumentException(field + " must be one of " + Arrays.toString(e.getTargetType().getEnumConstants())
+                        + ", found " + e.getValue(), e);
+            }
+            throw new IllegalArgumentException("invalid segmentation spec JSON: " + e.getOriginalMessage(), e);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalArgumentException("invalid segmentation spec JSON: " + e.getOriginalMessage(), e);
         }
@@ -307,6 +327,7 @@ public record SegmentationSpec(
         /** null = the backbone's default: on for Xception, off otherwise. */
         private Boolean separableConvolutions;
         private boolean multiScaleInputs;
+        private ContextModule contextModule = ContextModule.NONE;
         private Padding padding = Padding.SAME;
         private double dropout;
         private WeightInit weightInit = WeightInit.RELU;
@@ -336,6 +357,7 @@ public record SegmentationSpec(
             multiGrid = s.multiGrid;
             separableConvolutions = s.separableConvolutions;
             multiScaleInputs = s.multiScaleInputs;
+            contextModule = s.contextModule;
             padding = s.padding;
             dropout = s.dropout;
             weightInit = s.weightInit;
@@ -357,6 +379,7 @@ public record SegmentationSpec(
         public Builder multiGrid(boolean v) { multiGrid = v; return this; }
         public Builder separableConvolutions(Boolean v) { separableConvolutions = v; return this; }
         public Builder multiScaleInputs(boolean v) { multiScaleInputs = v; return this; }
+        public Builder contextModule(ContextModule v) { contextModule = v; return this; }
         public Builder padding(Padding v) { padding = v; return this; }
         public Builder dropout(double v) { dropout = v; return this; }
         public Builder weightInit(WeightInit v) { weightInit = v; return this; }
@@ -373,7 +396,7 @@ public record SegmentationSpec(
                     : resolvedBackbone == Backbone.XCEPTION;
             return new SegmentationSpec(architecture, numClasses, inputChannels, inputHeight, inputWidth,
                     widthMultiplier, batchNorm, resolvedDepth, resolvedStride, resolvedBackbone, multiGrid,
-                    resolvedSeparable, multiScaleInputs, padding, dropout, weightInit, seed, loss);
+                    resolvedSeparable, multiScaleInputs, contextModule, padding, dropout, weightInit, seed, loss);
         }
 
         /**

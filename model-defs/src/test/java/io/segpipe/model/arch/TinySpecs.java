@@ -6,6 +6,7 @@ import java.util.function.UnaryOperator;
 
 import io.segpipe.model.spec.Architecture;
 import io.segpipe.model.spec.Backbone;
+import io.segpipe.model.spec.ContextModule;
 import io.segpipe.model.spec.SegmentationSpec;
 
 /**
@@ -67,7 +68,8 @@ public final class TinySpecs {
      * Every architecture's tiny spec, and one tiny spec per option that changes the graph: DeepLab
      * v2's multi-scale inputs, v3's Multi-Grid (on ResNet-34: ResNet-18's last stage has two units),
      * the Xception-65 backbone of v3 and v3+ (with the separable ASPP and decoder it brings) and
-     * Multi-Grid on it, and separable ASPP and decoder on ResNet.
+     * Multi-Grid on it, separable ASPP and decoder on ResNet, and the basic and large context modules
+     * (each on one architecture: the module is the same head on every one).
      */
     public static List<Variant> variants() {
         List<Variant> all = new ArrayList<>();
@@ -82,6 +84,8 @@ public final class TinySpecs {
                 b -> xception(b).multiGrid(true).outputStride(8)));
         all.add(new Variant("DEEPLAB_V3_PLUS separableConvolutions", Architecture.DEEPLAB_V3_PLUS,
                 b -> b.separableConvolutions(true)));
+        all.add(new Variant("UNET contextModule BASIC", Architecture.UNET, b -> b.contextModule(ContextModule.BASIC)));
+        all.add(new Variant("SEGNET_BASIC contextModule LARGE", Architecture.SEGNET_BASIC, b -> b.contextModule(ContextModule.LARGE)));
         return all;
     }
 
