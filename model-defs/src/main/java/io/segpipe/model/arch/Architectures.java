@@ -24,6 +24,7 @@ public final class Architectures {
             case DEEPLAB_V1 -> DeepLabV1.build(spec);
             case DEEPLAB_V2 -> DeepLabV2.build(spec);
             case DEEPLAB_V3, DEEPLAB_V3_PLUS -> DeepLab.build(spec);
+            case FC_DENSENET -> FcDenseNet.build(spec);
         };
     }
 
@@ -46,6 +47,8 @@ public final class Architectures {
      *   <li>U-Net, same padding: up to the next multiple of 2^depth at the end (the transposed
      *       convolutions exactly double a size, so an odd size at any level would no longer match
      *       its skip).</li>
+     *   <li>FC-DenseNet: up to the next multiple of 2^5 = 32 at the end (five poolings, each
+     *       undone by a transposed convolution that exactly doubles a size, as U-Net same padding).</li>
      *   <li>U-Net, valid padding: the paper's overlap-tile strategy, {@link UNet#validShrink}/2
      *       mirrored pixels before the image and enough after it for the output to cover it.</li>
      * </ul>
@@ -61,11 +64,15 @@ public final class Architectures {
                     int before = UNet.validShrink(spec.depth()) / 2;
                     yield new Tiling(before, input - size - before);
                 }
-                int multiple = 1 << spec.depth();
-                yield new Tiling(0, (multiple - size % multiple) % multiple);
+                yield padAfterToMultiple(size, 1 << spec.depth());
             }
+            case FC_DENSENET -> padAfterToMultiple(size, 1 << FcDenseNet.POOLING_STEPS);
             case FCN32S, FCN16S, FCN8S, SEGNET, SEGNET_BASIC, DEEPLAB_V1, DEEPLAB_V2, DEEPLAB_V3, DEEPLAB_V3_PLUS -> new Tiling(0, 0);
         };
+    }
+
+    private static Tiling padAfterToMultiple(int size, int multiple) {
+        return new Tiling(0, (multiple - size % multiple) % multiple);
     }
 
     /**

@@ -341,12 +341,13 @@ public final class Blocks {
 
     /**
      * Softmax over the class scores {@code [N, K, H, W]} of {@code scores} with the spec's
-     * per-pixel loss, as the network's single output {@link #OUTPUT}.
+     * per-pixel loss, as the network's single output {@link #OUTPUT}; the spec's context module
+     * ({@link ContextAggregation}), if any, comes between the scores and the softmax.
      */
     public static String lossOutput(GraphBuilder g, SegmentationSpec spec, String scores) {
         g.addLayer(OUTPUT, new CnnLossLayer.Builder(loss(spec))
                 .activation(Activation.SOFTMAX)
-                .build(), scores);
+                .build(), ContextAggregation.add(g, spec, scores));
         g.setOutputs(OUTPUT);
         return OUTPUT;
     }

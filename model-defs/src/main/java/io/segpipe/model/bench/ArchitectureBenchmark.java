@@ -24,7 +24,7 @@ import io.segpipe.model.spec.SegmentationSpec;
 /**
  * The architecture benchmark: every architecture in its canonical configuration, and the DeepLab
  * options that change the network (v2's multi-scale inputs, v3's Multi-Grid, v3+ on Xception-65,
- * separable ASPP and decoder on ResNet), trained and run at CamVid's size (3x360x480), batch 2, Adam, in this JVM on the backend
+ * separable ASPP and decoder on ResNet) and FC-DenseNet's three configurations, trained and run at CamVid's size (3x360x480), batch 2, Adam, in this JVM on the backend
  * {@link Nd4jBackend} loads (oneDNN helpers engaged on CPU). For each it reports img/s, the
  * achieved GFLOP/s against the SGEMM rate measured in the same run (the practical ceiling of a
  * convolution network on this machine), and the share of a training step spent in segpipe's
@@ -32,7 +32,7 @@ import io.segpipe.model.spec.SegmentationSpec;
  *
  * <p>Architectures that need particular sizes run at the size the
  * {@link io.segpipe.model.predict.Segmenter} would feed them ({@link Architectures#tiling}: U-Net
- * at depth 4 pads 360 to 368).
+ * at depth 4 pads 360 to 368, FC-DenseNet to 384).
  *
  * <p>Run: {@code mvn -B -pl model-defs test -Pslow -Dtest=ArchitectureBenchmarkTest#camVidSizeBatch2}
  * (prints the table; {@code -Dsegpipe.bench.architectures=DEEPLAB_V1,DEEPLAB_V3_PLUS_XCEPTION65} picks
@@ -65,7 +65,10 @@ public final class ArchitectureBenchmark {
             return new Entry(architecture.name(), architecture, UnaryOperator.identity());
         }
 
-        /** Every architecture, then each DeepLab option that changes the network. */
+        /**
+         * Every architecture (FC_DENSENET: FC-DenseNet103), then each DeepLab option that changes the network, then
+         * FC-DenseNet56 and 67.
+         */
         public static List<Entry> all() {
             List<Entry> entries = new ArrayList<>();
             for (Architecture a : Architecture.values()) {
@@ -76,6 +79,8 @@ public final class ArchitectureBenchmark {
             entries.add(new Entry("DEEPLAB_V3_PLUS_XCEPTION65", Architecture.DEEPLAB_V3_PLUS,
                     b -> b.backbone(Backbone.XCEPTION).depth(65)));
             entries.add(new Entry("DEEPLAB_V3_PLUS_SEPARABLE", Architecture.DEEPLAB_V3_PLUS, b -> b.separableConvolutions(true)));
+            entries.add(new Entry("FC_DENSENET_56", Architecture.FC_DENSENET, b -> b.depth(56)));
+            entries.add(new Entry("FC_DENSENET_67", Architecture.FC_DENSENET, b -> b.depth(67)));
             return entries;
         }
 
@@ -132,7 +137,7 @@ public final class ArchitectureBenchmark {
                 case DEEPLAB_V2 -> b.depth(deeplabDepth);
                 case FCN32S, FCN16S, FCN8S, UNET, DEEPLAB_V1 -> b.batchNorm(false); // the papers' networks have none
                 default -> {
-                    // SegNet has batch norm by design
+                    // SegNet and FC-DenseNet have batch norm by design
                 }
             }
             return entry.options().apply(b).build();

@@ -27,5 +27,10 @@ public enum Architecture {
     /** DeepLab v3, Chen et al. 2017: atrous ResNet (or aligned Xception) + ASPP with image pooling. */
     DEEPLAB_V3,
     /** DeepLab v3+, Chen et al. 2018: v3 plus a decoder with low-level features; aligned Xception-65 its paper's backbone. */
-    DEEPLAB_V3_PLUS
+    DEEPLAB_V3_PLUS,
+    /**
+     * FC-DenseNet ("Tiramisu"), Jégou et al., CVPR Workshops 2017: dense blocks in a U-shaped
+     * encoder-decoder with 5 poolings; {@code depth} 56, 67 or 103 selects the paper's configuration.
+     */
+    FC_DENSENET
 }

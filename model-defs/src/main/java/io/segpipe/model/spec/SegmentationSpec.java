@@ -27,10 +27,11 @@ import org.deeplearning4j.nn.weights.WeightInit;
  * @param inputWidth training input width in pixels; 0 = any
  * @param widthMultiplier scales every layer's channel count from the architecture's canonical
  *     widths (1.0 = the paper's network; 0.5 halves every layer, about a quarter of the FLOPs)
- * @param batchNorm batch normalisation after convolutions (SegNet and DeepLab v2, v3 and v3+ always
- *     use it; DeepLab v1, like FCN, has none in its paper)
+ * @param batchNorm batch normalisation after convolutions (SegNet, FC-DenseNet and DeepLab v2, v3 and
+ *     v3+ always use it; DeepLab v1, like FCN, has none in its paper)
  * @param depth architecture-specific depth: U-Net pooling levels (paper: 4); the depth of DeepLab
- *     v2/v3/v3+'s backbone (ResNet 18, 34, 50 or 101; Xception 65); ignored by FCN, DeepLab v1 (VGG16)
+ *     v2/v3/v3+'s backbone (ResNet 18, 34, 50 or 101; Xception 65); FC-DenseNet's configuration
+ *     (56, 67 or 103, the paper's names; default 103); ignored by FCN, DeepLab v1 (VGG16)
  *     and SegNet (fixed by the variant)
  * @param outputStride DeepLab's ratio of input to feature-map size: 8 or 16 for v3 and v3+, 8 for v1
  *     and v2 (the only stride their papers define, and the one their ASPP rates are for); ignored elsewhere
@@ -49,8 +50,17 @@ import org.deeplearning4j.nn.weights.WeightInit;
  *     section 4.1, "MSC"): the network runs with shared weights on the input at scales 1, 0.75
  *     and 0.5, the class scores are fused by their element-wise maximum and every output is
  *     supervised; v2 only. Three forward and backward passes per step (about 1.8x the FLOPs)
+ * @param contextModule Yu and Koltun's context module (ICLR 2016) as a head on the class scores of
+ *     any architecture: {@link ContextModule#BASIC} (C = numClasses channels per layer) or
+ *     {@link ContextModule#LARGE} (up to 32C), seven 3x3 convolutions at dilations 1, 1, 2, 4, 8, 16,
+ *     1 and a 1x1 layer, identity-initialised so training starts from the network without it. It
+ *     runs where the scores enter the loss, at the output's resolution (DeepLab's up-sampled scores,
+ *     where the paper ran it at its front end's 1/8). {@link ContextModule#NONE} (the default, and
+ *     what a spec written before this option reads as) leaves the network unchanged. Not with
+ *     {@code multiScaleInputs} (whose loss layer fuses the scales)
  * @param padding U-Net convolution padding
- * @param dropout drop probability where the architecture places dropout (0 = none), in [0, 1)
+ * @param dropout drop probability where the architecture places dropout (0 = none), in [0, 1);
+ *     FC-DenseNet's paper uses 0.2 after every convolution of its dense blocks and transitions down
  * @param weightInit DL4J weight initialisation, e.g. RELU (He et al. 2015) or XAVIER
  * @param seed seed of parameter initialisation and dropout
  * @param loss the per-pixel training loss
@@ -70,6 +80,7 @@ public record SegmentationSpec(
         boolean multiGrid,
         boolean separableConvolutions,
         boolean multiScaleInputs,
+        ContextModule contextModule,
         Padding padding,
         double dropout,
         WeightInit weightInit,
@@ -91,6 +102,10 @@ public record SegmentationSpec(
         require(depth >= 1, "depth must be >= 1, found " + depth);
         require(outputStride == 8 || outputStride == 16 || outputStride == 32,
                 "outputStride must be 8, 16 or 32, found " + outputStride);
+        Objects.requireNonNull(contextModule, "contextModule must be set (NONE for no context module)");
+        require(contextModule == ContextModule.NONE || !multiScaleInputs, "contextModule must be NONE with "
+                + "multiScaleInputs (the multi-scale loss fuses the scales' scores; the module has no place there), found "
+                + contextModule);
         Objects.requireNonNull(padding, "padding must be set");
         require(dropout >= 0 && dropout < 1, "dropout must be in [0, 1), found " + dropout);
         Objects.requireNonNull(weightInit, "weightInit must be set");
@@ -110,6 +125,8 @@ public record SegmentationSpec(
     private static void requireArchitectureFits(Architecture architecture, int depth, int outputStride, Padding padding) {
         switch (architecture) {
             case UNET -> require(depth <= 6, "depth must be in [1, 6] for UNET (pooling levels), found " + depth);
+            case FC_DENSENET -> require(depth == 56 || depth == 67 || depth == 103,
+                    "depth must be 56, 67 or 103 for FC_DENSENET (FC-DenseNet56, 67, 103), found " + depth);
             case DEEPLAB_V1 -> require(outputStride == 8, "outputStride must be 8 for DEEPLAB_V1 (its VGG16 keeps pool4 "
                     + "and pool5 at stride 1), found " + outputStride);
             case DEEPLAB_V2 -> require(outputStride == 8, "outputStride must be 8 for DEEPLAB_V2 (its ASPP rates 6-24 "
@@ -165,7 +182,8 @@ public record SegmentationSpec(
     /** The encoder in words, for messages: "ResNet-18", "Xception-65", "VGG16". */
     private static String encoder(Architecture architecture, Backbone backbone, int depth) {
         if (backbone == null) {
-            return architecture == Architecture.UNET || architecture == Architecture.SEGNET_BASIC ? "its own encoder" : "VGG16";
+            return architecture == Architecture.UNET || architecture == Architecture.SEGNET_BASIC
+                    || architecture == Architecture.FC_DENSENET ? "its own encoder" : "VGG16";
         }
         return (backbone == Backbone.RESNET ? "ResNet-" : "Xception-") + depth;
     }
@@ -210,6 +228,13 @@ public record SegmentationSpec(
         } catch (com.fasterxml.jackson.databind.exc.ValueInstantiationException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new IllegalArgumentException("invalid segmentation spec: " + cause.getMessage(), e);
+        } catch (com.fasterxml.jackson.databind.exc.InvalidFormatException e) {
+            if (e.getTargetType() != null && e.getTargetType().isEnum() && !e.getPath().isEmpty()) {
+                String field = e.getPath().get(e.getPath().size() - 1).getFieldName();
+                throw new IllegalArgumentException(field + " must be one of " + Arrays.toString(e.getTargetType().getEnumConstants())
+                        + ", found " + e.getValue(), e);
+            }
+            throw new IllegalArgumentException("invalid segmentation spec JSON: " + e.getOriginalMessage(), e);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalArgumentException("invalid segmentation spec JSON: " + e.getOriginalMessage(), e);
         }
@@ -302,6 +327,7 @@ public record SegmentationSpec(
         /** null = the backbone's default: on for Xception, off otherwise. */
         private Boolean separableConvolutions;
         private boolean multiScaleInputs;
+        private ContextModule contextModule = ContextModule.NONE;
         private Padding padding = Padding.SAME;
         private double dropout;
         private WeightInit weightInit = WeightInit.RELU;
@@ -331,6 +357,7 @@ public record SegmentationSpec(
             multiGrid = s.multiGrid;
             separableConvolutions = s.separableConvolutions;
             multiScaleInputs = s.multiScaleInputs;
+            contextModule = s.contextModule;
             padding = s.padding;
             dropout = s.dropout;
             weightInit = s.weightInit;
@@ -352,6 +379,7 @@ public record SegmentationSpec(
         public Builder multiGrid(boolean v) { multiGrid = v; return this; }
         public Builder separableConvolutions(Boolean v) { separableConvolutions = v; return this; }
         public Builder multiScaleInputs(boolean v) { multiScaleInputs = v; return this; }
+        public Builder contextModule(ContextModule v) { contextModule = v; return this; }
         public Builder padding(Padding v) { padding = v; return this; }
         public Builder dropout(double v) { dropout = v; return this; }
         public Builder weightInit(WeightInit v) { weightInit = v; return this; }
@@ -368,10 +396,13 @@ public record SegmentationSpec(
                     : resolvedBackbone == Backbone.XCEPTION;
             return new SegmentationSpec(architecture, numClasses, inputChannels, inputHeight, inputWidth,
                     widthMultiplier, batchNorm, resolvedDepth, resolvedStride, resolvedBackbone, multiGrid,
-                    resolvedSeparable, multiScaleInputs, padding, dropout, weightInit, seed, loss);
+                    resolvedSeparable, multiScaleInputs, contextModule, padding, dropout, weightInit, seed, loss);
         }
 
-        /** ResNet-101 for DeepLab v2 (its paper's), ResNet-50 or Xception-65 for v3 and v3+, U-Net's 4 levels otherwise. */
+        /**
+         * ResNet-101 for DeepLab v2 (its paper's), ResNet-50 or Xception-65 for v3 and v3+, FC-DenseNet103 (the
+         * paper's best), U-Net's 4 levels otherwise.
+         */
         private static int defaultDepth(Architecture architecture, Backbone backbone) {
             if (backbone == Backbone.XCEPTION && hasBackboneChoice(architecture)) {
                 return 65;
@@ -379,6 +410,7 @@ public record SegmentationSpec(
             return switch (architecture) {
                 case DEEPLAB_V2 -> 101;
                 case DEEPLAB_V3, DEEPLAB_V3_PLUS -> 50;
+                case FC_DENSENET -> 103;
                 default -> 4;
             };
         }

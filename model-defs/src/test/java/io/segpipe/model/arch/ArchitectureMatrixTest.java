@@ -152,6 +152,11 @@ class ArchitectureMatrixTest {
                 assertMessageNames("padding",
                         () -> TinySpecs.builder(architecture, 2).padding(io.segpipe.model.spec.Padding.VALID).build());
             }
+            case FC_DENSENET -> {
+                assertMessageNames("depth", () -> TinySpecs.builder(architecture, 2).depth(50).build());
+                assertMessageNames("padding",
+                        () -> TinySpecs.builder(architecture, 2).padding(io.segpipe.model.spec.Padding.VALID).build());
+            }
             case DEEPLAB_V2 -> {
                 assertMessageNames("depth", () -> TinySpecs.builder(architecture, 2).depth(65).build());
                 assertMessageNames("outputStride", () -> TinySpecs.builder(architecture, 2).outputStride(16).build());

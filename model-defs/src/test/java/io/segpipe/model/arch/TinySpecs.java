@@ -6,11 +6,13 @@ import java.util.function.UnaryOperator;
 
 import io.segpipe.model.spec.Architecture;
 import io.segpipe.model.spec.Backbone;
+import io.segpipe.model.spec.ContextModule;
 import io.segpipe.model.spec.SegmentationSpec;
 
 /**
  * The smallest useful spec of each architecture, for fast tests: the canonical topology at 1/16
- * of the paper's widths (U-Net and DeepLab's ResNet also at reduced depth; Xception at 1/8), so a
+ * of the paper's widths (U-Net and DeepLab's ResNet also at reduced depth; Xception at 1/8;
+ * FC-DenseNet56 at 1/4, see {@link #builder}), so a
  * forward and backward pass takes milliseconds on two cores while every vertex of the real network
  * is present.
  */
@@ -26,12 +28,17 @@ public final class TinySpecs {
     private TinySpecs() {
     }
 
+    /**
+     * The tiny spec builder of {@code architecture}. FC-DenseNet is its smallest configuration (56) at
+     * 1/4 width, growth rate 3 and a first convolution of 12: at 1/16 the growth rate rounds to 1.
+     */
     public static SegmentationSpec.Builder builder(Architecture architecture, int numClasses) {
         SegmentationSpec.Builder b = SegmentationSpec.builder(architecture, numClasses)
                 .widthMultiplier(1.0 / 16).seed(7);
         return switch (architecture) {
             case UNET -> b.depth(2);
             case DEEPLAB_V2, DEEPLAB_V3, DEEPLAB_V3_PLUS -> b.depth(18);
+            case FC_DENSENET -> b.depth(56).widthMultiplier(1.0 / 4);
             default -> b;
         };
     }
@@ -61,7 +68,8 @@ public final class TinySpecs {
      * Every architecture's tiny spec, and one tiny spec per option that changes the graph: DeepLab
      * v2's multi-scale inputs, v3's Multi-Grid (on ResNet-34: ResNet-18's last stage has two units),
      * the Xception-65 backbone of v3 and v3+ (with the separable ASPP and decoder it brings) and
-     * Multi-Grid on it, and separable ASPP and decoder on ResNet.
+     * Multi-Grid on it, separable ASPP and decoder on ResNet, and the basic and large context modules
+     * (each on one architecture: the module is the same head on every one).
      */
     public static List<Variant> variants() {
         List<Variant> all = new ArrayList<>();
@@ -76,6 +84,8 @@ public final class TinySpecs {
                 b -> xception(b).multiGrid(true).outputStride(8)));
         all.add(new Variant("DEEPLAB_V3_PLUS separableConvolutions", Architecture.DEEPLAB_V3_PLUS,
                 b -> b.separableConvolutions(true)));
+        all.add(new Variant("UNET contextModule BASIC", Architecture.UNET, b -> b.contextModule(ContextModule.BASIC)));
+        all.add(new Variant("SEGNET_BASIC contextModule LARGE", Architecture.SEGNET_BASIC, b -> b.contextModule(ContextModule.LARGE)));
         return all;
     }
 
@@ -103,6 +113,7 @@ public final class TinySpecs {
             case UNET -> new int[][] {{16, 16}, {24, 40}};
             case SEGNET, SEGNET_BASIC -> new int[][] {{32, 32}, {48, 64}, {45, 70}};
             case DEEPLAB_V1, DEEPLAB_V2, DEEPLAB_V3, DEEPLAB_V3_PLUS -> new int[][] {{32, 32}, {48, 64}, {45, 70}};
+            case FC_DENSENET -> new int[][] {{64, 64}, {32, 96}};
         };
     }
 }
