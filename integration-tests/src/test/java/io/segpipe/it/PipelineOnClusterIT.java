@@ -10,6 +10,8 @@ import io.segpipe.it.fixture.SparkSubmission;
 import io.segpipe.jobs.eval.EvalReport;
 import io.segpipe.jobs.model.ModelDirectory;
 import io.segpipe.jobs.score.ScoreSchema;
+import io.segpipe.jobs.train.TrainConfig;
+import io.segpipe.model.arch.Architectures;
 import io.segpipe.prep.Json;
 import io.segpipe.prep.codec.ImageCodec;
 import io.segpipe.prep.codec.LabelRaster;
@@ -42,8 +44,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The whole pipeline as users run it on a cluster, with HDFS as the file system of the data, the
  * dataset, the checkpoints, the model and the outputs: synthetic images → {@code prep} →
- * {@code train} (2 epochs, parameter averaging over both executors) → {@code eval} → {@code score},
- * each submitted through deploy/submit.sh to the standalone cluster.
+ * {@code train} (2 epochs, parameter averaging over both executors; its DL4J stats file watched
+ * with {@code segpipe ui} in a browser) → {@code eval} → {@code score}, each submitted through
+ * deploy/submit.sh to the standalone cluster.
  */
 @ExtendWith({SharedFixtures.class, LocalSpark.class})
 @Timeout(value = 25, unit = TimeUnit.MINUTES)
@@ -80,8 +83,10 @@ class PipelineOnClusterIT {
         // train: 2 epochs, checkpoints and model on HDFS
         String model = base + "/model";
         String checkpoints = base + "/checkpoints";
-        String trainConf = PipelineConfigs.write(run, "train.json",
-                PipelineConfigs.train(dataset, model, 2).checkpointDir(checkpoints).build().toJson());
+        java.nio.file.Path stats = run.resolve("train-stats.db"); // the client-mode driver's local disk
+        TrainConfig trainConfig = PipelineConfigs.train(dataset, model, 2).checkpointDir(checkpoints)
+                .statsFile(stats.toString()).statsEvery(1).build();
+        String trainConf = PipelineConfigs.write(run, "train.json", trainConfig.toJson());
         java.nio.file.Path trainResult = run.resolve("train-result.json");
         SparkSubmission.Result train = SparkSubmission.to(cluster, run.resolve("2-train"))
                 .run(STEP_TIMEOUT, "train", "--conf", trainConf, "--result", trainResult.toString());
@@ -104,6 +109,9 @@ class PipelineOnClusterIT {
             assertTrue(w.path("pid").asLong() != ProcessHandle.current().pid() && w.path("peakResidentBytes").asLong() > 0,
                     w.toString());
         }
+
+        // watch: segpipe ui over the stats file the driver wrote, its page loaded in a browser
+        TrainingUiInBrowser.check(stats, Architectures.create(trainConfig.model()).numParams(), run.resolve("ui"));
 
         // eval on the held-out split
         java.nio.file.Path evalResult = run.resolve("eval-result.json");
