@@ -33,8 +33,8 @@ final class PixelWeights {
     /**
      * {@code R / M}, M the number of counted pixels (weight > 0): turns a (weighted) sum over counted
      * pixels into R × their (weighted) mean; 0 if none counts. Normalising by the count, not by the
-     * sum of the weights, keeps per-pixel weights (U-Net's border weights, {@link BorderWeightMap})
-     * weights: they raise the loss where they are large instead of rescaling the whole minibatch.
+     * sum of the weights, lets per-pixel weights (U-Net's border weights, {@link BorderWeightMap})
+     * raise the loss where they are large instead of rescaling the whole minibatch.
      */
     static double meanToRows(INDArray weights) {
         double counted = weights.gt(0).castTo(weights.dataType()).sumNumber().doubleValue();
