@@ -30,10 +30,21 @@ final class PixelWeights {
         return weights;
     }
 
-    /** {@code R / Σ weights}: turns a sum over counted pixels into R × their mean; 0 if none counts. */
+    /**
+     * {@code R / M}, M the number of counted pixels (weight > 0): turns a (weighted) sum over counted
+     * pixels into R × their (weighted) mean; 0 if none counts. Normalising by the count, not by the
+     * sum of the weights, lets per-pixel weights (U-Net's border weights, {@link BorderWeightMap})
+     * raise the loss where they are large instead of rescaling the whole minibatch.
+     */
     static double meanToRows(INDArray weights) {
-        double counted = weights.sumNumber().doubleValue();
+        double counted = weights.gt(0).castTo(weights.dataType()).sumNumber().doubleValue();
         return counted > 0 ? weights.size(0) / counted : 0;
+    }
+
+    /** {@code [R, 1]}: 1 for a counted pixel ({@link #of} > 0), 0 otherwise. */
+    static INDArray counted(INDArray labels, INDArray preOutput, INDArray mask, String loss) {
+        INDArray weights = of(labels, preOutput, mask, loss);
+        return weights.gt(0).castTo(weights.dataType());
     }
 
     static double score(INDArray scoreArray, boolean average) {

@@ -18,6 +18,9 @@ import org.nd4j.shade.jackson.annotation.JsonCreator;
  * <p>Dice is a minibatch statistic, not a sum over pixels: {@code computeScore} reports
  * {@code R × L} (R rows, the scale of the package documentation) and the score array spreads it
  * evenly over the counted pixels, zero on ignored ones.
+ *
+ * <p>A per-pixel mask above 0 only says that a pixel counts here: its size (U-Net's border weights,
+ * {@link BorderWeightMap}) weighs the cross-entropy, not this set-overlap statistic.
  */
 public final class SoftDiceLoss extends PixelLoss {
 
@@ -73,7 +76,7 @@ public final class SoftDiceLoss extends PixelLoss {
     private record Overlap(INDArray pixelWeights, INDArray present, INDArray union, INDArray dice, int presentClasses) {
 
         static Overlap of(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
-            INDArray pixelWeights = PixelWeights.of(labels, preOutput, mask, "SoftDiceLoss");
+            INDArray pixelWeights = PixelWeights.counted(labels, preOutput, mask, "SoftDiceLoss");
             INDArray probabilities = activationFn.getActivation(preOutput.dup(), true).muliColumnVector(pixelWeights);
             INDArray countedLabels = labels.mulColumnVector(pixelWeights);
             INDArray intersection = probabilities.mul(labels).sum(true, 0);

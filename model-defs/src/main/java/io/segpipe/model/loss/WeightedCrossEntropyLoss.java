@@ -20,7 +20,8 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * an exactly zero gradient. The loss is <b>normalised by the number of non-ignored pixels</b> M, not
  * by the sum of their class weights (PyTorch's choice): class weights then change both the relative
  * importance of classes and the overall scale. Reported as {@code R/M × Σ_p cost_p} (R rows), see
- * the package documentation for why.
+ * the package documentation for why. A per-pixel mask value m_p > 0 multiplies pixel p's cost (per-pixel
+ * weights, as {@link BorderWeightMap} sets them for U-Net's border weights); M still counts pixels.
  *
  * <p>Use with the softmax activation on the {@code CnnLossLayer}; the gradient uses the fused
  * softmax form {@code q·Σ_k w_k y_k − w·y}, computed from a stable log-softmax.

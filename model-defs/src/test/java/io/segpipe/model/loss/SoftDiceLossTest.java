@@ -25,6 +25,21 @@ class SoftDiceLossTest {
     }
 
     @Test
+    void aMaskAboveZeroOnlyCountsItsPixel() {
+        Nd4j.getRandom().setSeed(31);
+        INDArray labels = rows(oneHot(new int[][][] {{{0, 1, 2}, {2, 1, 0}}}));
+        INDArray preOutput = Nd4j.randn(DataType.DOUBLE, 6, 3);
+        INDArray weights = Nd4j.createFromArray(new double[][] {{1}, {0}, {3.5}, {1}, {1.25}, {1}});
+        INDArray binary = weights.gt(0).castTo(DataType.DOUBLE);
+        SoftDiceLoss dice = new SoftDiceLoss();
+        ActivationSoftmax softmax = new ActivationSoftmax();
+        assertEquals(dice.computeScoreArray(labels, preOutput, softmax, binary),
+                dice.computeScoreArray(labels, preOutput, softmax, weights));
+        assertEquals(dice.computeGradient(labels, preOutput, softmax, binary),
+                dice.computeGradient(labels, preOutput, softmax, weights));
+    }
+
+    @Test
     void handComputedExampleOverPresentClassesOnly() {
         // q0 = (1/2, 1/2, 0) labelled 0, q1 = (3/4, 1/4, 0) labelled 1, pixel 2 ignored; class 2 absent
         INDArray preOutput = Nd4j.createFromArray(new double[][] {{0, 0, -1000}, {Math.log(3), 0, -1000}, {5, 1, 9}});

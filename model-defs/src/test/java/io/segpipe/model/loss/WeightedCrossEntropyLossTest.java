@@ -95,6 +95,22 @@ class WeightedCrossEntropyLossTest {
     }
 
     @Test
+    void aMaskAboveOneWeighsItsPixelWhileTheMeanStillCountsPixels() {
+        Nd4j.getRandom().setSeed(29);
+        INDArray labels = rows(oneHot(new int[][][] {{{0, 1, 2}, {2, 1, 0}}}));
+        INDArray preOutput = Nd4j.randn(DataType.DOUBLE, 6, 3);
+        INDArray mask = Nd4j.createFromArray(new double[][] {{1}, {0}, {3.5}, {1}, {1.25}, {1}});
+        WeightedCrossEntropyLoss loss = new WeightedCrossEntropyLoss(WEIGHTS);
+        ActivationSoftmax softmax = new ActivationSoftmax();
+        INDArray binary = mask.gt(0).castTo(DataType.DOUBLE);
+        // 5 counted pixels either way: the weighted score array is the binary one times the mask
+        assertEquals(loss.computeScoreArray(labels, preOutput, softmax, binary).mul(mask),
+                loss.computeScoreArray(labels, preOutput, softmax, mask));
+        assertEquals(loss.computeGradient(labels, preOutput, softmax, binary).mulColumnVector(mask),
+                loss.computeGradient(labels, preOutput, softmax, mask));
+    }
+
+    @Test
     void networkScoreIsPixelsPerImageTimesTheMeanOverCountedPixels() {
         INDArray labels = oneHot(labelMaps());
         ComputationGraph graph = network(new WeightedCrossEntropyLoss(WEIGHTS), 3, 4);

@@ -9,6 +9,7 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
 import io.segpipe.jobs.infer.InputChecks;
 import io.segpipe.jobs.infer.SameSizeBatches;
 import io.segpipe.jobs.infer.Tensors;
+import io.segpipe.model.loss.BorderWeightMap;
 import io.segpipe.model.predict.Labels;
 import io.segpipe.model.spec.SegmentationSpec;
 import io.segpipe.prep.reader.TensorSample;
@@ -19,6 +20,10 @@ import io.segpipe.prep.reader.TensorSample;
  * ignore label becomes an all-zero row: no loss, no gradient). A minibatch holds samples of one
  * size, grouped and stacked as inference groups and stacks them ({@link SameSizeBatches},
  * {@link Tensors}).
+ *
+ * <p>With the spec's {@code loss.borderWeight} set, each minibatch also carries U-Net's border weights
+ * (Ronneberger et al., MICCAI 2015, eq. 2) as its per-pixel label mask ({@link BorderWeightMap}),
+ * computed here from the label maps the network sees: after augmentation and cropping.
  */
 public final class Batches {
     private Batches() {
@@ -56,7 +61,10 @@ public final class Batches {
             images.add(group.get(i).image());
             System.arraycopy(group.get(i).label(), 0, labels, i * plane, plane);
         }
+        SegmentationSpec.LossSpec loss = spec.loss();
+        float[] labelMask = loss.borderWeight() == null ? null : BorderWeightMap.labelMask(labels, group.size(),
+                first.height(), first.width(), spec.numClasses(), loss.classWeights(), loss.borderWeight());
         return CompactMultiDataSet.fromIds(Tensors.batch(images, first.channels(), first.height(), first.width()),
-                labels, spec.numClasses(), spec.loss().ignoreLabel());
+                labels, spec.numClasses(), loss.ignoreLabel(), labelMask);
     }
 }

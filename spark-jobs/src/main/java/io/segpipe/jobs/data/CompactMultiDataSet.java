@@ -13,8 +13,9 @@ import io.segpipe.model.predict.Labels;
 
 /**
  * A segmentation training minibatch (one input: features {@code [N, C, H, W]}; one output: one-hot
- * labels {@code [N, K, H, W]}) whose Java serialization is its image floats and one class id per
- * pixel.
+ * labels {@code [N, K, H, W]}, and optionally a per-pixel label mask {@code [N, 1, H, W]} holding
+ * per-pixel loss weights, as U-Net's border weights set it) whose Java serialization is its image
+ * floats, one class id per pixel and the mask's floats, if any.
  *
  * <p>Why: DL4J's training masters persist and split each epoch's minibatches through Spark's
  * serializer (as MultiDataSets, which is why this is one). ND4J serializes an array one element at a time through a {@code DataOutputStream}
@@ -49,12 +50,34 @@ public final class CompactMultiDataSet extends MultiDataSet {
      * @throws IllegalArgumentException for an id that is neither a class nor the ignore label
      */
     public static CompactMultiDataSet fromIds(INDArray features, int[] ids, int classes, int ignoreLabel) {
+        return fromIds(features, ids, classes, ignoreLabel, null);
+    }
+
+    /**
+     * As {@link #fromIds(INDArray, int[], int, int)}, with a per-pixel label mask: the losses weigh pixel p
+     * by {@code mask_p} times its class weight ({@code io.segpipe.model.loss} package documentation).
+     *
+     * @param labelMask {@code N * H * W} per-pixel weights (the mask {@code [N, 1, H, W]}), or null for none
+     */
+    public static CompactMultiDataSet fromIds(INDArray features, int[] ids, int classes, int ignoreLabel,
+                                              float[] labelMask) {
         INDArray labels = Labels.oneHot(ids, features.size(0), features.size(2), features.size(3), classes, ignoreLabel);
-        return new CompactMultiDataSet(features, labels, ignoreLabel, ids);
+        if (labelMask != null && labelMask.length != ids.length) {
+            throw new IllegalArgumentException("labelMask must have one value per pixel (" + ids.length + "), found "
+                    + labelMask.length);
+        }
+        INDArray mask = labelMask == null ? null
+                : HostArrays.floats(labelMask, features.size(0), 1, features.size(2), features.size(3));
+        return new CompactMultiDataSet(features, labels, mask, ignoreLabel, ids);
     }
 
     private CompactMultiDataSet(INDArray features, INDArray labels, int ignoreLabel, int[] ids) {
-        super(features, labels);
+        this(features, labels, null, ignoreLabel, ids);
+    }
+
+    private CompactMultiDataSet(INDArray features, INDArray labels, INDArray labelMask, int ignoreLabel, int[] ids) {
+        super(new INDArray[] {features}, new INDArray[] {labels}, null,
+                labelMask == null ? null : new INDArray[] {labelMask});
         if (features.rank() != 4 || labels.rank() != 4 || features.size(0) != labels.size(0)
                 || features.size(2) != labels.size(2) || features.size(3) != labels.size(3)) {
             throw new IllegalArgumentException("features [N, C, H, W] and labels [N, K, H, W] must agree, found "
@@ -71,8 +94,9 @@ public final class CompactMultiDataSet extends MultiDataSet {
     @Serial
     private Object writeReplace() throws ObjectStreamException {
         INDArray f = getFeatures(0);
+        INDArray mask = getLabelsMaskArray(0);
         return new Form((int) f.size(1), (int) getLabels(0).size(1), (int) f.size(2), (int) f.size(3), ignoreLabel,
-                contiguousFloats(f), ids != null ? ids : idsOf(getLabels(0)));
+                contiguousFloats(f), ids != null ? ids : idsOf(getLabels(0)), mask == null ? null : contiguousFloats(mask));
     }
 
     /** The label map of one-hot labels {@code [N, K, H, W]}; an all-zero vector is the ignore label. */
@@ -107,13 +131,16 @@ public final class CompactMultiDataSet extends MultiDataSet {
         return c.data().asFloat();
     }
 
-    /** The serialized form: sizes, the image floats in NCHW order and the label map {@code [N, H, W]}. */
-    private record Form(int channels, int classes, int height, int width, int ignoreLabel, float[] image, int[] ids)
-            implements Serializable {
+    /**
+     * The serialized form: sizes, the image floats in NCHW order, the label map {@code [N, H, W]} and the
+     * label mask {@code [N, 1, H, W]} (null for none).
+     */
+    private record Form(int channels, int classes, int height, int width, int ignoreLabel, float[] image, int[] ids,
+                        float[] labelMask) implements Serializable {
         @Serial
         private Object readResolve() throws ObjectStreamException {
             int n = ids.length / (height * width);
-            return fromIds(HostArrays.floats(image, n, channels, height, width), ids, classes, ignoreLabel);
+            return fromIds(HostArrays.floats(image, n, channels, height, width), ids, classes, ignoreLabel, labelMask);
         }
     }
 }

@@ -214,7 +214,8 @@ public final class TrainJob {
             case INVERSE_FREQUENCY -> toArray(manifest.classWeights().inverseFrequency(), "inverseFrequency", spec);
             case MEDIAN_FREQUENCY -> toArray(manifest.classWeights().medianFrequency(), "medianFrequency", spec);
         };
-        spec = spec.toBuilder().loss(new SegmentationSpec.LossSpec(weights, ignore, spec.loss().diceWeight())).build();
+        spec = spec.toBuilder().loss(new SegmentationSpec.LossSpec(weights, ignore, spec.loss().diceWeight(),
+                spec.loss().borderWeight())).build();
 
         Path manifestFile = new Path(dataset.path(), DatasetManifest.FILE_NAME);
         String manifestJson = HadoopFiles.readString(

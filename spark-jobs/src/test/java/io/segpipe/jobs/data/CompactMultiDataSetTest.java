@@ -79,6 +79,31 @@ class CompactMultiDataSetTest {
         assertEquals(fromOneHot.getLabels(0), back.getLabels(0));
     }
 
+    /** A per-pixel label mask (U-Net's border weights) travels with the minibatch; without one there is none. */
+    @Test
+    void aLabelMaskSurvivesTheRoundTrip() {
+        int[] ids = new int[2 * 5 * 7];
+        float[] mask = new float[ids.length];
+        Random rnd = new Random(11);
+        for (int p = 0; p < ids.length; p++) {
+            ids[p] = rnd.nextInt(CLASSES + 1);
+            mask[p] = ids[p] == IGNORE ? 0 : 1 + rnd.nextFloat() * 9;
+        }
+        CompactMultiDataSet weighted = CompactMultiDataSet.fromIds(Nd4j.rand(DataType.FLOAT, 2, 3, 5, 7), ids, CLASSES,
+                IGNORE, mask);
+        assertEquals(Nd4j.createFromArray(mask).reshape(2, 1, 5, 7), weighted.getLabelsMaskArray(0));
+        SerializerInstance ser = sparkJavaSerializer();
+        MultiDataSet back = ser.deserialize(ser.serialize(weighted, ClassTag$.MODULE$.apply(MultiDataSet.class)),
+                ClassTag$.MODULE$.apply(MultiDataSet.class));
+        assertEquals(weighted.getLabelsMaskArray(0), back.getLabelsMaskArray(0));
+        assertEquals(weighted.getLabels(0), back.getLabels(0));
+        MultiDataSet plain = ser.deserialize(ser.serialize(CompactMultiDataSet.fromIds(weighted.getFeatures(0), ids, CLASSES,
+                IGNORE), ClassTag$.MODULE$.apply(MultiDataSet.class)), ClassTag$.MODULE$.apply(MultiDataSet.class));
+        assertEquals(null, plain.getLabelsMaskArrays());
+        assertThrows(IllegalArgumentException.class, () -> CompactMultiDataSet.fromIds(weighted.getFeatures(0), ids,
+                CLASSES, IGNORE, new float[3]));
+    }
+
     @Test
     void theSerializedFormIsAFractionOfNd4jsOwn() {
         CompactMultiDataSet compact = minibatch(4, 64, 88);

@@ -195,6 +195,33 @@ class TrainConfigTest {
         assertEquals(c.model(), twoCore.model());
     }
 
+    @Test
+    void borderWeightOptionsAreValidatedNamingTheOption() {
+        UserException e = assertThrows(UserException.class, () -> ConfigLoader.load(TrainConfig.class, null,
+                List.of("dataset=d", "output=o", "model=" + spec().toJson().replace("\n", " "),
+                        "model.loss.borderWeight.sigma=0")));
+        assertTrue(e.getMessage().contains("loss.borderWeight.sigma must be in (0, 1000] pixels, found 0.0"), e.getMessage());
+        e = assertThrows(UserException.class, () -> ConfigLoader.load(TrainConfig.class, null,
+                List.of("dataset=d", "output=o", "model=" + spec().toJson().replace("\n", " "),
+                        "model.loss.borderWeight.w0=-1")));
+        assertTrue(e.getMessage().contains("loss.borderWeight.w0 must be in [0, 1000], found -1.0"), e.getMessage());
+        e = assertThrows(UserException.class, () -> ConfigLoader.load(TrainConfig.class, null,
+                List.of("dataset=d", "output=o", "model=" + spec().toJson().replace("\n", " "),
+                        "model.loss.borderWeight.backgroundClass=4")));
+        assertTrue(e.getMessage().contains("loss.borderWeight.backgroundClass must be -1 (none) or a class id below "
+                + "numClasses=4, found 4"), e.getMessage());
+        TrainConfig paper = ConfigLoader.load(TrainConfig.class, null, List.of("dataset=d", "output=o",
+                "model=" + spec().toJson().replace("\n", " "), "model.loss.borderWeight.w0=10"));
+        assertEquals(SegmentationSpec.BorderWeight.PAPER, paper.model().loss().borderWeight());
+        assertEquals(paper, TrainConfig.fromJson(paper.toJson()));
+    }
+
+    @Test
+    void theIsbiConfigurationUsesThePapersBorderWeights() {
+        TrainConfig isbi = ConfigLoader.load(TrainConfig.class, "../conf/train-isbi.conf", List.of());
+        assertEquals(SegmentationSpec.BorderWeight.PAPER, isbi.model().loss().borderWeight());
+    }
+
     private record Case(UnaryOperator<TrainConfig.Builder> change, String message) {
     }
 }
