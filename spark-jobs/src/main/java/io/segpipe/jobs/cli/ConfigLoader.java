@@ -1,6 +1,7 @@
 package io.segpipe.jobs.cli;
 
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 import org.apache.hadoop.conf.Configuration;
@@ -26,6 +27,19 @@ import io.segpipe.prep.Json;
  * can fail into one message with the key path and what is allowed.
  */
 public final class ConfigLoader {
+    private static final String GRADIENT_SHARING_REMOVED = "it set the gradient-sharing mode (SHARED_GRADIENTS),"
+            + " which was removed (README, \"Training modes\"); delete the key";
+    /**
+     * Keys that configurations of earlier releases may still hold, with why they went: refused
+     * like any unknown key, but with the reason, so that an old file fails with a message that
+     * says what to do.
+     */
+    static final Map<String, String> RETIRED_KEYS = Map.of(
+            "master.unicastPort", GRADIENT_SHARING_REMOVED,
+            "master.networkMask", GRADIENT_SHARING_REMOVED,
+            "master.controllerAddress", GRADIENT_SHARING_REMOVED,
+            "master.updatesThreshold", GRADIENT_SHARING_REMOVED,
+            "master.allowUntrustedNetwork", GRADIENT_SHARING_REMOVED);
 
     private ConfigLoader() {
     }
@@ -66,6 +80,10 @@ public final class ConfigLoader {
         try {
             return Json.mapper().readValue(json, type);
         } catch (UnrecognizedPropertyException e) {
+            String retired = retired(path(e));
+            if (retired != null) {
+                throw new UserException(source + ": key '" + path(e) + "' is no longer read: " + retired, e);
+            }
             String allowed = e.getKnownPropertyIds() == null ? "" : " (allowed: " + e.getKnownPropertyIds().stream()
                     .map(String::valueOf).sorted().collect(Collectors.joining(", ")) + ")";
             throw new UserException(source + ": unknown key '" + path(e) + "'" + allowed, e);
@@ -85,6 +103,12 @@ public final class ConfigLoader {
         } catch (JsonProcessingException e) {
             throw new UserException(source + ": " + e.getOriginalMessage(), e);
         }
+    }
+
+    /** Why {@code path} (at the top or nested, e.g. inside a retraining configuration) was retired; null if it was not. */
+    private static String retired(String path) {
+        return RETIRED_KEYS.entrySet().stream().filter(k -> path.equals(k.getKey()) || path.endsWith("." + k.getKey()))
+                .map(Map.Entry::getValue).findFirst().orElse(null);
     }
 
     private static String path(JsonMappingException e) {

@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 /** {@code segpipe train}: distributed training with parameter averaging, checkpoints and resume. */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = {"Train a segmentation network on a prepared dataset across Spark executors (DL4J parameter "
-                + "averaging or gradient sharing) and write a model directory with provenance.",
+                + "averaging) and write a model directory with provenance.",
                 "Configuration: io.segpipe.jobs.train.TrainConfig; example in conf/train-camvid.json.",
                 "Example: segpipe train --conf conf/train-camvid.json --set epochs=5"})
 final class TrainCommand extends SparkJobCommand<TrainConfig, TrainResult> {

@@ -53,7 +53,7 @@ public record Provenance(String format, int formatVersion, @JsonUnwrapped System
      * @param seed            the run's seed (parameters, augmentation, shuffling)
      * @param startedAt       ISO-8601 UTC time the run (first attempt) started
      * @param finishedAt      ISO-8601 UTC time the model directory was written
-     * @param trainingMode    {@code PARAMETER_AVERAGING} or {@code SHARED_GRADIENTS}
+     * @param trainingMode    {@code PARAMETER_AVERAGING} ({@code SHARED_GRADIENTS} in files of releases that offered it)
      * @param trainingMaster  the training-master settings, as JSON
      * @param epochs          epochs trained
      * @param modelEpoch      epoch whose parameters {@code model.zip} holds (the best by val mIoU, or the last)

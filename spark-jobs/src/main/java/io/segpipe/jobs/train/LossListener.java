@@ -10,8 +10,8 @@ import io.segpipe.prep.progress.Progress;
 
 /**
  * Sums the minibatch losses on the workers into Spark accumulators, so the driver knows an epoch's
- * mean training loss under either training master ({@code SparkComputationGraph.getScore()} only
- * holds the last averaging round, and is 0 with SharedTrainingMaster), and counts the minibatches,
+ * mean training loss ({@code SparkComputationGraph.getScore()} only holds the last averaging
+ * round), and counts the minibatches,
  * which the epoch's progress lines report ({@link EpochProgress}).
  *
  * <p><b>Per pixel.</b> DL4J's score of a minibatch is not a mean per pixel: {@code CnnLossLayer}

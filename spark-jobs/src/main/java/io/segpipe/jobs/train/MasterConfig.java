@@ -4,8 +4,6 @@ import java.io.Serializable;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
@@ -26,29 +24,15 @@ import io.segpipe.prep.Checks;
  * change a float sum, so a run, resumed or not, repeats bit for bit on the same cluster; with more,
  * the last bits can differ from run to run.
  *
- * <p>{@code SHARED_GRADIENTS} ({@code SharedTrainingMaster}, dl4j-spark-parameterserver):
- * workers exchange threshold-quantised updates (Strom 2015) over Aeron UDP while they train.
- * Needs a UDP port ({@code unicastPort}) reachable between executors and driver, the network the
- * executors share ({@code networkMask}, e.g. {@code 10.0.0.0/16}) and, on Aeron 1.39, the system
- * property {@code aeron.publication.unblock.timeout} above 30 s on driver and executors (set by the
- * job on the driver; pass it in {@code spark.executor.extraJavaOptions} on a cluster).
- * <b>Experimental</b> on dl4j-spark-parameterserver 1.0.0-M2: it starts and trains on local[2], but the
- * job calls {@code fit} once per epoch, and from the second call on the executor-side training
- * wrapper (a JVM-wide singleton in that module) no longer reports iterations to the listeners (the
- * epoch loss is NaN) and val mIoU stopped improving in our tests; use PARAMETER_AVERAGING for real runs.
- *
- * <p><b>Network exposure of SHARED_GRADIENTS.</b> DL4J's Aeron transport Java-deserializes every
- * UDP message that reaches {@code unicastPort}: whoever can send a packet there can run code in the
- * driver and the executors. The mode is therefore refused unless {@code networkMask} and
- * {@code controllerAddress} are loopback (one machine), or {@code allowUntrustedNetwork} confirms
- * that the network the mask names is reachable by the cluster only, with the port closed to
- * everything else.
+ * <p>DL4J's other scheme, gradient sharing ({@code SharedTrainingMaster}), is not offered: in
+ * dl4j-spark-parameterserver 1.0.0-M2 only the first {@code fit} call of a run trains correctly,
+ * and its transport Java-deserializes every UDP message it receives (README, "Training modes").
  *
  * <p>{@code storageLevel}, {@code repartition} and {@code repartitionStrategy} are written in
  * configuration by constant name, case-insensitive ({@code "disk_only"} is {@code DISK_ONLY});
  * {@code mode} takes the exact name.
  *
- * @param mode               PARAMETER_AVERAGING (default) or SHARED_GRADIENTS
+ * @param mode               PARAMETER_AVERAGING, the one scheme (kept so that configurations naming it load)
  * @param workers            data partitions = concurrent workers; 0 (default) = Spark's default parallelism
  * @param batchSizePerWorker images per minibatch on each worker, >= 1 (default 4)
  * @param averagingFrequency minibatches per worker between parameter averages, >= 1 (default 5)
@@ -60,24 +44,32 @@ import io.segpipe.prep.Checks;
  * @param repartition        DL4J {@code Repartition}: ALWAYS, NEVER, NUM_PARTITIONS_WORKERS_DIFFERS (default)
  * @param repartitionStrategy DL4J {@code RepartitionStrategy}: BALANCED (default), APPROXIMATE_BALANCED, SPARK_DEFAULT
  * @param threadsPerTask     ND4J threads per Spark task; 0 (default) = {@code spark.task.cpus}
- * @param unicastPort        SHARED_GRADIENTS: Aeron UDP port (default 40123)
- * @param networkMask        SHARED_GRADIENTS: network of the executors (default 127.0.0.0/8, local mode)
- * @param controllerAddress  SHARED_GRADIENTS: driver address the workers reach ("" = automatic; default 127.0.0.1)
- * @param updatesThreshold   SHARED_GRADIENTS: initial quantisation threshold, > 0 (default 1e-3)
- * @param allowUntrustedNetwork SHARED_GRADIENTS: accept a {@code networkMask} or {@code controllerAddress} that is not
- *                           loopback, knowing that every packet reaching {@code unicastPort} is deserialized (see
- *                           above) (default false: such a configuration is refused)
  */
 @JsonDeserialize(builder = MasterConfig.Builder.class)
 public record MasterConfig(Mode mode, int workers, int batchSizePerWorker, int averagingFrequency, int aggregationDepth,
                            int prefetchBatches, StorageLevel storageLevel, Repartition repartition,
-                           RepartitionStrategy repartitionStrategy, int threadsPerTask, int unicastPort,
-                           String networkMask, String controllerAddress, double updatesThreshold,
-                           boolean allowUntrustedNetwork)
+                           RepartitionStrategy repartitionStrategy, int threadsPerTask)
         implements Serializable {
 
     /** The distribution scheme. */
-    public enum Mode { PARAMETER_AVERAGING, SHARED_GRADIENTS }
+    public enum Mode {
+        PARAMETER_AVERAGING;
+
+        /** The scheme named {@code value}; the removed {@code SHARED_GRADIENTS} is named with the reason. */
+        @JsonCreator
+        static Mode parse(String value) {
+            if ("SHARED_GRADIENTS".equals(value)) {
+                throw new IllegalArgumentException("master.mode SHARED_GRADIENTS was removed: DL4J's gradient sharing"
+                        + " (dl4j-spark-parameterserver 1.0.0-M2) trains only the first epoch of a run correctly and"
+                        + " deserializes every UDP message it receives; use PARAMETER_AVERAGING (README, \"Training"
+                        + " modes\")");
+            }
+            if (!"PARAMETER_AVERAGING".equals(value)) {
+                throw new IllegalArgumentException("master.mode must be PARAMETER_AVERAGING, found " + value);
+            }
+            return PARAMETER_AVERAGING;
+        }
+    }
 
     /** Spark's storage levels of the same names; {@code NONE} keeps nothing (recomputed per averaging round). */
     public enum StorageLevel {
@@ -120,51 +112,6 @@ public record MasterConfig(Mode mode, int workers, int batchSizePerWorker, int a
         Checks.notNull("master.repartition", repartition);
         Checks.notNull("master.repartitionStrategy", repartitionStrategy);
         Checks.atLeast("master.threadsPerTask", threadsPerTask, 0);
-        if (unicastPort < 1 || unicastPort > 65535) {
-            throw new IllegalArgumentException("master.unicastPort must be in [1, 65535], found " + unicastPort);
-        }
-        Checks.notBlank("master.networkMask", networkMask);
-        Checks.notNull("master.controllerAddress", controllerAddress);
-        if (!(updatesThreshold > 0 && updatesThreshold < 1)) {
-            throw new IllegalArgumentException("master.updatesThreshold must be in (0, 1), found " + updatesThreshold);
-        }
-        if (mode == Mode.SHARED_GRADIENTS && !allowUntrustedNetwork) {
-            requireLoopback("master.networkMask", networkMask, isLoopbackNetwork(networkMask), unicastPort);
-            if (!controllerAddress.isBlank()) {
-                requireLoopback("master.controllerAddress", controllerAddress, isLoopbackAddress(controllerAddress),
-                        unicastPort);
-            }
-        }
-    }
-
-    private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
-
-    /** True for an IPv4 literal in 127.0.0.0/8 or ::1; names are not resolved (a name can point anywhere). */
-    static boolean isLoopbackAddress(String address) {
-        String a = address.trim();
-        Matcher m = IPV4.matcher(a);
-        return (m.matches() && Integer.parseInt(m.group(1)) == 127) || a.equals("::1") || a.equals("[::1]");
-    }
-
-    /** True for an IPv4 network inside 127.0.0.0/8 ({@code 127.x.y.z/n}, n >= 8) or ::1/128. */
-    static boolean isLoopbackNetwork(String mask) {
-        String[] parts = mask.trim().split("/", 2);
-        if (parts.length != 2 || !parts[1].matches("\\d{1,3}")) {
-            return false;
-        }
-        int prefix = Integer.parseInt(parts[1]);
-        return IPV4.matcher(parts[0]).matches() ? isLoopbackAddress(parts[0]) && prefix >= 8 && prefix <= 32
-                : parts[0].equals("::1") && prefix == 128;
-    }
-
-    private static void requireLoopback(String field, String value, boolean loopback, int port) {
-        if (!loopback) {
-            throw new IllegalArgumentException(field + " " + value + " is not loopback: in SHARED_GRADIENTS mode DL4J's"
-                    + " Aeron transport Java-deserializes every UDP message reaching master.unicastPort " + port
-                    + ", so anyone who can send a packet to it can run code in the driver and the executors. Use it only"
-                    + " on a network only the cluster can reach, with the port closed to everything else, and confirm"
-                    + " with master.allowUntrustedNetwork=true");
-        }
     }
 
     /**
@@ -187,9 +134,7 @@ public record MasterConfig(Mode mode, int workers, int batchSizePerWorker, int a
         return new Builder().mode(mode).workers(workers).batchSizePerWorker(batchSizePerWorker)
                 .averagingFrequency(averagingFrequency).aggregationDepth(aggregationDepth).prefetchBatches(prefetchBatches)
                 .storageLevel(storageLevel).repartition(repartition).repartitionStrategy(repartitionStrategy)
-                .threadsPerTask(threadsPerTask).unicastPort(unicastPort).networkMask(networkMask)
-                .controllerAddress(controllerAddress).updatesThreshold(updatesThreshold)
-                .allowUntrustedNetwork(allowUntrustedNetwork);
+                .threadsPerTask(threadsPerTask);
     }
 
     /** Defaults for every field; {@link #build()} validates. */
@@ -205,11 +150,6 @@ public record MasterConfig(Mode mode, int workers, int batchSizePerWorker, int a
         private Repartition repartition = Repartition.NUM_PARTITIONS_WORKERS_DIFFERS;
         private RepartitionStrategy repartitionStrategy = RepartitionStrategy.BALANCED;
         private int threadsPerTask;
-        private int unicastPort = 40123;
-        private String networkMask = "127.0.0.0/8";
-        private String controllerAddress = "127.0.0.1";
-        private double updatesThreshold = 1e-3;
-        private boolean allowUntrustedNetwork;
 
         public Builder mode(Mode v) { mode = v; return this; }
         public Builder workers(int v) { workers = v; return this; }
@@ -221,16 +161,10 @@ public record MasterConfig(Mode mode, int workers, int batchSizePerWorker, int a
         public Builder repartition(Repartition v) { repartition = v; return this; }
         public Builder repartitionStrategy(RepartitionStrategy v) { repartitionStrategy = v; return this; }
         public Builder threadsPerTask(int v) { threadsPerTask = v; return this; }
-        public Builder unicastPort(int v) { unicastPort = v; return this; }
-        public Builder networkMask(String v) { networkMask = v; return this; }
-        public Builder controllerAddress(String v) { controllerAddress = v; return this; }
-        public Builder updatesThreshold(double v) { updatesThreshold = v; return this; }
-        public Builder allowUntrustedNetwork(boolean v) { allowUntrustedNetwork = v; return this; }
 
         public MasterConfig build() {
             return new MasterConfig(mode, workers, batchSizePerWorker, averagingFrequency, aggregationDepth,
-                    prefetchBatches, storageLevel, repartition, repartitionStrategy, threadsPerTask, unicastPort,
-                    networkMask, controllerAddress, updatesThreshold, allowUntrustedNetwork);
+                    prefetchBatches, storageLevel, repartition, repartitionStrategy, threadsPerTask);
         }
     }
 }

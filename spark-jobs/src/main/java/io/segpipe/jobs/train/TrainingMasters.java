@@ -1,29 +1,21 @@
 package io.segpipe.jobs.train;
 
 import org.apache.spark.storage.StorageLevel;
-import org.deeplearning4j.optimize.solvers.accumulation.encoding.threshold.AdaptiveThresholdAlgorithm;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.api.RepartitionStrategy;
 import org.deeplearning4j.spark.api.TrainingMaster;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
-import org.deeplearning4j.spark.parameterserver.training.SharedTrainingMaster;
-import org.nd4j.parameterserver.distributed.conf.VoidConfiguration;
 
 /**
- * The one place DL4J training masters are built from {@link MasterConfig}: parameter averaging or
- * shared gradients, with the settings both take (minibatch size, prefetch, storage level,
- * repartitioning, direct RDD training, no training statistics) and those of each scheme.
+ * The one place DL4J training masters are built from {@link MasterConfig}: parameter averaging,
+ * with minibatch size, averaging frequency and depth, prefetch, storage level, repartitioning,
+ * direct RDD training and no training statistics.
  */
 final class TrainingMasters {
-    /** Aeron 1.39's default publication-unblock timeout is below its client liveness timeout and fails at start. */
-    static final String AERON_UNBLOCK_PROPERTY = "aeron.publication.unblock.timeout";
-
     private final MasterConfig config;
     private final int workers;
     private final long seed;
-    /** The run's one shared-gradients master (its Aeron transport lives across epochs); null for averaging. */
-    private final TrainingMaster shared;
 
     /**
      * @param workers data partitions = concurrent workers (resolved: never 0)
@@ -33,19 +25,13 @@ final class TrainingMasters {
         this.config = config;
         this.workers = workers;
         this.seed = seed;
-        this.shared = config.mode() == MasterConfig.Mode.SHARED_GRADIENTS ? sharedGradients() : null;
     }
 
     /**
-     * The master that fits 0-based {@code epoch}: for parameter averaging a new one, whose split of
-     * the epoch into averaging rounds is seeded by (seed, epoch) so that a resumed run splits as the
-     * uninterrupted one did; for shared gradients the run's one master.
+     * The master that fits 0-based {@code epoch}: a new one, whose split of the epoch into averaging
+     * rounds is seeded by (seed, epoch) so that a resumed run splits as the uninterrupted one did.
      */
     TrainingMaster forEpoch(int epoch) {
-        return shared != null ? shared : averaging(epoch);
-    }
-
-    private TrainingMaster averaging(int epoch) {
         return new ParameterAveragingTrainingMaster.Builder(workers, config.batchSizePerWorker())
                 .batchSizePerWorker(config.batchSizePerWorker())
                 .averagingFrequency(config.averagingFrequency())
@@ -58,29 +44,6 @@ final class TrainingMasters {
                 .rngSeed(seed * 1_000_003L + epoch)
                 // averaged with the parameters, and saved in checkpoints: a resumed run continues Adam's moments
                 .saveUpdater(true)
-                .collectTrainingStats(false)
-                .build();
-    }
-
-    private TrainingMaster sharedGradients() {
-        if (System.getProperty(AERON_UNBLOCK_PROPERTY) == null) {
-            System.setProperty(AERON_UNBLOCK_PROPERTY, "60000000000");
-        }
-        VoidConfiguration.VoidConfigurationBuilder transport = VoidConfiguration.builder()
-                .unicastPort(config.unicastPort()).networkMask(config.networkMask());
-        if (!config.controllerAddress().isBlank()) {
-            transport.controllerAddress(config.controllerAddress());
-        }
-        return new SharedTrainingMaster.Builder(transport.build(), config.batchSizePerWorker())
-                .batchSizePerWorker(config.batchSizePerWorker())
-                .thresholdAlgorithm(new AdaptiveThresholdAlgorithm(config.updatesThreshold()))
-                .workersPerNode(1)
-                .workerPrefetchNumBatches(config.prefetchBatches())
-                .storageLevel(storageLevel(config.storageLevel()))
-                .repartitionData(repartition(config.repartition()))
-                .repartitionStrategy(strategy(config.repartitionStrategy()))
-                .rddTrainingApproach(RDDTrainingApproach.Direct)
-                .rngSeed(seed)
                 .collectTrainingStats(false)
                 .build();
     }

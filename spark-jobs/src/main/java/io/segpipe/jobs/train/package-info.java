@@ -1,8 +1,8 @@
 /**
  * Distributed training: {@link io.segpipe.jobs.train.TrainConfig} (every option, validated, JSON/HOCON
  * round trip) and {@link io.segpipe.jobs.train.TrainJob#run} returning a
- * {@link io.segpipe.jobs.train.TrainResult}. DL4J's {@code ParameterAveragingTrainingMaster} (default) or
- * {@code SharedTrainingMaster} trains a {@code SparkComputationGraph} on minibatches augmented on the
+ * {@link io.segpipe.jobs.train.TrainResult}. DL4J's {@code ParameterAveragingTrainingMaster}
+ * trains a {@code SparkComputationGraph} on minibatches augmented on the
  * executors; validation uses the evaluation module's confusion matrix; checkpoints are atomic and
  * resumable; the result is a {@link io.segpipe.jobs.model.ModelDirectory}.
  *

@@ -36,12 +36,10 @@ class TrainConfigTest {
                         .contrast(0.3).elasticProbability(0.4).elasticSigma(7).elasticGrid(4).build())
                 .optimizer(OptimizerConfig.builder().type(OptimizerConfig.Type.SGD).learningRate(0.05).momentum(0.95)
                         .weightDecay(5e-4).schedule(OptimizerConfig.Schedule.STEP).stepEpochs(3).gamma(0.5).build())
-                .master(MasterConfig.builder().mode(MasterConfig.Mode.SHARED_GRADIENTS).workers(3).batchSizePerWorker(2)
+                .master(MasterConfig.builder().mode(MasterConfig.Mode.PARAMETER_AVERAGING).workers(3).batchSizePerWorker(2)
                         .averagingFrequency(7).aggregationDepth(3).prefetchBatches(0)
                         .storageLevel(MasterConfig.StorageLevel.DISK_ONLY).repartition(MasterConfig.Repartition.ALWAYS)
-                        .repartitionStrategy(MasterConfig.RepartitionStrategy.SPARK_DEFAULT).threadsPerTask(2).unicastPort(40200)
-                        .networkMask("10.0.0.0/16").controllerAddress("").updatesThreshold(1e-4)
-                        .allowUntrustedNetwork(true).build())
+                        .repartitionStrategy(MasterConfig.RepartitionStrategy.SPARK_DEFAULT).threadsPerTask(2).build())
                 .epochs(9).validateEvery(3).earlyStoppingPatience(2).earlyStoppingMinDelta(0.01).valBatchSize(2)
                 .checkpointDir("/ckpt").checkpointEvery(2).keepCheckpoints(3).resume(true).statsFile("/tmp/stats.db")
                 .seed(99).maxMinutes(30).maxCorruptFraction(0.05).maxSecondsWithoutExecutors(60).build();
@@ -52,34 +50,14 @@ class TrainConfigTest {
     }
 
     @Test
-    void sharedGradientsRefusesANetworkBeyondLoopbackUnlessAllowed() {
-        MasterConfig.Builder shared = MasterConfig.builder().mode(MasterConfig.Mode.SHARED_GRADIENTS);
-        assertEquals("127.0.0.0/8", shared.build().networkMask(), "the default is loopback and accepted");
-        shared.networkMask("127.0.0.1/32").controllerAddress("127.0.0.2").build();
-        IllegalArgumentException mask = assertThrows(IllegalArgumentException.class,
-                () -> shared.networkMask("10.0.0.0/16").controllerAddress("127.0.0.1").build());
-        assertEquals("master.networkMask 10.0.0.0/16 is not loopback: in SHARED_GRADIENTS mode DL4J's Aeron transport"
-                + " Java-deserializes every UDP message reaching master.unicastPort 40123, so anyone who can send a"
-                + " packet to it can run code in the driver and the executors. Use it only on a network only the cluster"
-                + " can reach, with the port closed to everything else, and confirm with master.allowUntrustedNetwork=true",
-                mask.getMessage());
-        IllegalArgumentException controller = assertThrows(IllegalArgumentException.class,
-                () -> shared.networkMask("127.0.0.0/8").controllerAddress("driver.example.com").build());
-        assertTrue(controller.getMessage().startsWith("master.controllerAddress driver.example.com is not loopback"),
-                controller.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> shared.networkMask("0.0.0.0/0").controllerAddress("").build());
-        assertThrows(IllegalArgumentException.class, () -> shared.networkMask("127.0.0.0/4").build(), "wider than 127/8");
-
-        MasterConfig allowed = shared.networkMask("10.0.0.0/16").controllerAddress("10.0.0.5").allowUntrustedNetwork(true)
-                .build();
-        assertEquals("10.0.0.0/16", allowed.networkMask());
-        TrainConfig viaJson = TrainConfig.fromJson(valid().master(allowed).build().toJson());
-        assertTrue(viaJson.master().allowUntrustedNetwork());
-        String refused = valid().master(allowed).build().toJson().replace("\"allowUntrustedNetwork\" : true",
-                "\"allowUntrustedNetwork\" : false");
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> TrainConfig.fromJson(refused)).getMessage()
-                .contains("master.networkMask 10.0.0.0/16 is not loopback"));
-        MasterConfig.builder().networkMask("10.0.0.0/16").build(); // parameter averaging opens no such port
+    void theRemovedGradientSharingModeIsNamedWithTheReason() {
+        String json = valid().build().toJson().replace("\"PARAMETER_AVERAGING\"", "\"SHARED_GRADIENTS\"");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainConfig.fromJson(json));
+        assertTrue(e.getMessage().contains("master.mode SHARED_GRADIENTS was removed: DL4J's gradient sharing"
+                + " (dl4j-spark-parameterserver 1.0.0-M2) trains only the first epoch of a run correctly"), e.getMessage());
+        String lower = valid().build().toJson().replace("\"PARAMETER_AVERAGING\"", "\"parameter_averaging\"");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> TrainConfig.fromJson(lower)).getMessage()
+                .contains("master.mode must be PARAMETER_AVERAGING, found parameter_averaging"));
     }
 
     @Test
@@ -117,7 +95,6 @@ class TrainConfigTest {
                 new Case(b -> b.optimizer(OptimizerConfig.builder().momentum(1.5).build()), "optimizer.momentum"),
                 new Case(b -> b.master(MasterConfig.builder().batchSizePerWorker(0).build()),
                         "master.batchSizePerWorker must be >= 1, found 0"),
-                new Case(b -> b.master(MasterConfig.builder().unicastPort(70000).build()), "master.unicastPort"),
                 new Case(b -> b.augment(AugmentConfig.builder().scaleMin(0).build()), "augment.scaleMin"),
                 new Case(b -> b.maxMinutes(-1), "maxMinutes"));
         for (Case c : cases) {
