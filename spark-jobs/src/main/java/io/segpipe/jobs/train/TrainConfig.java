@@ -112,6 +112,10 @@ public record TrainConfig(String dataset, String output, boolean overwrite, Segm
         Checks.notNull("optimizer", optimizer);
         Checks.notNull("master", master);
         Checks.atLeast("epochs", epochs, 1);
+        if (optimizer.warmupEpochs() >= epochs) {
+            throw new IllegalArgumentException("optimizer.warmupEpochs must be below epochs (" + epochs + "), found "
+                    + optimizer.warmupEpochs() + ": the run would end before its learning rate is reached");
+        }
         Checks.atLeast("validateEvery", validateEvery, 1);
         Checks.atLeast("earlyStoppingPatience", earlyStoppingPatience, 0);
         Checks.inRange("earlyStoppingMinDelta", earlyStoppingMinDelta, 0, 1);

@@ -169,6 +169,11 @@ final class TrainingRun {
         return BestModel.none();
     }
 
+    /** Images per minibatch across all workers: what the learning rate follows (OptimizerConfig). */
+    private int globalBatch() {
+        return workers * config.master().batchSizePerWorker();
+    }
+
     private void logStart(ComputationGraph net) {
         if (resumed != null) {
             LOG.info("Resuming from {} after epoch {}", resumed.path(), resumed.state().epoch());
@@ -177,6 +182,14 @@ final class TrainingRun {
                 setup.spec().architecture(), net.numParams(), setup.trainSamples(), setup.valSamples(),
                 setup.dataset().path(), workers, config.master().batchSizePerWorker(), config.epochs(),
                 config.master().mode());
+        OptimizerConfig optimizer = config.optimizer();
+        if (optimizer.referenceBatch() > 0) {
+            LOG.info("Learning rate {} was tuned for a global batch of {}; this run's is {} ({} workers x {}): x{} "
+                    + "({} rule{})", optimizer.learningRate(), optimizer.referenceBatch(), globalBatch(), workers,
+                    config.master().batchSizePerWorker(), String.format(Locale.ROOT, "%.3f",
+                            optimizer.batchFactor(globalBatch())), optimizer.rule(), optimizer.warmupEpochs() > 0
+                            ? ", reached after " + optimizer.warmupEpochs() + " warm-up epochs" : "");
+        }
     }
 
     /**
@@ -185,7 +198,7 @@ final class TrainingRun {
      */
     private Trained trainEpoch(SparkEpochs epochs, ComputationGraph net, int epoch, long epochStart) {
         SkippedRows.Mark skippedBefore = epochs.trainSkipped().mark();
-        double lr = config.optimizer().learningRate(epoch, config.epochs());
+        double lr = config.optimizer().learningRate(epoch, config.epochs(), globalBatch());
         ComputationGraph trained = epochs.fit(net, epoch, lr);
         double seconds = budget.secondsSince(epochStart);
         SortedSet<String> skippedIds = epochs.trainSkipped().idsSince(skippedBefore);

@@ -158,7 +158,17 @@ class ConfFilesTest {
         assertEquals(2, twoCore.master().workers());
         TrainConfig cluster = ConfigLoader.load(TrainConfig.class, CONF.resolve("train-camvid.json").toString(), List.of());
         assertEquals(twoCore.model(), cluster.model(), "the same network and training, without the 2-core limits");
-        assertEquals(twoCore.optimizer(), cluster.optimizer());
+        assertEquals(twoCore.optimizer(), cluster.optimizer().toBuilder().warmupEpochs(0).build(),
+                "the same optimiser; the cluster file warms up to its batch-scaled rate");
+        int twoCoreBatch = twoCore.master().workers() * twoCore.master().batchSizePerWorker();
+        assertEquals(8, twoCore.optimizer().referenceBatch(), "the rate was tuned on 2 workers x 4");
+        for (int epoch = 0; epoch < cluster.epochs(); epoch++) {
+            assertEquals(twoCore.optimizer().learningRate(epoch, twoCore.epochs(), twoCoreBatch),
+                    cluster.optimizer().learningRate(epoch, cluster.epochs(), twoCoreBatch), 1e-15,
+                    "at the 2-core batch both files give the same rate, epoch " + epoch);
+        }
+        assertEquals(2 * twoCore.optimizer().learningRate(30, 60, 8), cluster.optimizer().learningRate(30, 60, 32), 1e-12,
+                "4x the batch (8 workers x 4): Adam's square-root rule doubles the rate");
         assertEquals(twoCore.epochs(), cluster.epochs());
     }
 }

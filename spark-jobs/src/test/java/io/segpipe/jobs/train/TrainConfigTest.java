@@ -35,7 +35,8 @@ class TrainConfigTest {
                 .augment(AugmentConfig.builder().scaleMin(0.6).scaleMax(1.7).horizontalFlip(false).brightness(0.2)
                         .contrast(0.3).elasticProbability(0.4).elasticSigma(7).elasticGrid(4).build())
                 .optimizer(OptimizerConfig.builder().type(OptimizerConfig.Type.SGD).learningRate(0.05).momentum(0.95)
-                        .weightDecay(5e-4).schedule(OptimizerConfig.Schedule.STEP).stepEpochs(3).gamma(0.5).build())
+                        .weightDecay(5e-4).schedule(OptimizerConfig.Schedule.STEP).stepEpochs(3).gamma(0.5).referenceBatch(6)
+                        .batchScaling(OptimizerConfig.BatchScaling.LINEAR).warmupEpochs(2).build())
                 .master(MasterConfig.builder().mode(MasterConfig.Mode.PARAMETER_AVERAGING).workers(3).batchSizePerWorker(2)
                         .averagingFrequency(7).aggregationDepth(3).prefetchBatches(0)
                         .storageLevel(MasterConfig.StorageLevel.DISK_ONLY).repartition(MasterConfig.Repartition.ALWAYS)
@@ -96,6 +97,8 @@ class TrainConfigTest {
                 new Case(b -> b.master(MasterConfig.builder().batchSizePerWorker(0).build()),
                         "master.batchSizePerWorker must be >= 1, found 0"),
                 new Case(b -> b.augment(AugmentConfig.builder().scaleMin(0).build()), "augment.scaleMin"),
+                new Case(b -> b.epochs(3).optimizer(OptimizerConfig.builder().referenceBatch(4).warmupEpochs(3).build()),
+                        "optimizer.warmupEpochs must be below epochs (3), found 3"),
                 new Case(b -> b.maxMinutes(-1), "maxMinutes"));
         for (Case c : cases) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> c.change.apply(valid()).build(),
@@ -153,13 +156,50 @@ class TrainConfigTest {
     void learningRateSchedules() {
         OptimizerConfig poly = OptimizerConfig.builder().learningRate(0.1).schedule(OptimizerConfig.Schedule.POLY)
                 .power(1).build();
-        assertEquals(0.1, poly.learningRate(0, 10), 1e-12);
-        assertEquals(0.05, poly.learningRate(5, 10), 1e-12);
+        assertEquals(0.1, poly.learningRate(0, 10, 8), 1e-12);
+        assertEquals(0.05, poly.learningRate(5, 10, 8), 1e-12);
         OptimizerConfig step = OptimizerConfig.builder().learningRate(0.1).schedule(OptimizerConfig.Schedule.STEP)
                 .stepEpochs(2).gamma(0.5).build();
-        assertEquals(0.1, step.learningRate(1, 10), 1e-12);
-        assertEquals(0.05, step.learningRate(2, 10), 1e-12);
-        assertEquals(0.025, step.learningRate(5, 10), 1e-12);
+        assertEquals(0.1, step.learningRate(1, 10, 8), 1e-12);
+        assertEquals(0.05, step.learningRate(2, 10, 8), 1e-12);
+        assertEquals(0.025, step.learningRate(5, 10, 8), 1e-12);
+        assertEquals(0.025, step.learningRate(5, 10, 64), 1e-12, "no referenceBatch: the batch does not matter");
+    }
+
+    @Test
+    void theLearningRateFollowsTheGlobalBatchByTheOptimisersRule() {
+        OptimizerConfig.Builder constant = OptimizerConfig.builder().learningRate(0.01)
+                .schedule(OptimizerConfig.Schedule.CONSTANT).referenceBatch(8);
+        OptimizerConfig adam = constant.type(OptimizerConfig.Type.ADAM).build();
+        assertEquals(OptimizerConfig.BatchScaling.SQRT, adam.rule(), "AUTO is SQRT for Adam");
+        assertEquals(0.02, adam.learningRate(0, 10, 32), 1e-12, "4x the batch: 2x the rate");
+        assertEquals(0.005, adam.learningRate(0, 10, 2), 1e-12, "a quarter of the batch: half the rate");
+        assertEquals(0.01, adam.learningRate(3, 10, 8), 1e-12, "the reference batch: the rate as given");
+        OptimizerConfig sgd = constant.type(OptimizerConfig.Type.SGD).build();
+        assertEquals(OptimizerConfig.BatchScaling.LINEAR, sgd.rule(), "AUTO is LINEAR for SGD");
+        assertEquals(0.04, sgd.learningRate(0, 10, 32), 1e-12);
+        OptimizerConfig forcedLinear = constant.type(OptimizerConfig.Type.ADAM)
+                .batchScaling(OptimizerConfig.BatchScaling.LINEAR).build();
+        assertEquals(0.04, forcedLinear.learningRate(0, 10, 32), 1e-12);
+
+        OptimizerConfig poly = OptimizerConfig.builder().type(OptimizerConfig.Type.SGD).learningRate(0.1)
+                .schedule(OptimizerConfig.Schedule.POLY).power(1).referenceBatch(4).build();
+        assertEquals(0.05 * 4, poly.learningRate(5, 10, 16), 1e-12, "the factor multiplies the schedule's rate");
+    }
+
+    @Test
+    void warmUpRampsTheBatchFactorFromOneToItsFullValue() {
+        OptimizerConfig sgd = OptimizerConfig.builder().type(OptimizerConfig.Type.SGD).learningRate(0.1)
+                .schedule(OptimizerConfig.Schedule.CONSTANT).referenceBatch(8).warmupEpochs(4).build();
+        // global batch 40: factor 5, reached at epoch 4 in steps of 1
+        double[] expected = {0.1, 0.2, 0.3, 0.4, 0.5, 0.5};
+        for (int epoch = 0; epoch < expected.length; epoch++) {
+            assertEquals(expected[epoch], sgd.learningRate(epoch, 10, 40), 1e-12, "epoch " + epoch);
+        }
+        assertEquals(0.1, sgd.learningRate(0, 10, 8), 1e-12, "no scaling to warm up to at the reference batch");
+        assertThrows(IllegalArgumentException.class, () -> OptimizerConfig.builder().warmupEpochs(-1).build());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> OptimizerConfig.builder().referenceBatch(-2)
+                .build()).getMessage().contains("optimizer.referenceBatch"));
     }
 
     @Test

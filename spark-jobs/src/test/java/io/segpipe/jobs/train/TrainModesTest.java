@@ -16,7 +16,10 @@ import io.segpipe.jobs.data.AugmentConfig;
 import io.segpipe.jobs.model.ModelDirectory;
 import io.segpipe.prep.testkit.LocalSpark;
 
-/** SGD with a step schedule, weight decay, median-frequency weights, full augmentation and the stats file. */
+/**
+ * SGD with a step schedule scaled to the global batch after warm-up, weight decay, median-frequency
+ * weights, full augmentation and the stats file.
+ */
 @ExtendWith(LocalSpark.class)
 class TrainModesTest {
     @TempDir
@@ -28,10 +31,12 @@ class TrainModesTest {
         TrainResult r = TrainJob.run(TrainFixtures.config(tmp).epochs(2).classWeights(ClassWeighting.MEDIAN_FREQUENCY)
                 .augment(AugmentConfig.builder().brightness(0.1).contrast(0.1).elasticProbability(0.5).build())
                 .optimizer(OptimizerConfig.builder().type(OptimizerConfig.Type.SGD).learningRate(1e-4).weightDecay(1e-4)
-                        .schedule(OptimizerConfig.Schedule.STEP).stepEpochs(1).gamma(0.5).build())
+                        .schedule(OptimizerConfig.Schedule.STEP).stepEpochs(1).gamma(0.5)
+                        // tuned for a global batch of 2; this run's is 2 workers x 4 = 8: 4x (linear) after 1 epoch
+                        .referenceBatch(2).warmupEpochs(1).build())
                 .statsFile(stats.toString()).statsEvery(1).checkpointEvery(0).build(), LocalSpark.session());
-        assertEquals(1e-4, r.history().epochs().get(0).learningRate(), 1e-15);
-        assertEquals(5e-5, r.history().epochs().get(1).learningRate(), 1e-15);
+        assertEquals(1e-4, r.history().epochs().get(0).learningRate(), 1e-15, "warm-up starts at the unscaled rate");
+        assertEquals(4 * 5e-5, r.history().epochs().get(1).learningRate(), 1e-15);
         assertTrue(r.last().loss() < r.history().epochs().get(0).loss(), "SGD lowers the loss: " + r.history());
         assertEquals("", r.checkpoints());
         J7FileStatsStorage written = new J7FileStatsStorage(stats.toFile());
