@@ -1,5 +1,7 @@
 package io.segpipe.model.arch;
 
+import java.util.Map;
+
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -342,12 +344,18 @@ public final class Blocks {
     /**
      * Softmax over the class scores {@code [N, K, H, W]} of {@code scores} with the spec's
      * per-pixel loss, as the network's single output {@link #OUTPUT}; the spec's context module
-     * ({@link ContextAggregation}), if any, comes between the scores and the softmax.
+     * ({@link ContextAggregation}), if any, comes between the scores and the softmax, and the spec's
+     * deep supervision ({@link SideOutputs}), if any, adds side outputs on the stages before.
      */
     public static String lossOutput(GraphBuilder g, SegmentationSpec spec, String scores) {
+        Map<String, String> stages = SideOutputs.stages(g, scores);
+        String main = ContextAggregation.add(g, spec, scores);
+        if (spec.deepSupervision() != null) {
+            return SideOutputs.add(g, spec, stages, main);
+        }
         g.addLayer(OUTPUT, new CnnLossLayer.Builder(loss(spec))
                 .activation(Activation.SOFTMAX)
-                .build(), ContextAggregation.add(g, spec, scores));
+                .build(), main);
         g.setOutputs(OUTPUT);
         return OUTPUT;
     }

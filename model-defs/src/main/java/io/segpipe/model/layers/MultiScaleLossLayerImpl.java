@@ -12,15 +12,17 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Runtime side of {@link MultiScaleLossLayer}: DL4J's CNN loss layer applied to each slice of the
- * stacked input in turn (its own shape checks, reshaping and loss calls), the results summed or
- * stacked back.
+ * stacked input in turn (its own shape checks, reshaping and loss calls), the results weighted and
+ * summed, or stacked back.
  */
 final class MultiScaleLossLayerImpl extends CnnLossLayer {
+    private final MultiScaleLossLayer config;
     private final int outputs;
 
-    MultiScaleLossLayerImpl(NeuralNetConfiguration conf, DataType dataType, int outputs) {
+    MultiScaleLossLayerImpl(NeuralNetConfiguration conf, DataType dataType, MultiScaleLossLayer config) {
         super(conf, dataType);
-        this.outputs = outputs;
+        this.config = config;
+        this.outputs = config.getOutputs();
     }
 
     @Override
@@ -47,7 +49,11 @@ final class MultiScaleLossLayerImpl extends CnnLossLayer {
                 input = slice(stacked, o);
                 Pair<Gradient, INDArray> p = super.backpropGradient(epsilon, workspaceMgr);
                 gradient = p.getFirst();
-                delta.get(NDArrayIndex.interval(o * n, (o + 1) * n)).assign(p.getSecond());
+                INDArray slice = delta.get(NDArrayIndex.interval(o * n, (o + 1) * n));
+                slice.assign(p.getSecond());
+                if (config.weight(o) != 1) {
+                    slice.muli(config.weight(o));
+                }
             }
         } finally {
             input = stacked;
@@ -62,7 +68,7 @@ final class MultiScaleLossLayerImpl extends CnnLossLayer {
         try {
             for (int o = 0; o < outputs; o++) {
                 input = slice(stacked, o);
-                total += super.computeScore(0, training, workspaceMgr);
+                total += config.weight(o) * super.computeScore(0, training, workspaceMgr);
             }
         } finally {
             input = stacked;
@@ -78,7 +84,7 @@ final class MultiScaleLossLayerImpl extends CnnLossLayer {
         try {
             for (int o = 0; o < outputs; o++) {
                 input = slice(stacked, o);
-                INDArray perExample = super.computeScoreForExamples(0, workspaceMgr);
+                INDArray perExample = super.computeScoreForExamples(0, workspaceMgr).muli(config.weight(o));
                 total = total == null ? perExample : total.addi(perExample);
             }
         } finally {

@@ -58,6 +58,9 @@ import org.deeplearning4j.nn.weights.WeightInit;
  *     where the paper ran it at its front end's 1/8). {@link ContextModule#NONE} (the default, and
  *     what a spec written before this option reads as) leaves the network unchanged. Not with
  *     {@code multiScaleInputs} (whose loss layer fuses the scales)
+ * @param deepSupervision side outputs on named stages and their learned fusion, trained together
+ *     ({@link DeepSupervision}: HED, ICCV 2015; FSDS, CVPR 2016); null (the default, and what a spec
+ *     written before this option reads as) for none. Not with {@code multiScaleInputs}
  * @param padding U-Net convolution padding
  * @param dropout drop probability where the architecture places dropout (0 = none), in [0, 1);
  *     FC-DenseNet's paper uses 0.2 after every convolution of its dense blocks and transitions down
@@ -81,6 +84,7 @@ public record SegmentationSpec(
         boolean separableConvolutions,
         boolean multiScaleInputs,
         ContextModule contextModule,
+        DeepSupervision deepSupervision,
         Padding padding,
         double dropout,
         WeightInit weightInit,
@@ -106,6 +110,11 @@ public record SegmentationSpec(
         require(contextModule == ContextModule.NONE || !multiScaleInputs, "contextModule must be NONE with "
                 + "multiScaleInputs (the multi-scale loss fuses the scales' scores; the module has no place there), found "
                 + contextModule);
+        require(deepSupervision == null || !multiScaleInputs, "deepSupervision must be omitted with multiScaleInputs"
+                + " (its loss layer already supervises the output of every scale)");
+        require(deepSupervision == null || padding == Padding.SAME || architecture != Architecture.UNET,
+                "deepSupervision needs padding SAME on UNET: with VALID padding a deeper stage covers a wider field"
+                        + " than the output, so its up-sampled scores would not line up with it");
         Objects.requireNonNull(padding, "padding must be set");
         require(dropout >= 0 && dropout < 1, "dropout must be in [0, 1), found " + dropout);
         Objects.requireNonNull(weightInit, "weightInit must be set");
@@ -247,7 +256,7 @@ public record SegmentationSpec(
         }
     }
 
-    private static void require(boolean condition, String message) {
+    static void require(boolean condition, String message) {
         if (!condition) {
             throw new IllegalArgumentException(message);
         }
@@ -406,6 +415,7 @@ public record SegmentationSpec(
         private Boolean separableConvolutions;
         private boolean multiScaleInputs;
         private ContextModule contextModule = ContextModule.NONE;
+        private DeepSupervision deepSupervision;
         private Padding padding = Padding.SAME;
         private double dropout;
         private WeightInit weightInit = WeightInit.RELU;
@@ -436,6 +446,7 @@ public record SegmentationSpec(
             separableConvolutions = s.separableConvolutions;
             multiScaleInputs = s.multiScaleInputs;
             contextModule = s.contextModule;
+            deepSupervision = s.deepSupervision;
             padding = s.padding;
             dropout = s.dropout;
             weightInit = s.weightInit;
@@ -458,6 +469,7 @@ public record SegmentationSpec(
         public Builder separableConvolutions(Boolean v) { separableConvolutions = v; return this; }
         public Builder multiScaleInputs(boolean v) { multiScaleInputs = v; return this; }
         public Builder contextModule(ContextModule v) { contextModule = v; return this; }
+        public Builder deepSupervision(DeepSupervision v) { deepSupervision = v; return this; }
         public Builder padding(Padding v) { padding = v; return this; }
         public Builder dropout(double v) { dropout = v; return this; }
         public Builder weightInit(WeightInit v) { weightInit = v; return this; }
@@ -474,7 +486,7 @@ public record SegmentationSpec(
                     : resolvedBackbone == Backbone.XCEPTION;
             return new SegmentationSpec(architecture, numClasses, inputChannels, inputHeight, inputWidth,
                     widthMultiplier, batchNorm, resolvedDepth, resolvedStride, resolvedBackbone, multiGrid,
-                    resolvedSeparable, multiScaleInputs, contextModule, padding, dropout, weightInit, seed, loss);
+                    resolvedSeparable, multiScaleInputs, contextModule, deepSupervision, padding, dropout, weightInit, seed, loss);
         }
 
         /**

@@ -7,6 +7,7 @@ import java.util.function.UnaryOperator;
 import io.segpipe.model.spec.Architecture;
 import io.segpipe.model.spec.Backbone;
 import io.segpipe.model.spec.ContextModule;
+import io.segpipe.model.spec.DeepSupervision;
 import io.segpipe.model.spec.SegmentationSpec;
 
 /**
@@ -86,6 +87,19 @@ public final class TinySpecs {
                 b -> b.separableConvolutions(true)));
         all.add(new Variant("UNET contextModule BASIC", Architecture.UNET, b -> b.contextModule(ContextModule.BASIC)));
         all.add(new Variant("SEGNET_BASIC contextModule LARGE", Architecture.SEGNET_BASIC, b -> b.contextModule(ContextModule.LARGE)));
+        all.add(new Variant("UNET deepSupervision", Architecture.UNET,
+                b -> b.deepSupervision(DeepSupervision.of("down1", "bottom", "up1"))));
+        all.add(new Variant("UNET deepSupervision MAIN contextModule BASIC", Architecture.UNET,
+                b -> b.contextModule(ContextModule.BASIC).deepSupervision(new DeepSupervision(List.of(
+                        new DeepSupervision.SideOutput("up1", 0.5)), 1, 0.25, DeepSupervision.Output.MAIN))));
+        all.add(new Variant("FCN8S deepSupervision", Architecture.FCN8S,
+                b -> b.deepSupervision(DeepSupervision.of("pool3", "pool4", "fc7"))));
+        all.add(new Variant("SEGNET_BASIC deepSupervision", Architecture.SEGNET_BASIC,
+                b -> b.deepSupervision(DeepSupervision.of("pool2", "upsample3"))));
+        all.add(new Variant("DEEPLAB_V3_PLUS deepSupervision", Architecture.DEEPLAB_V3_PLUS,
+                b -> b.deepSupervision(DeepSupervision.of("layer2", "aspp"))));
+        all.add(new Variant("FC_DENSENET deepSupervision", Architecture.FC_DENSENET,
+                b -> b.deepSupervision(DeepSupervision.of("td1", "up2"))));
         return all;
     }
 
