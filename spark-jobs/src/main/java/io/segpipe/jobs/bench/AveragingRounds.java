@@ -14,6 +14,8 @@ import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.deeplearning4j.spark.time.SystemClockTimeSource;
+import org.deeplearning4j.spark.time.TimeSourceProvider;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
@@ -93,6 +95,13 @@ final class AveragingRounds {
         }
     }
 
+    /**
+     * DL4J's statistics take event times from NTP by default ({@code NTPTimeSource}, which fails
+     * after 10 queries without network); every worker here is in this JVM, so its clock is the one
+     * to use.
+     */
+    private static final String TIME_SOURCE_PROPERTY = TimeSourceProvider.TIMESOURCE_CLASSNAME_PROPERTY;
+
     private AveragingRounds() {
     }
 
@@ -103,6 +112,9 @@ final class AveragingRounds {
 
     /** Measures {@code settings} on {@code sc} for a new network of {@code spec}. */
     static Measurement measure(JavaSparkContext sc, SegmentationSpec spec, Settings settings) {
+        if (System.getProperty(TIME_SOURCE_PROPERTY) == null) {
+            System.setProperty(TIME_SOURCE_PROPERTY, SystemClockTimeSource.class.getName());
+        }
         Nd4jBackend.setThreads(1);
         ComputationGraph net = network(spec);
         JavaRDD<DataSet> data = minibatches(sc, spec, settings);

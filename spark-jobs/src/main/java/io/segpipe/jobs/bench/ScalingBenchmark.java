@@ -219,7 +219,7 @@ public final class ScalingBenchmark {
                 }
                 Integer at = row.communicationBoundAt().get(String.valueOf(depth));
                 s.append(String.format(Locale.ROOT, " | %s%n", at == null ? "never (up to " + MAX_WORKERS_SEARCHED + ")"
-                        : at + " workers (communication-bound)"));
+                        : at + (at == 1 ? " worker" : " workers") + " (communication-bound)"));
             }
         }
         return s.toString();
