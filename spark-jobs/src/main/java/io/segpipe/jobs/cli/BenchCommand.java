@@ -1,12 +1,19 @@
 package io.segpipe.jobs.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 
+import io.segpipe.jobs.bench.ScalingBenchmark;
+import io.segpipe.model.backend.Nd4jBackend;
 import io.segpipe.model.bench.BackendBenchmark;
+import io.segpipe.model.spec.SegmentationSpec;
 import io.segpipe.prep.bench.PrepBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -14,7 +21,7 @@ import picocli.CommandLine.Option;
 /** {@code segpipe bench ...}: the benchmarks behind the speed and memory targets, as table + JSON. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Run a benchmark and print a table; the full result is written as JSON.",
-        subcommands = {BenchCommand.Backend.class, BenchCommand.Prep.class})
+        subcommands = {BenchCommand.Backend.class, BenchCommand.Prep.class, BenchCommand.Scaling.class})
 final class BenchCommand {
 
     /** {@code segpipe bench backend}: the reference U-Net against the SGEMM ceiling. */
@@ -86,6 +93,98 @@ final class BenchCommand {
                 return 0;
             } finally {
                 spark.stop();
+            }
+        }
+    }
+
+    /** {@code segpipe bench scaling}: what parameter averaging costs per round, measured locally and projected. */
+    @Command(name = "scaling", mixinStandardHelpOptions = true,
+            description = "Train each architecture with DL4J's ParameterAveragingTrainingMaster on 1 worker (local[1]) "
+                    + "and 2 workers (local[2], aggregation depth 1 and 2), 1 ND4J thread per task, in-memory random "
+                    + "minibatches: time per averaging round, the workers' compute in it, the bytes broadcast and "
+                    + "aggregated (Spark's own counts); then a fitted model's throughput and averaging overhead at more "
+                    + "workers, and the worker count from which a round's overhead exceeds its compute.")
+    static final class Scaling implements Callable<Integer> {
+        /** conf/models files of the canonical architectures, in the order of the table. */
+        static final String DEFAULT_ARCHITECTURES = "unet,fcn8s,segnet-basic,segnet,deeplabv3plus,fc-densenet56";
+
+        @Option(names = "--architectures", defaultValue = DEFAULT_ARCHITECTURES, split = ",", paramLabel = "NAME",
+                description = "Files of --models without .conf (default: ${DEFAULT-VALUE}).")
+        List<String> architectures;
+        @Option(names = "--models", paramLabel = "DIR",
+                description = "Folder of architecture files (default: conf/models of the segpipe installation).")
+        Path models;
+        @Option(names = "--size", defaultValue = "128", description = "Input height and width, a multiple of 32 (default: ${DEFAULT-VALUE}).")
+        int size;
+        @Option(names = "--batch", defaultValue = "2", description = "Images per minibatch per worker (default: ${DEFAULT-VALUE}).")
+        int batch;
+        @Option(names = "--classes", defaultValue = "11", description = "Classes the networks predict (default: ${DEFAULT-VALUE}).")
+        int classes;
+        @Option(names = "--averaging-frequency", defaultValue = "5",
+                description = "Minibatches per worker between averages (default: ${DEFAULT-VALUE}).")
+        int averagingFrequency;
+        @Option(names = "--warmup", defaultValue = "1", description = "Untimed rounds first, per setting (default: ${DEFAULT-VALUE}).")
+        int warmup;
+        @Option(names = "--rounds", defaultValue = "3", description = "Timed rounds per setting (default: ${DEFAULT-VALUE}).")
+        int rounds;
+        @Option(names = "--bandwidth-gbps", defaultValue = "10",
+                description = "Network bandwidth of the projection, Gbit/s per link (default: ${DEFAULT-VALUE}).")
+        double bandwidthGbps;
+        @Option(names = "--project", defaultValue = "8,64,256", split = ",", paramLabel = "WORKERS",
+                description = "Worker counts to project to (default: ${DEFAULT-VALUE}).")
+        List<Integer> project;
+        @Option(names = "--json", defaultValue = "target/bench/scaling.json", paramLabel = "FILE",
+                description = "Where to write the JSON result (default: ${DEFAULT-VALUE}).")
+        Path json;
+
+        @Override
+        public Integer call() {
+            ScalingBenchmark.Options options = options();
+            Nd4jBackend.init();
+            ScalingBenchmark.Result result = ScalingBenchmark.run(options, ScalingBenchmark.of(
+                    workers -> JavaSparkContext.fromSparkContext(
+                            SparkSessions.start("segpipe bench scaling", "local[" + workers + "]").sparkContext()),
+                    JavaSparkContext::stop));
+            System.out.print(ScalingBenchmark.table(result));
+            Reports.writeJson(json, result);
+            System.out.println("JSON: " + json.toAbsolutePath());
+            return 0;
+        }
+
+        /** The options checked, each architecture file read into a spec at the benchmark's size. */
+        ScalingBenchmark.Options options() {
+            atLeast("--size", size, 32);
+            if (size % 32 != 0) {
+                throw new UserException("--size must be a multiple of 32 (FC-DenseNet and SegNet halve it 5 times), found " + size);
+            }
+            atLeast("--batch", batch, 1);
+            atLeast("--classes", classes, 2);
+            atLeast("--averaging-frequency", averagingFrequency, 1);
+            atLeast("--warmup", warmup, 0);
+            atLeast("--rounds", rounds, 1);
+            if (!(bandwidthGbps > 0)) {
+                throw new UserException("--bandwidth-gbps must be > 0, found " + bandwidthGbps);
+            }
+            for (int w : project) {
+                atLeast("--project", w, 1);
+            }
+            Path dir = models != null ? models : Path.of(System.getProperty("segpipe.home", "."), "conf", "models");
+            List<ScalingBenchmark.Model> specs = new ArrayList<>();
+            for (String name : architectures) {
+                Path file = dir.resolve(name + ".conf");
+                if (!Files.isRegularFile(file)) {
+                    throw new UserException("--architectures: no " + file + " (allowed: the .conf files of " + dir
+                            + ", or another folder with --models)");
+                }
+                specs.add(new ScalingBenchmark.Model(name, ConfigLoader.load(SegmentationSpec.class, file.toString(),
+                        List.of("numClasses=" + classes, "inputHeight=" + size, "inputWidth=" + size))));
+            }
+            return new ScalingBenchmark.Options(specs, size, batch, averagingFrequency, warmup, rounds, bandwidthGbps, project);
+        }
+
+        private static void atLeast(String option, int value, int min) {
+            if (value < min) {
+                throw new UserException(option + " must be >= " + min + ", found " + value);
             }
         }
     }

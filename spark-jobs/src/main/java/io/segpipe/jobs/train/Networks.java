@@ -17,13 +17,16 @@ import org.nd4j.linalg.learning.regularization.WeightDecay;
 import io.segpipe.model.arch.Architectures;
 import io.segpipe.model.spec.SegmentationSpec;
 
-/** Builds the network of a spec with the training configuration's optimiser and weight decay. */
-final class Networks {
+/**
+ * Builds the network of a spec with the training configuration's optimiser and weight decay. Public so
+ * that benchmarks ({@code io.segpipe.jobs.bench}) train exactly the network the training job trains.
+ */
+public final class Networks {
     private Networks() {
     }
 
     /** A new, initialised network of {@code spec} trained by {@code optimizer}. */
-    static ComputationGraph create(SegmentationSpec spec, OptimizerConfig optimizer) {
+    public static ComputationGraph create(SegmentationSpec spec, OptimizerConfig optimizer) {
         ComputationGraphConfiguration conf = Architectures.build(spec);
         IUpdater updater = updater(optimizer, optimizer.learningRate());
         List<Regularization> decay = optimizer.weightDecay() > 0
