@@ -37,15 +37,11 @@ final class SideFusionImpl extends BaseLayer<SideFusion> {
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(false);
         long[] shape = checkedShape(input);
-        int outputs = layerConf().getOutputs();
-        int classes = layerConf().getClasses();
-        long n = shape[0];
-        long pixels = shape[2] * shape[3];
-        INDArray x = input.dup('c').reshape('c', n, outputs, classes, pixels);
+        INDArray x = mapsByPixel(shape);
         INDArray weighted = Broadcast.mul(x, weights(), x.ulike(), 1, 2);
-        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(), n, classes, shape[2],
-                shape[3]);
-        out.assign(weighted.sum(1).reshape('c', n, classes, shape[2], shape[3]));
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(), shape[0],
+                layerConf().getClasses(), shape[2], shape[3]);
+        out.assign(weighted.sum(1).reshape('c', out.shape()));
         return out;
     }
 
@@ -57,7 +53,7 @@ final class SideFusionImpl extends BaseLayer<SideFusion> {
         int classes = layerConf().getClasses();
         long n = shape[0];
         long pixels = shape[2] * shape[3];
-        INDArray x = input.dup('c').reshape('c', n, outputs, classes, pixels);
+        INDArray x = mapsByPixel(shape);
         INDArray g = epsilon.dup('c').reshape('c', n, classes, pixels);
         INDArray w = weights();
         INDArray dW = gradientViews.get(SideFusionParamInitializer.WEIGHT_KEY);
@@ -73,6 +69,12 @@ final class SideFusionImpl extends BaseLayer<SideFusion> {
         Gradient gradient = new DefaultGradient();
         gradient.gradientForVariable().put(SideFusionParamInitializer.WEIGHT_KEY, dW);
         return new Pair<>(gradient, delta.reshape('c', shape));
+    }
+
+    /** The input as {@code x[n, j, c, p]}: image, score map, class, pixel. */
+    private INDArray mapsByPixel(long[] shape) {
+        return input.dup('c').reshape('c', shape[0], layerConf().getOutputs(), layerConf().getClasses(),
+                shape[2] * shape[3]);
     }
 
     private INDArray weights() {

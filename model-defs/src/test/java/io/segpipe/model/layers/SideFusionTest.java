@@ -2,7 +2,6 @@ package io.segpipe.model.layers;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -18,16 +17,20 @@ class SideFusionTest {
     private static final int OUTPUTS = 3;
     private static final int CLASSES = 2;
 
-    private static ComputationGraph graph(DataType type) {
-        ComputationGraphConfiguration conf = GraphTestSupport.graph(11, type)
+    /** in → fusion → softmax loss, freshly initialised. */
+    private static ComputationGraph fresh(DataType type) {
+        return GraphTestSupport.init(GraphTestSupport.graph(11, type)
                 .addInputs("in")
                 .setInputTypes(InputType.convolutional(4, 5, OUTPUTS * CLASSES))
                 .addLayer("fusion", new SideFusion.Builder(OUTPUTS, CLASSES).build(), "in")
                 .addLayer("out", new CnnLossLayer.Builder(LossFunctions.LossFunction.MCXENT)
                         .activation(Activation.SOFTMAX).build(), "fusion")
                 .setOutputs("out")
-                .build();
-        ComputationGraph net = GraphTestSupport.init(conf);
+                .build());
+    }
+
+    private static ComputationGraph graph(DataType type) {
+        ComputationGraph net = fresh(type);
         // weights away from the uniform start, so that a swapped index would show
         INDArray w = net.getParam("fusion_W");
         for (int j = 0; j < OUTPUTS; j++) {
@@ -76,16 +79,8 @@ class SideFusionTest {
 
     @Test
     void startsAtTheMeanOfTheMapsAndRoundTrips() {
-        ComputationGraphConfiguration conf = GraphTestSupport.graph(11, DataType.FLOAT)
-                .addInputs("in")
-                .setInputTypes(InputType.convolutional(4, 5, OUTPUTS * CLASSES))
-                .addLayer("fusion", new SideFusion.Builder(OUTPUTS, CLASSES).build(), "in")
-                .addLayer("out", new CnnLossLayer.Builder(LossFunctions.LossFunction.MCXENT)
-                        .activation(Activation.SOFTMAX).build(), "fusion")
-                .setOutputs("out")
-                .build();
-        ComputationGraph fresh = GraphTestSupport.init(conf);
-        assertEquals(Nd4j.valueArrayOf(new long[] {OUTPUTS, CLASSES}, 1.0 / OUTPUTS, DataType.FLOAT), fresh.getParam("fusion_W"));
+        assertEquals(Nd4j.valueArrayOf(new long[] {OUTPUTS, CLASSES}, 1.0 / OUTPUTS, DataType.FLOAT),
+                fresh(DataType.FLOAT).getParam("fusion_W"));
         GraphTestSupport.assertRoundTrips(graph(DataType.FLOAT), Nd4j.rand(DataType.FLOAT, 2, OUTPUTS * CLASSES, 4, 5));
     }
 }
