@@ -54,7 +54,7 @@ final class SideFusionImpl extends BaseLayer<SideFusion> {
         long n = shape[0];
         long pixels = shape[2] * shape[3];
         INDArray x = mapsByPixel(shape);
-        INDArray g = epsilon.dup('c').reshape('c', n, classes, pixels);
+        INDArray g = epsilon.reshape('c', n, classes, pixels); // a view when contiguous, a copy only otherwise
         INDArray w = weights();
         INDArray dW = gradientViews.get(SideFusionParamInitializer.WEIGHT_KEY);
         INDArray delta = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(), n, outputs,
@@ -73,7 +73,7 @@ final class SideFusionImpl extends BaseLayer<SideFusion> {
 
     /** The input as {@code x[n, j, c, p]}: image, score map, class, pixel. */
     private INDArray mapsByPixel(long[] shape) {
-        return input.dup('c').reshape('c', shape[0], layerConf().getOutputs(), layerConf().getClasses(),
+        return input.reshape('c', shape[0], layerConf().getOutputs(), layerConf().getClasses(),
                 shape[2] * shape[3]);
     }
 
