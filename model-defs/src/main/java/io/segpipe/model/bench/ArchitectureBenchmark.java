@@ -29,7 +29,10 @@ import io.segpipe.model.spec.SegmentationSpec;
  * {@link Nd4jBackend} loads (oneDNN helpers engaged on CPU). For each it reports img/s, the
  * achieved GFLOP/s against the SGEMM rate measured in the same run (the practical ceiling of a
  * convolution network on this machine), and the share of a training step spent in segpipe's
- * custom layers and loss ({@link CustomLayerTimer}). Target: training at >= 60% of SGEMM.
+ * custom layers and loss ({@link CustomLayerTimer}), and the peak resident memory of the process
+ * while the entry trained ({@code trainRSS}: heap, ND4J's off-heap arrays and workspaces, natives;
+ * the peak restarts before each entry, {@link ProcessMemory#resetPeak}, but memory an earlier entry
+ * left cached counts, so one entry per JVM gives the cleanest figure). Target: training at >= 60% of SGEMM.
  *
  * <p>Architectures that need particular sizes run at the size the
  * {@link io.segpipe.model.predict.Segmenter} would feed them ({@link Architectures#tiling}: U-Net
@@ -178,13 +181,15 @@ public final class ArchitectureBenchmark {
                             + "batch %d, %dx%d, %d classes%n", backend.nativeBuild(), backend.threads(),
                     backend.oneDnnHelpersEngaged(), sgemmGflops, options.batch(), options.height(), options.width(),
                     options.numClasses()));
-            s.append(String.format(Locale.ROOT, "%-27s %9s %8s %8s %8s %8s %8s %7s %7s  %s%n", "architecture", "params",
-                    "input", "GFLOP/im", "train/s", "infer/s", "trainGF", "ofSGEMM", "custom", "custom pieces s/step"));
+            s.append(String.format(Locale.ROOT, "%-27s %9s %8s %8s %8s %8s %8s %7s %7s %8s  %s%n", "architecture", "params",
+                    "input", "GFLOP/im", "train/s", "infer/s", "trainGF", "ofSGEMM", "custom", "trainRSS",
+                    "custom pieces s/step"));
             for (Row r : rows) {
-                s.append(String.format(Locale.ROOT, "%-27s %8.2fM %8s %8.1f %8.3f %8.3f %8.1f %6.0f%% %6.1f%%  %s%n",
+                s.append(String.format(Locale.ROOT, "%-27s %8.2fM %8s %8.1f %8.3f %8.3f %8.1f %6.0f%% %6.1f%% %6.2fGB  %s%n",
                         r.name(), r.parameters() / 1e6, r.netHeight() + "x" + r.netWidth(), r.forwardGflopPerImage(),
                         r.throughput().trainImagesPerSecond(), r.throughput().inferImagesPerSecond(), r.trainGflops(),
-                        100 * r.trainFractionOfSgemm(), 100 * r.customShareOfStep(), format(r.customSecondsPerStep())));
+                        100 * r.trainFractionOfSgemm(), 100 * r.customShareOfStep(),
+                        r.throughput().peakRssAfterTrainingBytes() / 1e9, format(r.customSecondsPerStep())));
             }
             return s.toString();
         }
@@ -201,7 +206,11 @@ public final class ArchitectureBenchmark {
         double sgemmBefore = Sgemm.gflops(options.sgemmSize(), 5, 0.4);
         List<Row> rows = new ArrayList<>();
         for (Entry entry : options.entries()) {
+            boolean ownPeak = ProcessMemory.resetPeak();
             Row row = measure(options, entry.name(), options.spec(entry));
+            if (!ownPeak) {
+                LOG.warn("{}: peak memory not reset (no /proc/self/clear_refs): it is the process's peak so far", entry.name());
+            }
             LOG.info("{}: {} params, {} GFLOP/image, train {} img/s ({} GFLOP/s), infer {} img/s, custom pieces {}% of a step",
                     entry.name(), row.parameters(), String.format(Locale.ROOT, "%.1f", row.forwardGflopPerImage()),
                     String.format(Locale.ROOT, "%.3f", row.throughput().trainImagesPerSecond()),

@@ -15,6 +15,21 @@ public final class ProcessMemory {
         return statusKilobytes("VmHWM:") * 1024;
     }
 
+    /**
+     * Restarts the peak (VmHWM) from the current resident set, so that a later
+     * {@link #peakResidentBytes()} is the peak of what ran in between (Linux: "5" to clear_refs).
+     *
+     * @return false where the kernel does not allow it; the peak then stays the process's
+     */
+    public static boolean resetPeak() {
+        try {
+            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+            return true;
+        } catch (IOException | SecurityException e) {
+            return false;
+        }
+    }
+
     /** Current resident set (VmRSS), 0 where /proc is not available. */
     public static long residentBytes() {
         return statusKilobytes("VmRSS:") * 1024;

@@ -1,0 +1,36 @@
+package io.segpipe.model.bench;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+class ProcessMemoryTest {
+
+    private static final long MB = 1 << 20;
+
+    @Test
+    void resetPeakForgetsMemoryReleasedBeforeItAndCountsWhatComesAfter() {
+        assumeTrue(ProcessMemory.peakResidentBytes() > 0, "no /proc/self/status");
+        long first = touchAndRelease(256 * MB);
+        assumeTrue(ProcessMemory.resetPeak(), "the kernel refuses /proc/self/clear_refs");
+        long afterReset = ProcessMemory.peakResidentBytes();
+
+        assertTrue(afterReset < first - 128 * MB, "peak after reset " + afterReset + " should be far below " + first);
+        long second = touchAndRelease(256 * MB);
+        assertTrue(second > afterReset + 128 * MB, "peak counts what is touched after the reset: " + second
+                + " vs " + afterReset);
+    }
+
+    /** Writes {@code bytes} of off-heap memory, reads the peak while it is resident, then frees it. */
+    private static long touchAndRelease(long bytes) {
+        INDArray block = Nd4j.createUninitialized(DataType.BYTE, bytes);
+        block.assign(1);
+        long peak = ProcessMemory.peakResidentBytes();
+        block.close();
+        return peak;
+    }
+}
