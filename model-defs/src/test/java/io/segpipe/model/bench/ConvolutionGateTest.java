@@ -2,11 +2,14 @@ package io.segpipe.model.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 
+import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
+import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -37,6 +40,8 @@ class ConvolutionGateTest {
             assertTrue(again.max() < ConvolutionGate.MAX_RELATIVE_ERROR, again.toString());
             assertTrue(current.diffWeights().norm2Number().doubleValue() > 0, "zero weight gradient");
             assertFalse(direct.implementations().forward().isEmpty());
+            // the comparison is with libnd4j's oneDNN, not DL4J's built-in im2col path
+            assertInstanceOf(MKLDNNConvHelper.class, ((ConvolutionLayer) current.layer()).getHelper());
         }
     }
 
