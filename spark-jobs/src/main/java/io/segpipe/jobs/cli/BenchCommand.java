@@ -70,7 +70,8 @@ final class BenchCommand {
                     + "the current path (DL4J's convolution layer on libnd4j's oneDNN, NCHW). Checks first that both "
                     + "compute the same, then reports median ms/step, GFLOP/s, the fraction of the SGEMM rate "
                     + "measured in the same run, and whether the direct path is at least 1.3x faster (the gate). "
-                    + "Set DNNL_VERBOSE=1 for oneDNN's log of both paths.")
+                    + "oneDNN logs each primitive it runs with DNNL_VERBOSE=1 (libnd4j's oneDNN) and ONEDNN_VERBOSE=1 "
+                    + "(the direct path's oneDNN 2.5).")
     static final class Conv implements Callable<Integer> {
         @Option(names = "--warmup", defaultValue = "3", description = "Untimed steps of each path first, per case (default: ${DEFAULT-VALUE}).")
         int warmup;
