@@ -32,6 +32,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * layout the forward primitive chose: they are kept in DL4J's OIHW layout, reordered once per
  * {@link #step()} into the forward primitive's layout (and, only if the backward-data primitive chose
  * another one, once more into that), and the weight gradient is reordered back to OIHW once per step.
+ * With oneDNN 2.5 on AVX-512 the forward primitive ({@code brgconv}) wants {@code Acdb64a} and backward
+ * data ({@code jit:avx512_common}) {@code ABcd16a16b}: three weight reorders per step. Forcing the
+ * forward layout on backward data leaves only oneDNN's reference implementation ({@code ref:any},
+ * ~1000x slower), so backward data takes the layout it asks for.
  *
  * <p>Primitives and memory objects are created once, in the constructor; a step only executes them.
  * Not thread-safe; {@link #close()} frees the native objects (the ND4J arrays stay with the GC).
