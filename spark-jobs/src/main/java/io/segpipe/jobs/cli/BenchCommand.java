@@ -13,6 +13,7 @@ import org.apache.spark.sql.SparkSession;
 import io.segpipe.jobs.bench.ScalingBenchmark;
 import io.segpipe.model.backend.Nd4jBackend;
 import io.segpipe.model.bench.BackendBenchmark;
+import io.segpipe.model.bench.ConvolutionGate;
 import io.segpipe.model.spec.SegmentationSpec;
 import io.segpipe.prep.bench.PrepBenchmark;
 import picocli.CommandLine.Command;
@@ -21,7 +22,8 @@ import picocli.CommandLine.Option;
 /** {@code segpipe bench ...}: the benchmarks behind the speed and memory targets, as table + JSON. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Run a benchmark and print a table; the full result is written as JSON.",
-        subcommands = {BenchCommand.Backend.class, BenchCommand.Prep.class, BenchCommand.Scaling.class})
+        subcommands = {BenchCommand.Backend.class, BenchCommand.Conv.class, BenchCommand.Prep.class,
+                BenchCommand.Scaling.class})
 final class BenchCommand {
 
     /** {@code segpipe bench backend}: the reference U-Net against the SGEMM ceiling. */
@@ -57,6 +59,68 @@ final class BenchCommand {
             Reports.writeJson(json, result);
             System.out.println("JSON: " + json.toAbsolutePath());
             return 0;
+        }
+    }
+
+    /** {@code segpipe bench conv}: the gate for calling oneDNN directly, one 3x3 convolution on both paths. */
+    @Command(name = "conv", mixinStandardHelpOptions = true,
+            description = "Train one 3x3 convolution (64->64 channels at 128x128 batch 8, and at 360x480 batch 2; "
+                    + "forward + backward data + backward weights) two ways in this JVM, alternating step by step: "
+                    + "oneDNN called directly with NHWC activations and the weights reordered once per step, and "
+                    + "the current path (DL4J's convolution layer on libnd4j's oneDNN, NCHW). Checks first that both "
+                    + "compute the same, then reports median ms/step, GFLOP/s, the fraction of the SGEMM rate "
+                    + "measured in the same run, and whether the direct path is at least 1.3x faster (the gate). "
+                    + "oneDNN logs each primitive it runs with DNNL_VERBOSE=1 (libnd4j's oneDNN) and ONEDNN_VERBOSE=1 "
+                    + "(the direct path's oneDNN 2.5).")
+    static final class Conv implements Callable<Integer> {
+        @Option(names = "--warmup", defaultValue = "3", description = "Untimed steps of each path first, per case (default: ${DEFAULT-VALUE}).")
+        int warmup;
+        @Option(names = "--steps", defaultValue = "20", description = "Timed steps of each path, per case (default: ${DEFAULT-VALUE}).")
+        int steps;
+        @Option(names = "--json", defaultValue = "target/bench/conv-gate.json", paramLabel = "FILE",
+                description = "Where to write the JSON result (default: ${DEFAULT-VALUE}).")
+        Path json;
+
+        @Override
+        public Integer call() {
+            if (warmup < 0) {
+                throw new UserException("--warmup must be >= 0, found " + warmup);
+            }
+            if (steps < 1) {
+                throw new UserException("--steps must be >= 1, found " + steps);
+            }
+            ConvolutionGate.Result result = ConvolutionGate.run(new ConvolutionGate.Options(
+                    ConvolutionGate.Options.defaultCases(), warmup, steps, 1024));
+            System.out.println("Convolution gate: 3x3, stride 1, pad 1, float; oneDNN " + result.oneDnnVersion()
+                    + " direct (NHWC) against DL4J + libnd4j's oneDNN (NCHW); " + steps + " timed steps per path");
+            System.out.print(table(result));
+            for (ConvolutionGate.CaseResult c : result.cases()) {
+                System.out.println();
+                System.out.println(c.shape().label() + ":");
+                Reports.printRecord(System.out, c.oneDnn());
+                Reports.printRecord(System.out, c.errors());
+                System.out.println("  libnd4j path helper  " + c.libnd4jHelper());
+            }
+            System.out.printf(Locale.ROOT, "%ngate (direct oneDNN >= %.1fx faster in every case): %s%n",
+                    ConvolutionGate.GATE_SPEEDUP, result.passes() ? "PASSED" : "NOT passed");
+            Reports.writeJson(json, result);
+            System.out.println("JSON: " + json.toAbsolutePath());
+            return 0;
+        }
+
+        static String table(ConvolutionGate.Result result) {
+            StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
+                    "%n| case | GFLOP/step | direct oneDNN ms | libnd4j ms | direct GFLOP/s | libnd4j GFLOP/s "
+                            + "| speed-up | direct %% of SGEMM | libnd4j %% of SGEMM | gate |%n"
+                            + "|---|---|---|---|---|---|---|---|---|---|%n"));
+            for (ConvolutionGate.CaseResult c : result.cases()) {
+                s.append(String.format(Locale.ROOT, "| %s | %.2f | %.1f | %.1f | %.1f | %.1f | %.2fx | %.0f%% | %.0f%% | %s |%n",
+                        c.shape().label(), c.gflopPerStep(), c.oneDnnMsPerStep(), c.libnd4jMsPerStep(),
+                        c.oneDnnGflops(), c.libnd4jGflops(), c.speedup(), 100 * c.oneDnnFractionOfSgemm(),
+                        100 * c.libnd4jFractionOfSgemm(), c.passes() ? "pass" : "fail"));
+            }
+            s.append(String.format(Locale.ROOT, "SGEMM (same run): %.1f GFLOP/s%n", result.sgemmGflops()));
+            return s.toString();
         }
     }
 
