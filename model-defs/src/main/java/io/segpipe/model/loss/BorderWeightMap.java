@@ -82,7 +82,7 @@ public final class BorderWeightMap {
         }
         double twoSigmaSquared = 2 * config.sigma() * config.sigma();
         for (int p = 0; p < plane; p++) {
-            if (best2[p] != Double.POSITIVE_INFINITY && isClass(labels[p], numClasses)) {
+            if (best2[p] != Double.POSITIVE_INFINITY && isClass(labels[p], numClasses) && config.weighs(labels[p])) {
                 double sum = best1[p] + best2[p];
                 double b = config.w0() * Math.exp(-sum * sum / twoSigmaSquared);
                 term[p] = b < NEGLIGIBLE ? 0f : (float) b;

@@ -369,9 +369,12 @@ public record SegmentationSpec(
      * @param w0 the weight at a gap of 0, in [0, 1000] (paper: 10); 0 switches the term off
      * @param sigma the gap scale in pixels of the training crop, in (0, 1000] (paper: about 5)
      * @param backgroundClass the class whose pixels form no objects, -1 for none (default 0)
+     * @param backgroundOnly the term on background pixels only (the gaps between objects), objects' rims
+     *     keeping their class weight; needs a {@code backgroundClass} (default false: every pixel)
      */
-    public record BorderWeight(double w0, double sigma, int backgroundClass) implements Serializable {
-        /** The paper's values: w0 = 10, σ = 5 pixels, background class 0. */
+    public record BorderWeight(double w0, double sigma, int backgroundClass, boolean backgroundOnly)
+            implements Serializable {
+        /** The paper's values: w0 = 10, σ = 5 pixels, background class 0, every pixel. */
         public static final BorderWeight PAPER = new BorderWeight(10, 5, 0);
 
         public BorderWeight {
@@ -379,15 +382,29 @@ public record SegmentationSpec(
             require(sigma > 0 && sigma <= 1000, "loss.borderWeight.sigma must be in (0, 1000] pixels, found " + sigma);
             require(backgroundClass >= -1, "loss.borderWeight.backgroundClass must be -1 (none) or a class id, found "
                     + backgroundClass);
+            require(!backgroundOnly || backgroundClass >= 0,
+                    "loss.borderWeight.backgroundOnly needs a backgroundClass (found -1: every class forms objects)");
+        }
+
+        /** The term on every pixel. */
+        public BorderWeight(double w0, double sigma, int backgroundClass) {
+            this(w0, sigma, backgroundClass, false);
+        }
+
+        /** Whether pixel {@code id}'s class takes the border term. */
+        public boolean weighs(int id) {
+            return !backgroundOnly || id == backgroundClass;
         }
 
         /** Binds configuration: omitted keys take the paper's values. */
         @JsonCreator
         static BorderWeight fromJson(@com.fasterxml.jackson.annotation.JsonProperty("w0") Double w0,
                                      @com.fasterxml.jackson.annotation.JsonProperty("sigma") Double sigma,
-                                     @com.fasterxml.jackson.annotation.JsonProperty("backgroundClass") Integer backgroundClass) {
+                                     @com.fasterxml.jackson.annotation.JsonProperty("backgroundClass") Integer backgroundClass,
+                                     @com.fasterxml.jackson.annotation.JsonProperty("backgroundOnly") Boolean backgroundOnly) {
             return new BorderWeight(w0 == null ? PAPER.w0 : w0, sigma == null ? PAPER.sigma : sigma,
-                    backgroundClass == null ? PAPER.backgroundClass : backgroundClass);
+                    backgroundClass == null ? PAPER.backgroundClass : backgroundClass,
+                    backgroundOnly == null ? PAPER.backgroundOnly : backgroundOnly);
         }
     }
 

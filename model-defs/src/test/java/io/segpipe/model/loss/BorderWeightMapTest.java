@@ -68,6 +68,25 @@ class BorderWeightMapTest {
     }
 
     @Test
+    void backgroundOnlyKeepsTheTermOnBackgroundPixelsAndDropsItOnObjectRims() {
+        BorderWeight backgroundOnly = new BorderWeight(10, 5, 0, true);
+        int h = TOUCHING.length;
+        int w = TOUCHING[0].length();
+        int[] labels = ids(TOUCHING);
+        float[] every = BorderWeightMap.term(labels, h, w, 3, PAPER);
+        float[] background = BorderWeightMap.term(labels, h, w, 3, backgroundOnly);
+        int rims = 0;
+        for (int p = 0; p < labels.length; p++) {
+            assertEquals(labels[p] == 0 ? every[p] : 0f, background[p], "pixel " + p);
+            rims += labels[p] != 0 && every[p] > 1 ? 1 : 0;
+        }
+        assertTrue(rims > 0, "the map must have object pixels that the default weighs");
+        // the cell pixel (0, 2) left of the membrane: d1 = 0, d2 = 2 by default, nothing with backgroundOnly
+        assertEquals(10 * Math.exp(-4.0 / 50), every[2], 1e-5);
+        assertEquals(0f, background[2]);
+    }
+
+    @Test
     void touchingCellsAcrossOneMembranePixelGetAboutW0() {
         float[] term = BorderWeightMap.term(ids(TOUCHING), TOUCHING.length, TOUCHING[0].length(), 3, PAPER);
         // the membrane pixel (0, 3) is 1 from both cells: 10 exp(-4/50)

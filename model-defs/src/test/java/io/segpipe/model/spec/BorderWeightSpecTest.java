@@ -34,6 +34,9 @@ class BorderWeightSpecTest {
         String partial = spec(LossSpec.crossEntropy()).toJson().replace("\"borderWeight\" : null", "\"borderWeight\" : { }");
         assertEquals(BorderWeight.PAPER, SegmentationSpec.fromJson(partial).loss().borderWeight());
         assertEquals(new BorderWeight(10, 5, 0), BorderWeight.PAPER);
+        SegmentationSpec gaps = spec(LossSpec.crossEntropy().withBorderWeight(new BorderWeight(10, 5, 0, true)));
+        assertEquals(gaps, SegmentationSpec.fromJson(gaps.toJson()));
+        assertEquals(true, SegmentationSpec.fromJson(gaps.toJson()).loss().borderWeight().backgroundOnly());
     }
 
     @Test
@@ -44,6 +47,8 @@ class BorderWeightSpecTest {
                 "loss.borderWeight.sigma must be in (0, 1000] pixels, found 0.0", () -> new BorderWeight(10, 0, 0),
                 "loss.borderWeight.sigma must be in (0, 1000] pixels, found NaN", () -> new BorderWeight(10, Double.NaN, 0),
                 "loss.borderWeight.backgroundClass must be -1 (none) or a class id, found -2", () -> new BorderWeight(10, 5, -2),
+                "loss.borderWeight.backgroundOnly needs a backgroundClass (found -1: every class forms objects)",
+                () -> new BorderWeight(10, 5, -1, true),
                 "loss.borderWeight.backgroundClass must be -1 (none) or a class id below numClasses=2, found 2",
                 () -> spec(LossSpec.crossEntropy().withBorderWeight(new BorderWeight(10, 5, 2))));
         cases.forEach((message, build) -> assertEquals(message,
