@@ -362,8 +362,9 @@ public record SegmentationSpec(
      * neighbourhood ({@link io.segpipe.model.loss.BorderWeightMap}).
      *
      * <p>Trade-offs: the term peaks at {@code w0} in the one-pixel gaps between objects and is about
-     * 0.3 · w0 at a gap of 2σ; with w0 = 10 a membrane pixel weighs about ten times a cell pixel, which
-     * sharpens separations but slows the decrease of the plain mean loss. The map costs about one
+     * 0.3 · w0 at a gap of 2σ; with w0 = 10 a membrane pixel in a narrow gap weighs about ten times a
+     * pixel inside a cell, and so do the cells' rims next to it unless {@code backgroundOnly}. It
+     * slows the decrease of the plain mean loss. The map costs about one
      * distance transform of a (σ-sized) neighbourhood per object and image on the executors.
      *
      * @param w0 the weight at a gap of 0, in [0, 1000] (paper: 10); 0 switches the term off
