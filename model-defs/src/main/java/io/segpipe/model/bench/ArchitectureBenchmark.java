@@ -19,6 +19,7 @@ import io.segpipe.model.backend.BackendInfo;
 import io.segpipe.model.backend.Nd4jBackend;
 import io.segpipe.model.spec.Architecture;
 import io.segpipe.model.spec.Backbone;
+import io.segpipe.model.spec.ContextModule;
 import io.segpipe.model.spec.DeepSupervision;
 import io.segpipe.model.spec.SegmentationSpec;
 
@@ -71,7 +72,8 @@ public final class ArchitectureBenchmark {
 
         /**
          * Every architecture (FC_DENSENET: FC-DenseNet103), then each DeepLab option that changes the network, then
-         * FC-DenseNet56 and 67, then U-Net with deep supervision (side outputs on three stages and their fusion).
+         * FC-DenseNet56 and 67, then U-Net with deep supervision (side outputs on three stages and their fusion),
+         * then DeepLab v1 with the large context module.
          */
         public static List<Entry> all() {
             List<Entry> entries = new ArrayList<>();
@@ -87,6 +89,8 @@ public final class ArchitectureBenchmark {
             entries.add(new Entry("FC_DENSENET_67", Architecture.FC_DENSENET, b -> b.depth(67)));
             entries.add(new Entry("UNET_DEEP_SUPERVISION", Architecture.UNET,
                     b -> b.deepSupervision(DeepSupervision.of("down2", "bottom", "up2"))));
+            entries.add(new Entry("DEEPLAB_V1_CONTEXT_LARGE", Architecture.DEEPLAB_V1,
+                    b -> b.contextModule(ContextModule.LARGE)));
             return entries;
         }
 

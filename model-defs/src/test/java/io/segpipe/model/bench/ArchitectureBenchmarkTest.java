@@ -43,11 +43,12 @@ class ArchitectureBenchmarkTest {
 
     /** The rows of DeepLab v2's multi-scale inputs and v3+ on Xception-65, on tiny networks: every figure is filled. */
     @Test
-    void tinyRunOfTheDeepLabOptionRowsFillsEveryFigure() {
+    void tinyRunOfTheOptionRowsFillsEveryFigure() {
         Nd4jBackend.init();
         Nd4jBackend.setThreads(TinySpecs.THREADS);
         ArchitectureBenchmark.Options options = new ArchitectureBenchmark.Options(
-                List.of(ArchitectureBenchmark.Entry.named("DEEPLAB_V2_MULTISCALE"), ArchitectureBenchmark.Entry.named("DEEPLAB_V3_PLUS_XCEPTION65")),
+                List.of(ArchitectureBenchmark.Entry.named("DEEPLAB_V2_MULTISCALE"), ArchitectureBenchmark.Entry.named("DEEPLAB_V3_PLUS_XCEPTION65"),
+                        ArchitectureBenchmark.Entry.named("DEEPLAB_V1_CONTEXT_LARGE")),
                 2, 30, 40, 3, 1.0 / 16, 18, 16, 1, 1, 128);
         ArchitectureBenchmark.Result result = ArchitectureBenchmark.run(options);
         ArchitectureBenchmark.Row multiScale = result.rows().get(0);
@@ -56,6 +57,7 @@ class ArchitectureBenchmarkTest {
         ArchitectureBenchmark.Row xception = result.rows().get(1);
         assertEquals(65, xception.spec().depth());
         assertTrue(xception.customSecondsPerStep().containsKey("SpaceToBatchVertex"), "atrous depthwise convolutions of the exit flow");
+        assertEquals(io.segpipe.model.spec.ContextModule.LARGE, result.rows().get(2).spec().contextModule());
         for (ArchitectureBenchmark.Row row : result.rows()) {
             assertTrue(row.forwardGflopPerImage() > 0 && row.throughput().trainImagesPerSecond() > 0
                     && row.throughput().inferImagesPerSecond() > 0 && row.customShareOfStep() > 0, row.toString());
