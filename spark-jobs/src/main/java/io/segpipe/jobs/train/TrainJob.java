@@ -24,6 +24,7 @@ import io.segpipe.prep.reader.Normalization;
 import io.segpipe.prep.progress.JobDescription;
 import io.segpipe.prep.reader.PreppedDataset;
 import io.segpipe.prep.schema.ClassTable;
+import io.segpipe.prep.schema.ClassWeights;
 import io.segpipe.prep.schema.DatasetManifest;
 import io.segpipe.prep.schema.ShardSchema;
 import io.segpipe.prep.fs.HadoopFiles;
@@ -208,12 +209,7 @@ public final class TrainJob {
         }
         // Crop padding needs a label the loss ignores: the dataset's, else the first id that is no class.
         int ignore = datasetIgnore >= 0 ? datasetIgnore : specIgnore >= 0 ? specIgnore : classes.numClasses();
-        double[] weights = switch (config.classWeights()) {
-            case NONE -> null;
-            case SPEC -> spec.loss().classWeights();
-            case INVERSE_FREQUENCY -> toArray(manifest.classWeights().inverseFrequency(), "inverseFrequency", spec);
-            case MEDIAN_FREQUENCY -> toArray(manifest.classWeights().medianFrequency(), "medianFrequency", spec);
-        };
+        double[] weights = classWeights(config.classWeights(), manifest, dataset.path().toString(), spec);
         spec = spec.toBuilder().loss(new SegmentationSpec.LossSpec(weights, ignore, spec.loss().diceWeight(),
                 spec.loss().borderWeight())).build();
 
@@ -225,6 +221,25 @@ public final class TrainJob {
         InputChecks.requireChannels(dataset.rows().where(functions.col(ShardSchema.SPLIT).isin(splits.toArray())), spec,
                 "dataset " + dataset.path() + " in " + splits);
         return new TrainSetup(spec, classes, dataset, manifestJson, trainSamples, valSamples);
+    }
+
+    /** The loss's class weights {@code weighting} asks for, null for none; the manifest's need its class statistics. */
+    static double[] classWeights(ClassWeighting weighting, DatasetManifest manifest, String dataset, SegmentationSpec spec) {
+        if (weighting == ClassWeighting.NONE) {
+            return null;
+        }
+        if (weighting == ClassWeighting.SPEC) {
+            return spec.loss().classWeights();
+        }
+        ClassWeights statistics = manifest.classWeights();
+        if (statistics == null) {
+            throw new IllegalArgumentException("classWeights " + weighting + " needs the class statistics of the dataset "
+                    + "manifest, and " + dataset + " has none; prepare the dataset with segpipe prep, or set "
+                    + "classWeights to NONE or SPEC");
+        }
+        return weighting == ClassWeighting.INVERSE_FREQUENCY
+                ? toArray(statistics.inverseFrequency(), "inverseFrequency", spec)
+                : toArray(statistics.medianFrequency(), "medianFrequency", spec);
     }
 
     private static double[] toArray(List<Double> weights, String name, SegmentationSpec spec) {
