@@ -4,10 +4,12 @@ import java.io.File;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.slf4j.Logger;
@@ -36,11 +38,13 @@ import io.segpipe.prep.fs.HadoopFiles;
  * <p>Before any training, every input is checked and a problem ends the run with one message: the
  * output exists (without overwrite), the dataset is missing or of another schema version, its class
  * count or ignore label disagree with the model, a split is missing or empty, the images' channels
- * do not match the model, no checkpoint to resume is usable (a damaged newer one is skipped with a
+ * do not match the model, the training crop is larger than the train images can be ({@link CropCheck}),
+ * no checkpoint to resume is usable (a damaged newer one is skipped with a
  * warning naming it, for the previous one) or it is of another model, the checkpoint directory
  * holds another run's checkpoints. A run whose application has no executor for
  * {@code maxSecondsWithoutExecutors} (every worker lost) stops with {@link ExecutorsLostException}
- * instead of waiting for executors forever ({@link ExecutorWatchdog}).
+ * instead of waiting for executors forever ({@link ExecutorWatchdog}); a time budget spent before the
+ * run's first epoch finished ends it with one message naming {@code maxMinutes} ({@link EpochDeadline}).
  *
  * <p>Per epoch ({@link TrainingRun}): the learning rate of the schedule is set; the cached train
  * rows are shuffled and augmented into minibatches on the executors ({@link EpochData}); the
@@ -70,13 +74,18 @@ public final class TrainJob {
      * @throws IllegalArgumentException on input that does not fit the configuration (see the class notes)
      */
     public static TrainResult run(TrainConfig config, SparkSession spark) throws IOException {
+        return run(config, spark, System::nanoTime);
+    }
+
+    /** {@link #run(TrainConfig, SparkSession)} on the clock {@code nanoClock} (monotonic nanoseconds) of its time budget. */
+    static TrainResult run(TrainConfig config, SparkSession spark, LongSupplier nanoClock) throws IOException {
         try (JobDescription described = JobDescription.set(spark.sparkContext(), "segpipe train")) {
-            return train(config, spark);
+            return train(config, spark, nanoClock);
         }
     }
 
-    private static TrainResult train(TrainConfig config, SparkSession spark) throws IOException {
-        TimeBudget budget = new TimeBudget(config.maxMinutes(), System::nanoTime);
+    private static TrainResult train(TrainConfig config, SparkSession spark, LongSupplier nanoClock) throws IOException {
+        TimeBudget budget = new TimeBudget(config.maxMinutes(), nanoClock);
         Nd4jBackend.init();
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
 
@@ -104,8 +113,9 @@ public final class TrainJob {
         TrainingRun run = new TrainingRun(config, spark, setup, checkpoints, resumed, statsFile, metricsLog, output,
                 budget);
         Checkpoints left = checkpoints;
-        try (ExecutorWatchdog watchdog = ExecutorWatchdog.start(spark.sparkContext(), config.maxSecondsWithoutExecutors())) {
-            return watchdog.guard(run::train, () -> whatIsLeft(left));
+        try (ExecutorWatchdog watchdog = ExecutorWatchdog.start(spark.sparkContext(), config.maxSecondsWithoutExecutors());
+             EpochDeadline deadline = EpochDeadline.start(spark.sparkContext(), budget, config.maxMinutes())) {
+            return watchdog.guard(() -> deadline.guard(run::train), () -> whatIsLeft(left));
         }
     }
 
@@ -220,6 +230,12 @@ public final class TrainJob {
                 : List.of(config.trainSplit());
         InputChecks.requireChannels(dataset.rows().where(functions.col(ShardSchema.SPLIT).isin(splits.toArray())), spec,
                 "dataset " + dataset.path() + " in " + splits);
+        Row largest = dataset.rows().where(functions.col(ShardSchema.SPLIT).equalTo(config.trainSplit()))
+                .agg(functions.max(ShardSchema.HEIGHT), functions.max(ShardSchema.WIDTH)).first();
+        if (!largest.isNullAt(0)) {
+            CropCheck.requireFits(spec, largest.getInt(0), largest.getInt(1), config.inputScale(),
+                    config.augment().scaleMax(), "dataset " + dataset.path() + " (split " + config.trainSplit() + ")");
+        }
         return new TrainSetup(spec, classes, dataset, manifestJson, trainSamples, valSamples);
     }
 

@@ -66,6 +66,20 @@ class TrainBadInputTest {
     }
 
     @Test
+    void aCropLargerThanAnyTrainImageCanBe() {
+        // 32x32 images at scaleMax 1.25 are at most 40x40, which a depth-2 U-Net takes as it is
+        Path out = tmp.resolve("crop");
+        SegmentationSpec tall = TrainFixtures.spec().toBuilder().inputSize(44, 32).build();
+        fails(IllegalArgumentException.class, dataset.getFileName() + " (split train) can be: the largest is 32x32, 32x32"
+                + " at inputScale 1.0 and 40x40 at augment.scaleMax 1.25, which UNET takes as 40x40; every crop would be"
+                + " mostly ignore-label padding. Use a crop of at most 40x40, or a larger inputScale", out,
+                () -> TrainJob.run(TrainFixtures.config(out).model(tall).build(), LocalSpark.session()));
+        fails(IllegalArgumentException.class, "model.inputHeight x model.inputWidth (the training crop, 44x32) is larger"
+                + " than the train images of dataset ", out,
+                () -> TrainJob.run(TrainFixtures.config(out).model(tall).build(), LocalSpark.session()));
+    }
+
+    @Test
     void classCountMismatch() {
         Path out = tmp.resolve("o2");
         SegmentationSpec five = TrainFixtures.spec().toBuilder().numClasses(5).build();
