@@ -17,8 +17,12 @@ import io.segpipe.model.spec.SegmentationSpec;
  * in the same run, and the process's peak resident memory. Figures: docs/benchmarks.md, "Backend".
  */
 public final class BackendBenchmark {
-    /** Target: training at >= 80% of the SGEMM rate. */
-    public static final double TARGET_TRAIN_FRACTION_OF_SGEMM = 0.80;
+    /** Target: training at >= 65% of the SGEMM rate measured in the same run (stretch: 70%). */
+    public static final double TARGET_TRAIN_FRACTION_OF_SGEMM = 0.65;
+    /** Stretch target of training. */
+    public static final double STRETCH_TRAIN_FRACTION_OF_SGEMM = 0.70;
+    /** Target: inference at >= 70% of the SGEMM rate. */
+    public static final double TARGET_INFER_FRACTION_OF_SGEMM = 0.70;
     /** Target: peak resident memory of the process <= 1.2 GB. */
     public static final long TARGET_PEAK_RSS_BYTES = 1_200_000_000L;
 
@@ -53,12 +57,13 @@ public final class BackendBenchmark {
      * @param inferGflops achieved GFLOP/s in inference
      * @param sgemmGflops best SGEMM GFLOP/s measured in the same run
      * @param trainFractionOfSgemm trainGflops / sgemmGflops
+     * @param inferFractionOfSgemm inferGflops / sgemmGflops
      * @param peakRssBytes the process's peak resident set (VmHWM) over set-up and training, 0 where unknown
      */
     public record Result(BackendInfo backend, Options options, long parameters, double forwardGflopPerImage,
                          Throughput throughput, double trainGflops, double inferGflops, double sgemmGflops,
-                         double trainFractionOfSgemm, long peakRssBytes, boolean meetsSpeedTarget,
-                         boolean meetsMemoryTarget) {
+                         double trainFractionOfSgemm, double inferFractionOfSgemm, long peakRssBytes,
+                         boolean meetsSpeedTarget, boolean meetsInferenceTarget, boolean meetsMemoryTarget) {
     }
 
     public static Result run(Options options) {
@@ -80,7 +85,7 @@ public final class BackendBenchmark {
         double inferGflops = throughput.inferImagesPerSecond() * forwardGflop;
         long peakRss = throughput.peakRssAfterTrainingBytes();
         return new Result(backend, options, net.numParams(), forwardGflop, throughput, trainGflops, inferGflops,
-                sgemm, trainGflops / sgemm, peakRss, trainGflops / sgemm >= TARGET_TRAIN_FRACTION_OF_SGEMM,
-                peakRss > 0 && peakRss <= TARGET_PEAK_RSS_BYTES);
+                sgemm, trainGflops / sgemm, inferGflops / sgemm, peakRss, trainGflops / sgemm >= TARGET_TRAIN_FRACTION_OF_SGEMM,
+                inferGflops / sgemm >= TARGET_INFER_FRACTION_OF_SGEMM, peakRss > 0 && peakRss <= TARGET_PEAK_RSS_BYTES);
     }
 }

@@ -35,6 +35,22 @@ public final class ProcessMemory {
         return statusKilobytes("VmRSS:") * 1024;
     }
 
+    /**
+     * Minor page faults of the process so far (field 10 of /proc/self/stat): each is a page the
+     * kernel mapped in on first touch, e.g. of a freshly mmapped malloc block. -1 where /proc is not
+     * available.
+     */
+    public static long minorPageFaults() {
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            // the fields after the command name, which is in parentheses and may hold spaces: state is field 3
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(fields[10 - 3]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     private static long statusKilobytes(String field) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {

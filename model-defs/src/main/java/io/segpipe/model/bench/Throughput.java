@@ -17,9 +17,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * @param trainSecondsPerStep mean wall time of one training step
  * @param peakRssAfterTrainingBytes the process's peak resident memory when training ended (before
  *     inference, which adds its own workspaces)
+ * @param trainMinorFaultsPerStep the process's minor page faults per timed training step (pages
+ *     touched for the first time: fresh mappings), -1 where unknown
  */
 public record Throughput(int batch, int steps, double trainImagesPerSecond, double inferImagesPerSecond,
-                         double trainSecondsPerStep, long peakRssAfterTrainingBytes) {
+                         double trainSecondsPerStep, long peakRssAfterTrainingBytes, double trainMinorFaultsPerStep) {
 
     /** Measures {@code net} on random images of the given size and random per-pixel labels. */
     public static Throughput measure(ComputationGraph net, int batch, int channels, int height, int width,
@@ -30,11 +32,14 @@ public record Throughput(int batch, int steps, double trainImagesPerSecond, doub
         for (int i = 0; i < warmupSteps; i++) {
             net.fit(data);
         }
+        long faultsBefore = ProcessMemory.minorPageFaults();
         long start = System.nanoTime();
         for (int i = 0; i < steps; i++) {
             net.fit(data);
         }
         double trainSeconds = (System.nanoTime() - start) / 1e9;
+        long faultsAfter = ProcessMemory.minorPageFaults();
+        double faultsPerStep = faultsBefore < 0 || faultsAfter < 0 ? -1 : (double) (faultsAfter - faultsBefore) / steps;
         long peakRssAfterTraining = ProcessMemory.peakResidentBytes();
 
         for (int i = 0; i < warmupSteps; i++) {
@@ -46,7 +51,7 @@ public record Throughput(int batch, int steps, double trainImagesPerSecond, doub
         }
         double inferSeconds = (System.nanoTime() - start) / 1e9;
         return new Throughput(batch, steps, batch * steps / trainSeconds, batch * steps / inferSeconds,
-                trainSeconds / steps, peakRssAfterTraining);
+                trainSeconds / steps, peakRssAfterTraining, faultsPerStep);
     }
 
     /** One-hot labels [N, K, H, W] with a uniformly random class per pixel. */

@@ -25,6 +25,18 @@ class ProcessMemoryTest {
                 + " vs " + afterReset);
     }
 
+    @Test
+    void minorPageFaultsCountEveryFreshPageTouched() {
+        long before = ProcessMemory.minorPageFaults();
+        assumeTrue(before >= 0, "no /proc/self/stat");
+        touchAndRelease(64 * MB); // above any malloc mmap threshold: a fresh mapping, 16,384 pages of 4 KiB
+        long faults = ProcessMemory.minorPageFaults() - before;
+        // transparent huge pages could map it in 2 MiB faults: then at least 32
+        long pages = 64 * MB / 4096;
+        assertTrue(faults >= pages * 9 / 10 || faults >= 32 && faults < pages / 100,
+                faults + " faults for 64 MB touched");
+    }
+
     /** Writes {@code bytes} of off-heap memory, reads the peak while it is resident, then frees it. */
     private static long touchAndRelease(long bytes) {
         INDArray block = Nd4j.createUninitialized(DataType.BYTE, bytes);

@@ -50,9 +50,15 @@ final class BenchCommand {
             System.out.println("Backend benchmark: reference U-Net, " + result.parameters() + " parameters, "
                     + "3x" + size + "x" + size + ", batch " + batch);
             Reports.printRecord(System.out, result);
-            System.out.printf(Locale.ROOT, "%ntraining %.1f GFLOP/s = %.0f%% of SGEMM %.1f GFLOP/s (target >= %.0f%%): %s%n",
-                    result.trainGflops(), 100 * result.trainFractionOfSgemm(), result.sgemmGflops(),
-                    100 * BackendBenchmark.TARGET_TRAIN_FRACTION_OF_SGEMM, result.meetsSpeedTarget() ? "met" : "NOT met");
+            System.out.printf(Locale.ROOT, "%ntraining %.1f GFLOP/s = %.0f%% of SGEMM %.1f GFLOP/s (target >= %.0f%%,"
+                            + " stretch %.0f%%): %s%n", result.trainGflops(), 100 * result.trainFractionOfSgemm(),
+                    result.sgemmGflops(), 100 * BackendBenchmark.TARGET_TRAIN_FRACTION_OF_SGEMM,
+                    100 * BackendBenchmark.STRETCH_TRAIN_FRACTION_OF_SGEMM, result.meetsSpeedTarget() ? "met" : "NOT met");
+            System.out.printf(Locale.ROOT, "inference %.1f GFLOP/s = %.0f%% of SGEMM (target >= %.0f%%): %s%n",
+                    result.inferGflops(), 100 * result.inferFractionOfSgemm(),
+                    100 * BackendBenchmark.TARGET_INFER_FRACTION_OF_SGEMM, result.meetsInferenceTarget() ? "met" : "NOT met");
+            System.out.printf(Locale.ROOT, "minor page faults per training step: %.0f%n",
+                    result.throughput().trainMinorFaultsPerStep());
             System.out.printf(Locale.ROOT, "peak resident memory %.2f GB (target <= %.1f GB): %s%n",
                     result.peakRssBytes() / 1e9, BackendBenchmark.TARGET_PEAK_RSS_BYTES / 1e9,
                     result.meetsMemoryTarget() ? "met" : "NOT met");
