@@ -1,9 +1,6 @@
 package io.segpipe.jobs.train;
 
 import java.io.IOException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import org.apache.spark.SparkContext;
 import org.slf4j.Logger;
@@ -15,9 +12,10 @@ import io.segpipe.prep.progress.Progress;
  * Ends a run whose time budget ({@code maxMinutes}) is shorter than one epoch. The budget is
  * otherwise kept between epochs ({@link TimeBudget#anotherEpochExceeds}), which needs one finished
  * epoch to stop after; when the budget runs out before the call's first epoch has finished, no
- * model can come out within it, so four times a second this checks the budget and, when it is spent with
- * no epoch finished, cancels every Spark job of the application (and any new one) so the driver's
- * call fails at once, and {@link #guard} turns that failure into one message naming the option.
+ * model can come out within it, so four times a second this checks the budget and, when it is
+ * spent with no epoch finished, cancels every Spark job of the application ({@link JobCanceller})
+ * so the driver's call fails at once, and {@link #guard} turns that failure into one message
+ * naming the option.
  */
 final class EpochDeadline implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EpochDeadline.class);
@@ -25,9 +23,7 @@ final class EpochDeadline implements AutoCloseable {
 
     private final TimeBudget budget;
     private final double maxMinutes;
-    private final Runnable cancelAllJobs;
-    private final ScheduledExecutorService timer;
-    private volatile boolean fired;
+    private final JobCanceller canceller;
 
     /**
      * @param budget        the call's budget, whose clock this reads
@@ -38,17 +34,8 @@ final class EpochDeadline implements AutoCloseable {
     EpochDeadline(TimeBudget budget, double maxMinutes, Runnable cancelAllJobs, boolean poll) {
         this.budget = budget;
         this.maxMinutes = maxMinutes;
-        this.cancelAllJobs = cancelAllJobs;
-        if (poll && maxMinutes > 0) {
-            this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "segpipe-epoch-deadline");
-                t.setDaemon(true);
-                return t;
-            });
-            timer.scheduleWithFixedDelay(this::checkLogged, POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
-        } else {
-            this.timer = null;
-        }
+        this.canceller = new JobCanceller("segpipe-epoch-deadline", this::spentBeforeAnEpoch, cancelAllJobs,
+                poll && maxMinutes > 0 ? POLL_MILLIS : 0);
     }
 
     /** A deadline over {@code sc}'s jobs for the call's budget, polling; inactive without a budget. */
@@ -57,46 +44,30 @@ final class EpochDeadline implements AutoCloseable {
     }
 
     /** One check: cancels once the budget is spent before the call's first epoch finished. */
-    synchronized void check() {
-        if (fired) {
-            cancelAllJobs.run(); // a job started after the first cancellation would run on
-            return;
-        }
-        if (maxMinutes > 0 && budget.epochsFinished() == 0 && budget.remainingSeconds() == 0) {
-            fired = true;
-            LOG.error("maxMinutes={} spent before the first epoch finished: cancelling the application's Spark jobs",
-                    fmt(maxMinutes));
-            cancelAllJobs.run();
-        }
+    void check() {
+        canceller.check();
     }
 
-    private void checkLogged() {
-        try {
-            check();
-        } catch (RuntimeException e) {
-            // a failed check must not end the schedule: the next one may succeed
-            LOG.warn("Epoch deadline check failed: {}", e.toString());
+    private boolean spentBeforeAnEpoch() {
+        if (maxMinutes > 0 && budget.epochsFinished() == 0 && budget.remainingSeconds() == 0) {
+            LOG.error("maxMinutes={} spent before the first epoch finished: cancelling the application's Spark jobs",
+                    fmt(maxMinutes));
+            return true;
         }
+        return false;
     }
 
     /**
      * Runs {@code work}; when it fails after the deadline {@link #fired()}, throws the budget's
      * message instead. Any other failure passes through unchanged.
      */
-    <T> T guard(ExecutorWatchdog.Work<T> work) throws IOException {
-        try {
-            return work.run();
-        } catch (Exception e) { // also Spark's checked SparkException, thrown undeclared
-            if (fired) {
-                throw tooShort(e);
-            }
-            throw e;
-        }
+    <T> T guard(JobCanceller.Work<T> work) throws IOException {
+        return canceller.guard(work, this::tooShort);
     }
 
     /** True once the budget was spent before the first epoch finished and the jobs were cancelled. */
     boolean fired() {
-        return fired;
+        return canceller.fired();
     }
 
     private IllegalArgumentException tooShort(Throwable cause) {
@@ -112,8 +83,6 @@ final class EpochDeadline implements AutoCloseable {
 
     @Override
     public void close() {
-        if (timer != null) {
-            timer.shutdownNow();
-        }
+        canceller.close();
     }
 }

@@ -1,8 +1,6 @@
 package io.segpipe.jobs.train;
 
 import java.io.IOException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
@@ -16,8 +14,8 @@ import org.slf4j.LoggerFactory;
  * When every worker dies, Spark does not fail the job: the scheduler keeps its tasks pending
  * until executors register again, so the driver would wait forever. Once a second the watchdog
  * asks the scheduler how many executors are registered; after the limit without any it cancels
- * every Spark job of the application (and keeps cancelling any new one), so the driver's call
- * fails at once, and {@link #fired()} tells the caller why.
+ * every Spark job of the application (and keeps cancelling any new one: {@link JobCanceller}), so
+ * the driver's call fails at once, and {@link #fired()} tells the caller why.
  *
  * <p>Off for {@code local[...]} masters (the tasks run in the driver; the scheduler has no
  * executor list) and for a limit of 0.
@@ -30,10 +28,8 @@ final class ExecutorWatchdog implements AutoCloseable {
     private final int limitSeconds;
     private final IntSupplier executors;
     private final LongSupplier clock;
-    private final Runnable cancelAllJobs;
-    private final ScheduledExecutorService timer;
+    private final JobCanceller canceller;
     private long noneSince = -1;
-    private volatile boolean fired;
 
     /**
      * @param limitSeconds  seconds without executors before {@code cancelAllJobs}; 0 = never
@@ -47,17 +43,8 @@ final class ExecutorWatchdog implements AutoCloseable {
         this.limitNanos = TimeUnit.SECONDS.toNanos(limitSeconds);
         this.executors = executors;
         this.clock = clock;
-        this.cancelAllJobs = cancelAllJobs;
-        if (poll && limitSeconds > 0) {
-            this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "segpipe-executor-watchdog");
-                t.setDaemon(true);
-                return t;
-            });
-            timer.scheduleWithFixedDelay(this::checkLogged, POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
-        } else {
-            this.timer = null;
-        }
+        this.canceller = new JobCanceller("segpipe-executor-watchdog", this::lostTooLong, cancelAllJobs,
+                poll && limitSeconds > 0 ? POLL_MILLIS : 0);
     }
 
     /** A watchdog over {@code sc}'s executors, polling; inactive for a local master or a limit of 0. */
@@ -68,13 +55,14 @@ final class ExecutorWatchdog implements AutoCloseable {
     }
 
     /** One check: starts, continues or resets the time without executors, and cancels once it is over the limit. */
-    synchronized void check() {
+    void check() {
+        canceller.check();
+    }
+
+    /** True once the spell without executors reaches the limit; logs its start, end and end of patience. */
+    private boolean lostTooLong() {
         if (limitSeconds == 0) {
-            return;
-        }
-        if (fired) {
-            cancelAllJobs.run(); // a job started after the first cancellation would wait as long
-            return;
+            return false;
         }
         long now = clock.getAsLong();
         if (executors.getAsInt() > 0) {
@@ -87,25 +75,10 @@ final class ExecutorWatchdog implements AutoCloseable {
             LOG.warn("The application has no executor (workers lost?); training stops if none registers within {} s"
                     + " (maxSecondsWithoutExecutors)", limitSeconds);
         } else if (now - noneSince >= limitNanos) {
-            fired = true;
             LOG.error("No executor for {} s: cancelling the application's Spark jobs", limitSeconds);
-            cancelAllJobs.run();
+            return true;
         }
-    }
-
-    private void checkLogged() {
-        try {
-            check();
-        } catch (RuntimeException e) {
-            // a failed check must not end the schedule: the next one may succeed
-            LOG.warn("Executor watchdog check failed: {}", e.toString());
-        }
-    }
-
-    /** Driver-side work that may fail with an IOException (or any exception Spark or DL4J throws). */
-    @FunctionalInterface
-    interface Work<T> {
-        T run() throws IOException;
+        return false;
     }
 
     /**
@@ -113,20 +86,20 @@ final class ExecutorWatchdog implements AutoCloseable {
      * instead, naming what the run leaves ({@code left}, asked for then). Any other failure passes
      * through unchanged.
      */
-    <T> T guard(Work<T> work, Work<String> left) throws IOException {
-        try {
-            return work.run();
-        } catch (Exception e) { // also Spark's checked SparkException, which Spark's and DL4J's Scala code throw undeclared
-            if (fired) {
-                throw lost(e, left.run());
+    <T> T guard(JobCanceller.Work<T> work, JobCanceller.Work<String> left) throws IOException {
+        return canceller.guard(work, e -> {
+            try {
+                return lost(e, left.run());
+            } catch (IOException io) {
+                e.addSuppressed(io);
+                return lost(e, "what it left could not be listed (" + io.getMessage() + ")");
             }
-            throw e;
-        }
+        });
     }
 
     /** True once the limit passed without executors and the jobs were cancelled. */
     boolean fired() {
-        return fired;
+        return canceller.fired();
     }
 
     /**
@@ -141,8 +114,6 @@ final class ExecutorWatchdog implements AutoCloseable {
 
     @Override
     public void close() {
-        if (timer != null) {
-            timer.shutdownNow();
-        }
+        canceller.close();
     }
 }
