@@ -47,7 +47,8 @@ import io.segpipe.prep.reader.Normalization;
  * @param keepCheckpoints       newest checkpoints kept, >= 1 (default 2)
  * @param resume                continue from the newest checkpoint in {@code checkpointDir} (default false)
  * @param initialModel          model directory whose weights start the training (warm start: same architecture,
- *                              classes and widths; fresh optimiser state), or a registry's model
+ *                              classes and widths, or the same plus layers it lacks, e.g. side heads, which
+ *                              keep their initialisation; fresh optimiser state), or a registry's model
  *                              ({@code registry:<root>[@v<N>]}); "" = random initialisation (default "")
  * @param statsFile             DL4J UI statistics file (J7FileStatsStorage, a local path on the driver): watch it
  *                              with {@code segpipe ui --stats FILE}, DL4J's training UI; "" = none (default "")

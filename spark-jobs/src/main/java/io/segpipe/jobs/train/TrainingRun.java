@@ -4,8 +4,10 @@ import java.io.File;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -15,6 +17,7 @@ import org.apache.spark.SparkExecutorInfo;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -138,17 +141,36 @@ final class TrainingRun {
      * Copies the weights of the model directory {@code dir} into {@code net} (warm start); the
      * optimiser state stays fresh. The networks must have the same layers and parameter count.
      */
+    /**
+     * Loads the initial model's parameters into {@code net}. The configured network may extend the
+     * initial one (e.g. deep supervision's side heads added to a model trained without them): every
+     * parameter array of the initial model must be in {@code net} under the same name with the same
+     * shape, and the arrays only {@code net} has keep their initialisation (logged).
+     */
     private void warmStart(ComputationGraph net, String dir) throws IOException {
         ComputationGraph initial = ModelDirectory.read(dir, spark.sparkContext().hadoopConfiguration()).network();
-        if (!initial.getConfiguration().getVertices().keySet().equals(net.getConfiguration().getVertices().keySet())
-                || initial.numParams() != net.numParams()) {
+        Map<String, INDArray> from = initial.paramTable();
+        Map<String, INDArray> to = net.paramTable();
+        List<String> misfits = from.entrySet().stream()
+                .filter(e -> !to.containsKey(e.getKey()) || !Arrays.equals(to.get(e.getKey()).shape(), e.getValue().shape()))
+                .map(e -> e.getKey() + " " + Arrays.toString(e.getValue().shape()) + (to.containsKey(e.getKey())
+                        ? " (configured: " + Arrays.toString(to.get(e.getKey()).shape()) + ")" : " (not in the configured model)"))
+                .sorted().toList();
+        if (!misfits.isEmpty()) {
             throw new IllegalArgumentException("initialModel " + dir + " does not fit the configured model: it has "
                     + initial.numParams() + " parameters in " + initial.getConfiguration().getVertices().size()
                     + " vertices, the configured " + setup.spec().architecture() + " " + net.numParams() + " in "
-                    + net.getConfiguration().getVertices().size());
+                    + net.getConfiguration().getVertices().size() + "; " + misfits.size() + " of its parameter arrays do"
+                    + " not fit, e.g. " + String.join(", ", misfits.subList(0, Math.min(3, misfits.size()))));
         }
-        net.setParams(initial.params());
-        LOG.info("Warm start from {}", dir);
+        from.forEach((name, values) -> to.get(name).assign(values));
+        List<String> fresh = to.keySet().stream().filter(name -> !from.containsKey(name)).sorted().toList();
+        if (fresh.isEmpty()) {
+            LOG.info("Warm start from {}", dir);
+        } else {
+            LOG.info("Warm start from {}: {} parameter arrays of layers it does not have start from their initialisation: {}",
+                    dir, fresh.size(), String.join(", ", fresh));
+        }
     }
 
     /**

@@ -31,13 +31,16 @@ import io.segpipe.prep.job.PrepConfig;
 /**
  * Every configuration shipped in conf/ binds to its job's config record, as the CLI would read it,
  * and is fit to start a cluster job from: no time cap, no overwrite, training workers taken from the
- * cluster, and a dataset the matching prep configuration produces. Files named {@code *-2core*} hold
+ * cluster, and a dataset the matching prep configuration produces ({@code train-camvid-fullres.json}
+ * reads what {@code prep-camvid.conf} writes). Files named {@code *-2core*} hold
  * the settings a benchmark measured on a 2-core machine and keep them. Every architecture file of
  * conf/models/ binds to a model spec (as a training configuration's {@code model} block includes it).
  */
 class ConfFilesTest {
     private static final Path CONF = Path.of("..", "conf");
     private static final String BENCHMARK_MARK = "-2core";
+    /** A second recipe for the same dataset, e.g. {@code train-camvid-fullres.json}. */
+    private static final String VARIANT_MARK = "-fullres";
     private static final Map<String, Class<?>> TYPE_BY_PREFIX = Map.of(
             "prep-", PrepConfig.class,
             "train-", TrainConfig.class,
@@ -127,7 +130,8 @@ class ConfFilesTest {
             return;
         }
         String name = file.getFileName().toString();
-        String data = name.substring(name.indexOf('-') + 1).replaceAll("(" + BENCHMARK_MARK + ")?\\.(conf|json)$", "");
+        String data = name.substring(name.indexOf('-') + 1).replaceAll("(" + BENCHMARK_MARK + "|" + VARIANT_MARK
+                + ")?\\.(conf|json)$", "");
         Path prep = CONF.resolve("prep-" + data + ".conf");
         assertTrue(Files.isRegularFile(prep), file + " has no matching " + prep);
         assertEquals(ConfigLoader.load(PrepConfig.class, prep.toString(), List.of()).output(), dataset,
@@ -148,6 +152,21 @@ class ConfFilesTest {
         TrainConfig train = ConfigLoader.load(TrainConfig.class, CONF.resolve("train-camvid.json").toString(), List.of());
         assertEquals(io.segpipe.jobs.infer.InferenceConfig.builder().batchSize(train.valBatchSize()).build(),
                 crf.inference().toBuilder().crf(null).build(), "the mode the model was validated with, plus the CRF");
+    }
+
+    @Test
+    void theFullResolutionCamVidRecipeIsTheSameTrainingOnWholeImagesOfAWiderNetwork() {
+        TrainConfig full = ConfigLoader.load(TrainConfig.class, CONF.resolve("train-camvid-fullres.json").toString(), List.of());
+        TrainConfig half = ConfigLoader.load(TrainConfig.class, CONF.resolve("train-camvid.json").toString(), List.of());
+        assertEquals(1.0, full.inputScale(), "full resolution");
+        assertEquals(352, full.model().inputHeight(), "crops of the whole 360x480 frame, rows to a multiple of 16");
+        assertEquals(480, full.model().inputWidth());
+        assertEquals(2 * half.model().widthMultiplier(), full.model().widthMultiplier(), 1e-12, "32 base filters, not 16");
+        assertEquals(3, full.model().deepSupervision().sides().size());
+        assertEquals(half.optimizer(), full.optimizer(), "the same optimiser and learning-rate rule");
+        assertEquals(half.augment(), full.augment());
+        assertTrue(full.epochs() > half.epochs());
+        assertEquals(half.dataset(), full.dataset());
     }
 
     @Test

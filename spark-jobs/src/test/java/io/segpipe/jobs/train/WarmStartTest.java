@@ -5,14 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.Map;
 
 import org.apache.hadoop.conf.Configuration;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import io.segpipe.jobs.model.ModelDirectory;
+import io.segpipe.model.spec.DeepSupervision;
 import io.segpipe.prep.testkit.LocalSpark;
 
 /** initialModel: a new run starts from another model directory's weights. */
@@ -42,6 +45,27 @@ class WarmStartTest {
     }
 
     @Test
+    void aNetworkThatExtendsTheInitialModelGetsItsWeightsAndKeepsItsNewLayersInitialised() throws Exception {
+        // the same U-Net plus deep supervision's side heads and fusion, warm-started from a model without them
+        TrainConfig.Builder frozen = TrainFixtures.config(tmp)
+                .model(TrainFixtures.spec().toBuilder().batchNorm(false).build())
+                .optimizer(OptimizerConfig.builder().learningRate(1e-9).weightDecay(0)
+                        .schedule(OptimizerConfig.Schedule.CONSTANT).build())
+                .valSplit("").checkpointEvery(0).epochs(1);
+        String plain = TrainJob.run(frozen.output(tmp.resolve("plain").toString()).seed(1).build(), LocalSpark.session())
+                .output();
+        String deep = TrainJob.run(frozen.output(tmp.resolve("deep").toString()).seed(2).initialModel(plain)
+                .model(TrainFixtures.spec().toBuilder().batchNorm(false).deepSupervision(DeepSupervision.of("down1", "up1"))
+                        .build()).build(), LocalSpark.session()).output();
+
+        Map<String, INDArray> from = network(plain).paramTable();
+        Map<String, INDArray> to = network(deep).paramTable();
+        assertTrue(to.size() > from.size(), "side heads and fusion add parameters: " + to.keySet());
+        from.forEach((name, values) -> assertTrue(values.sub(to.get(name)).amaxNumber().doubleValue() < 1e-6,
+                name + " was not loaded"));
+    }
+
+    @Test
     void aModelOfAnotherShapeIsRefusedBeforeTraining() throws Exception {
         TrainConfig.Builder base = TrainFixtures.config(tmp).valSplit("").checkpointEvery(0).epochs(1);
         String small = TrainJob.run(base.output(tmp.resolve("small").toString()).build(), LocalSpark.session()).output();
@@ -55,6 +79,10 @@ class WarmStartTest {
     }
 
     private static INDArray params(String modelDir) throws Exception {
-        return ModelDirectory.read(modelDir, new Configuration()).network().params();
+        return network(modelDir).params();
+    }
+
+    private static ComputationGraph network(String modelDir) throws Exception {
+        return ModelDirectory.read(modelDir, new Configuration()).network();
     }
 }
