@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Submit a segpipe command to a Spark cluster (standalone, YARN or Kubernetes) with everything the
-# JVMs need: the Java 17 flags and malloc settings of conf/jvm.properties on driver and executors,
+# JVMs need: the Java 17 flags and malloc settings (jemalloc where installed) of conf/jvm.properties
+# on driver and executors,
 # ND4J's off-heap limits sized into the container memory, one ND4J thread per task core, and the
 # default log configuration.
 #
@@ -19,6 +20,9 @@
 #   SEGPIPE_JAR               the application jar (a path, or local:///... inside a Kubernetes image)
 #   SEGPIPE_K8S_IMAGE         container image for Spark on Kubernetes
 #   SEGPIPE_K8S_HOME          where that image holds segpipe (conf/), default /opt/segpipe
+#   SEGPIPE_MALLOC            native allocator of driver and executors: auto (default: jemalloc when
+#                             conf/jvm.properties' library exists on this host; the cluster's hosts are
+#                             assumed alike, a host without it warns and runs glibc), jemalloc or glibc
 # --files are passed on together with the log configuration the wrapper ships.
 # Authentication (deploy/README.md, "Authentication"): spark.authenticate is turned on when one is set
 #   SEGPIPE_SPARK_AUTH_SECRET_FILE  file holding the secret (mode 600); standalone: the cluster's secret,
@@ -109,6 +113,20 @@ for var in MALLOC_ARENA_MAX:malloc.arena.max MALLOC_MMAP_THRESHOLD_:malloc.mmap.
              --conf "spark.yarn.appMasterEnv.$name=$value"
              --conf "spark.kubernetes.driverEnv.$name=$value")
 done
+jemalloc="$(setting malloc.jemalloc.library)"
+case "${SEGPIPE_MALLOC:-auto}" in
+  auto) [[ -r "$jemalloc" ]] && use_jemalloc=1 ;;
+  jemalloc) use_jemalloc=1 ;;
+  glibc) ;;
+  *) echo "deploy/submit.sh: SEGPIPE_MALLOC must be auto, jemalloc or glibc, found '$SEGPIPE_MALLOC'" >&2; exit 2 ;;
+esac
+if [[ -n "${use_jemalloc:-}" ]]; then
+  for var in "LD_PRELOAD:$jemalloc" "MALLOC_CONF:$(setting malloc.jemalloc.conf)"; do
+    defaults+=(--conf "spark.executorEnv.${var%%:*}=${var#*:}"
+               --conf "spark.yarn.appMasterEnv.${var%%:*}=${var#*:}"
+               --conf "spark.kubernetes.driverEnv.${var%%:*}=${var#*:}")
+  done
+fi
 defaults+=(--conf "spark.executorEnv.OMP_NUM_THREADS=1")
 if [[ -n "${SEGPIPE_K8S_IMAGE:-}" ]]; then
   defaults+=(--conf "spark.kubernetes.container.image=$SEGPIPE_K8S_IMAGE")
@@ -150,6 +168,9 @@ fi
 # client mode: the driver is this process, so it needs the malloc settings too
 export MALLOC_ARENA_MAX="$(setting malloc.arena.max)" MALLOC_MMAP_THRESHOLD_="$(setting malloc.mmap.threshold)" \
   MALLOC_TRIM_THRESHOLD_="$(setting malloc.trim.threshold)"
+if [[ -n "${use_jemalloc:-}" && -r "$jemalloc" ]]; then
+  export LD_PRELOAD="$jemalloc${LD_PRELOAD:+:$LD_PRELOAD}" MALLOC_CONF="$(setting malloc.jemalloc.conf)"
+fi
 
 # Later --conf values win in spark-submit, so the user's options come after the defaults.
 exec "$submit" "${defaults[@]}" ${spark_args[@]+"${spark_args[@]}"} "$jar" "$@"

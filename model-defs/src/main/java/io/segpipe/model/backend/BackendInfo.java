@@ -20,6 +20,8 @@ package io.segpipe.model.backend;
  * @param physicalTotalBytes the machine's physical memory
  * @param physicalAvailableBytes physical memory available now
  * @param dl4jVersion DL4J/ND4J version on the class path
+ * @param allocator the process's native allocator: "jemalloc" when it is loaded (preloaded by
+ *     bin/segpipe and deploy/submit.sh where installed), else "glibc"
  */
 public record BackendInfo(
         String backend,
@@ -34,7 +36,8 @@ public record BackendInfo(
         long physicalMaxBytes,
         long physicalTotalBytes,
         long physicalAvailableBytes,
-        String dl4jVersion) {
+        String dl4jVersion,
+        String allocator) {
 
     public boolean isCpu() {
         return "CPU".equalsIgnoreCase(backend);

@@ -1,10 +1,14 @@
 package io.segpipe.model.backend;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Predicate;
 
 import org.bytedeco.javacpp.Pointer;
 import org.deeplearning4j.nn.layers.mkldnn.BaseMKLDNNHelper;
@@ -23,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * sets it to {@code false} unless the user set it. The second half of the fix, the class DL4J's
  * support check looks for, is {@link org.nd4j.nativeblas.Nd4jCpu}. It also selects the native
  * build that was packaged (JavaCPP loads the plain build unless told the platform extension) and
- * checks the CPU, the natives and the off-heap limit before any work starts.
+ * checks the CPU, the natives and the off-heap limit before any work starts. Of the packaged
+ * builds it loads the fastest this CPU runs: the AVX-512 build on an AVX-512 CPU, else the AVX2
+ * one (each executor decides for its own CPU).
  */
 public final class Nd4jBackend {
     /** DL4J's switch for oneDNN/cuDNN layer helpers; DL4J defaults it to "true" (disabled). */
@@ -37,14 +43,18 @@ public final class Nd4jBackend {
 
     private static final Logger LOG = LoggerFactory.getLogger(Nd4jBackend.class);
     private static final String PLATFORM = "linux-x86_64";
-    /** Native builds in the order we prefer them, per backend binding package. */
-    private static final List<NativeBuild> KNOWN_BUILDS = List.of(
-            new NativeBuild("CPU", "org/nd4j/linalg/cpu/nativecpu/bindings/", "-onednn-avx2"),
-            new NativeBuild("CPU", "org/nd4j/linalg/cpu/nativecpu/bindings/", "-onednn"),
-            new NativeBuild("CPU", "org/nd4j/linalg/cpu/nativecpu/bindings/", "-avx2"),
-            new NativeBuild("CPU", "org/nd4j/linalg/cpu/nativecpu/bindings/", ""),
-            new NativeBuild("CUDA", "org/nd4j/linalg/jcublas/bindings/", "-cudnn"),
-            new NativeBuild("CUDA", "org/nd4j/linalg/jcublas/bindings/", ""));
+    /** The CPU features libnd4j's AVX-512 builds are compiled for (Skylake-SP and later, AMD Zen 4 and later). */
+    static final Set<String> AVX512_FLAGS = Set.of("avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl");
+    /** Native builds in the order we prefer them, per backend binding package, with the CPU flags each needs. */
+    static final List<NativeBuild> KNOWN_BUILDS = List.of(
+            new NativeBuild("CPU", "org/nd4j/linalg/cpu/nativecpu/bindings/", "-onednn-avx512", AVX512_FLAGS),
+            new NativeBuild("CPU", "org/nd4j/linalg/cpu/nativecpu/bindings/", "-onednn-avx2", Set.of("avx2")),
+            new NativeBuild("CPU", "org/nd4j/linalg/cpu/nativecpu/bindings/", "-onednn", Set.of()),
+            new NativeBuild("CPU", "org/nd4j/linalg/cpu/nativecpu/bindings/", "-avx512", AVX512_FLAGS),
+            new NativeBuild("CPU", "org/nd4j/linalg/cpu/nativecpu/bindings/", "-avx2", Set.of("avx2")),
+            new NativeBuild("CPU", "org/nd4j/linalg/cpu/nativecpu/bindings/", "", Set.of()),
+            new NativeBuild("CUDA", "org/nd4j/linalg/jcublas/bindings/", "-cudnn", Set.of()),
+            new NativeBuild("CUDA", "org/nd4j/linalg/jcublas/bindings/", "", Set.of()));
     static final String CUDNN_NOTE = "DL4J M2.1 layers reach cuDNN only through org.deeplearning4j.cuda.* helper "
             + "classes, which no published M2.x artifact contains: DL4J's own conv/pool/BN layers run their "
             + "built-in im2col + cuBLAS path; libnd4j ops called directly (segpipe's custom layers) use the "
@@ -98,8 +108,14 @@ public final class Nd4jBackend {
         if (System.getProperty(HELPERS_DISABLE_PROPERTY) == null) {
             System.setProperty(HELPERS_DISABLE_PROPERTY, "false");
         }
-        NativeBuild build = selectNativeBuild();
-        requireCpuSupport(build.name(), cpuHasAvx2());
+        Set<String> cpuFlags = cpuFlags();
+        ClassLoader loader = Nd4jBackend.class.getClassLoader();
+        String chosen = System.getProperty(PLATFORM_EXTENSION_PROPERTY);
+        NativeBuild build = selectNativeBuild(chosen, b -> loader.getResource(b.resourceDir()) != null, cpuFlags);
+        if (chosen == null) {
+            System.setProperty(PLATFORM_EXTENSION_PROPERTY, build.extension());
+        }
+        requireCpuSupport(build, cpuFlags);
         try {
             Nd4j.getBackend();
             Nd4j.create(1);
@@ -122,7 +138,7 @@ public final class Nd4jBackend {
         BackendInfo loaded = new BackendInfo(backend, build.name(), oneDnnAvailable, helpersEnabled, engaged,
                 cpu ? "" : CUDNN_NOTE, threads, Runtime.getRuntime().maxMemory(), Pointer.maxBytes(),
                 Pointer.maxPhysicalBytes(), Pointer.totalPhysicalBytes(), Pointer.availablePhysicalBytes(),
-                StackVersions.dl4j());
+                StackVersions.dl4j(), allocator());
         if (cpu && oneDnnAvailable && helpersEnabled && !engaged) {
             LOG.warn("oneDNN is in the natives but DL4J's helpers are not engaged: convolutions will be ~6x slower");
         }
@@ -130,32 +146,46 @@ public final class Nd4jBackend {
         return loaded;
     }
 
-    /** Picks the packaged native build and tells JavaCPP, unless the user chose one. */
-    private static NativeBuild selectNativeBuild() {
-        String chosen = System.getProperty(PLATFORM_EXTENSION_PROPERTY);
-        ClassLoader loader = Nd4jBackend.class.getClassLoader();
-        for (NativeBuild build : KNOWN_BUILDS) {
-            boolean packaged = loader.getResource(build.resourceDir()) != null;
-            if (chosen != null ? chosen.equals(build.extension()) && packaged : packaged) {
-                if (chosen == null) {
-                    System.setProperty(PLATFORM_EXTENSION_PROPERTY, build.extension());
-                }
-                return build;
-            }
+    /**
+     * The native build to load: the one the user chose ({@code chosen}, JavaCPP's platform
+     * extension), else the first packaged build in {@link #KNOWN_BUILDS} this CPU can run (the
+     * AVX-512 build on an AVX-512 CPU when it is packaged), else the first packaged one, which
+     * {@link #requireCpuSupport} then refuses with a message.
+     *
+     * @param cpuFlags the CPU's feature flags; null where unknown (not Linux): every build counts as runnable
+     */
+    static NativeBuild selectNativeBuild(String chosen, Predicate<NativeBuild> packaged, Set<String> cpuFlags) {
+        List<NativeBuild> available = KNOWN_BUILDS.stream()
+                .filter(b -> (chosen == null || chosen.equals(b.extension())) && packaged.test(b)).toList();
+        if (available.isEmpty()) {
+            throw new BackendException("No ND4J native library for " + PLATFORM
+                    + (chosen != null ? " with " + PLATFORM_EXTENSION_PROPERTY + "=" + chosen : "")
+                    + " is on the class path. Build with the default CPU profile (mvn package) or -Pcuda, "
+                    + "and run the shaded jar spark-jobs/target/segpipe-app.jar.");
         }
-        throw new BackendException("No ND4J native library for " + PLATFORM
-                + (chosen != null ? " with " + PLATFORM_EXTENSION_PROPERTY + "=" + chosen : "")
-                + " is on the class path. Build with the default CPU profile (mvn package) or -Pcuda, "
-                + "and run the shaded jar spark-jobs/target/segpipe-app.jar.");
+        for (NativeBuild b : available) {
+            if (b.runsOn(cpuFlags)) {
+                return b;
+            }
+            LOG.info("Not loading the packaged {} natives: this CPU lacks {}", b.name(), b.missing(cpuFlags));
+        }
+        return available.get(0);
     }
 
-    /** Fails when the native build needs AVX2 and the CPU lacks it (the natives would crash with SIGILL). */
-    static void requireCpuSupport(String nativeBuild, boolean cpuHasAvx2) {
-        if (nativeBuild.contains("avx2") && !cpuHasAvx2) {
-            throw new BackendException("This CPU has no AVX2, but segpipe was built with the " + nativeBuild
+    /** Fails when the native build needs CPU features this CPU lacks (the natives would crash with SIGILL). */
+    static void requireCpuSupport(NativeBuild build, Set<String> cpuFlags) {
+        if (build.runsOn(cpuFlags)) {
+            return;
+        }
+        if (build.cpuFlags().contains("avx2")) {
+            throw new BackendException("This CPU has no AVX2, but segpipe was built with the " + build.name()
                     + " natives. Rebuild with -Dnd4j.classifier=linux-x86_64-onednn (oneDNN without AVX2) "
                     + "or run on an AVX2 machine.");
         }
+        throw new BackendException("This CPU lacks " + build.missing(cpuFlags) + ", which the " + build.name()
+                + " natives need" + (System.getProperty(PLATFORM_EXTENSION_PROPERTY) != null ? " (chosen by -D"
+                + PLATFORM_EXTENSION_PROPERTY + ")" : "") + ". Choose another packaged build with -D"
+                + PLATFORM_EXTENSION_PROPERTY + "=-onednn-avx2, or run on a CPU with them.");
     }
 
     /**
@@ -213,18 +243,28 @@ public final class Nd4jBackend {
         }
     }
 
-    static boolean cpuHasAvx2() {
+    /** "jemalloc" when the library is mapped into this process (/proc/self/maps), else "glibc". */
+    static String allocator() {
+        try (var lines = Files.lines(Path.of("/proc/self/maps"))) {
+            return lines.anyMatch(l -> l.contains("libjemalloc")) ? "jemalloc" : "glibc";
+        } catch (IOException | UncheckedIOException e) {
+            return "glibc";
+        }
+    }
+
+    /** The CPU's feature flags from /proc/cpuinfo; null where they cannot be read (not Linux). */
+    static Set<String> cpuFlags() {
         Path cpuinfo = Path.of("/proc/cpuinfo");
         if (!Files.isReadable(cpuinfo)) {
-            return true; // not Linux: let the native loader decide
+            return null;
         }
         try (var lines = Files.lines(cpuinfo)) {
             return lines.filter(l -> l.startsWith("flags"))
                     .findFirst()
-                    .map(l -> (" " + l.substring(l.indexOf(':') + 1) + " ").contains(" avx2 "))
-                    .orElse(true);
+                    .map(l -> Set.of(l.substring(l.indexOf(':') + 1).trim().split("\\s+")))
+                    .orElse(null);
         } catch (IOException e) {
-            return true;
+            return null;
         }
     }
 
@@ -241,14 +281,24 @@ public final class Nd4jBackend {
         return String.format(Locale.ROOT, "%d MiB", bytes >> 20);
     }
 
-    /** One packaged native build: backend, binding resource folder and JavaCPP extension. */
-    private record NativeBuild(String backend, String bindingPackage, String extension) {
+    /** One native build: backend, binding resource folder, JavaCPP extension and the CPU flags it needs. */
+    record NativeBuild(String backend, String bindingPackage, String extension, Set<String> cpuFlags) {
         String name() {
             return PLATFORM + extension;
         }
 
         String resourceDir() {
             return bindingPackage + name() + "/";
+        }
+
+        /** True when a CPU with {@code flags} (null: unknown) can run it. */
+        boolean runsOn(Set<String> flags) {
+            return flags == null || flags.containsAll(cpuFlags);
+        }
+
+        /** The flags it needs that {@code flags} lacks, sorted. */
+        String missing(Set<String> flags) {
+            return String.join(", ", new TreeSet<>(cpuFlags.stream().filter(f -> flags != null && !flags.contains(f)).toList()));
         }
     }
 }
