@@ -12,6 +12,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -97,6 +98,28 @@ class SubmitScriptTest {
         int on = s.args().indexOf("spark.ui.killEnabled=true");
         assertTrue(off >= 0 && on > off, "spark-submit takes the later value: " + s.args());
         assertFalse(s.hasConf("spark.authenticate=true"), "no secret, no authentication: " + s.args());
+    }
+
+    @Test
+    void jemallocGoesToEveryJvmWhenChosenAndNowhereWithGlibc() throws Exception {
+        Properties jvm = new Properties();
+        try (var in = Files.newBufferedReader(Path.of("../conf/jvm.properties"))) {
+            jvm.load(in);
+        }
+        String library = jvm.getProperty("malloc.jemalloc.library");
+        String conf = jvm.getProperty("malloc.jemalloc.conf");
+        Submitted chosen = submit(Map.of("SEGPIPE_MALLOC", "jemalloc"), "--master", "yarn", "--deploy-mode", "cluster");
+        assertEquals(0, chosen.exitCode(), chosen.stderr());
+        for (String side : List.of("spark.executorEnv.", "spark.yarn.appMasterEnv.", "spark.kubernetes.driverEnv.")) {
+            assertTrue(chosen.hasConf(side + "LD_PRELOAD=" + library) && chosen.hasConf(side + "MALLOC_CONF=" + conf),
+                    side + ": " + chosen.args());
+        }
+        Submitted glibc = submit(Map.of("SEGPIPE_MALLOC", "glibc"), "--master", "yarn");
+        assertEquals(0, glibc.exitCode(), glibc.stderr());
+        assertFalse(String.join(" ", glibc.args()).contains("LD_PRELOAD"), glibc.args().toString());
+        Submitted bogus = submit(Map.of("SEGPIPE_MALLOC", "tcmalloc"), "--master", "yarn");
+        assertEquals(2, bogus.exitCode());
+        assertTrue(bogus.stderr().contains("SEGPIPE_MALLOC must be auto, jemalloc or glibc, found 'tcmalloc'"), bogus.stderr());
     }
 
     @Test
