@@ -233,7 +233,8 @@ public final class TrainJob {
         Row largest = dataset.rows().where(functions.col(ShardSchema.SPLIT).equalTo(config.trainSplit()))
                 .agg(functions.max(ShardSchema.HEIGHT), functions.max(ShardSchema.WIDTH)).first();
         if (!largest.isNullAt(0)) {
-            CropCheck.requireFits(spec, largest.getInt(0), largest.getInt(1), config.inputScale(),
+            CropCheck.requireFits(spec, largest.getInt(0), largest.getInt(1),
+                    config.inputScale() != null ? config.inputScale() : 1.0,
                     config.augment().scaleMax(), "dataset " + dataset.path() + " (split " + config.trainSplit() + ")");
         }
         return new TrainSetup(spec, classes, dataset, manifestJson, trainSamples, valSamples);

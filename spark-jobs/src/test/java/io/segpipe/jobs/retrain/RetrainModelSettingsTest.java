@@ -39,7 +39,10 @@ class RetrainModelSettingsTest {
         Path root = tmp.resolve("registry");
         RegistryFixtures.registry(root, Path.of(URI.create(ScaledModelFixture.model())), 1, 1);
         RetrainConfig config = RetrainConfig.builder().registry(root.toString()).dataset(ScaledModelFixture.dataset())
-                .train(RetrainFixtures.train()).warmStart(true).margin(1.0).runId("warm").build();
+                .train(RetrainFixtures.train().toBuilder() // the champion's crop: its images at its input scale
+                        .model(RetrainFixtures.spec().toBuilder().inputSize(ScaledModelFixture.SIZE / 2,
+                                ScaledModelFixture.SIZE / 2).build()).build())
+                .warmStart(true).margin(1.0).runId("warm").build();
         assertNull(config.train().normalization(), "the training configuration leaves them unset");
         assertNull(config.train().inputScale());
 

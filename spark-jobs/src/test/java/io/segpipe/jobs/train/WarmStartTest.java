@@ -26,13 +26,7 @@ class WarmStartTest {
 
     @Test
     void startsFromTheInitialModelsWeights() throws Exception {
-        // No batch norm (its running statistics move without a gradient) and no weight decay, so a
-        // learning rate of 1e-9 leaves the weights where they started.
-        TrainConfig.Builder frozen = TrainFixtures.config(tmp)
-                .model(TrainFixtures.spec().toBuilder().batchNorm(false).build())
-                .optimizer(OptimizerConfig.builder().learningRate(1e-9).weightDecay(0)
-                        .schedule(OptimizerConfig.Schedule.CONSTANT).build())
-                .valSplit("").checkpointEvery(0).epochs(1);
+        TrainConfig.Builder frozen = frozen();
         String first = TrainJob.run(frozen.output(tmp.resolve("a").toString()).seed(1).build(), LocalSpark.session()).output();
         String warm = TrainJob.run(frozen.output(tmp.resolve("b").toString()).seed(2).initialModel(first).build(),
                 LocalSpark.session()).output();
@@ -47,11 +41,7 @@ class WarmStartTest {
     @Test
     void aNetworkThatExtendsTheInitialModelGetsItsWeightsAndKeepsItsNewLayersInitialised() throws Exception {
         // the same U-Net plus deep supervision's side heads and fusion, warm-started from a model without them
-        TrainConfig.Builder frozen = TrainFixtures.config(tmp)
-                .model(TrainFixtures.spec().toBuilder().batchNorm(false).build())
-                .optimizer(OptimizerConfig.builder().learningRate(1e-9).weightDecay(0)
-                        .schedule(OptimizerConfig.Schedule.CONSTANT).build())
-                .valSplit("").checkpointEvery(0).epochs(1);
+        TrainConfig.Builder frozen = frozen();
         String plain = TrainJob.run(frozen.output(tmp.resolve("plain").toString()).seed(1).build(), LocalSpark.session())
                 .output();
         String deep = TrainJob.run(frozen.output(tmp.resolve("deep").toString()).seed(2).initialModel(plain)
@@ -76,6 +66,18 @@ class WarmStartTest {
         assertTrue(e.getMessage().startsWith("initialModel " + small + " does not fit the configured model"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> base.resume(true).checkpointEvery(1).build(),
                 "resume and initialModel together");
+    }
+
+    /**
+     * One epoch that leaves the weights where they started: no batch norm (its running statistics
+     * move without a gradient), no weight decay and a learning rate of 1e-9.
+     */
+    private TrainConfig.Builder frozen() {
+        return TrainFixtures.config(tmp)
+                .model(TrainFixtures.spec().toBuilder().batchNorm(false).build())
+                .optimizer(OptimizerConfig.builder().learningRate(1e-9).weightDecay(0)
+                        .schedule(OptimizerConfig.Schedule.CONSTANT).build())
+                .valSplit("").checkpointEvery(0).epochs(1);
     }
 
     private static INDArray params(String modelDir) throws Exception {
