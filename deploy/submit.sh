@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Submit a segpipe command to a Spark cluster (standalone, YARN or Kubernetes) with everything the
-# JVMs need: the Java 17 flags and malloc settings (jemalloc where installed) of conf/jvm.properties
+# JVMs need: the Java 17 flags and malloc settings (jemalloc on request) of conf/jvm.properties
 # on driver and executors,
 # ND4J's off-heap limits sized into the container memory, one ND4J thread per task core, and the
 # default log configuration.
@@ -20,9 +20,9 @@
 #   SEGPIPE_JAR               the application jar (a path, or local:///... inside a Kubernetes image)
 #   SEGPIPE_K8S_IMAGE         container image for Spark on Kubernetes
 #   SEGPIPE_K8S_HOME          where that image holds segpipe (conf/), default /opt/segpipe
-#   SEGPIPE_MALLOC            native allocator of driver and executors: auto (default: jemalloc when
-#                             conf/jvm.properties' library exists on this host; the cluster's hosts are
-#                             assumed alike, a host without it warns and runs glibc), jemalloc or glibc
+#   SEGPIPE_MALLOC            native allocator of driver and executors: glibc (default), jemalloc, or
+#                             auto (jemalloc when conf/jvm.properties' library exists on this host; the
+#                             cluster's hosts are assumed alike, a host without it warns and runs glibc)
 # --files are passed on together with the log configuration the wrapper ships.
 # Authentication (deploy/README.md, "Authentication"): spark.authenticate is turned on when one is set
 #   SEGPIPE_SPARK_AUTH_SECRET_FILE  file holding the secret (mode 600); standalone: the cluster's secret,
@@ -114,7 +114,7 @@ for var in MALLOC_ARENA_MAX:malloc.arena.max MALLOC_MMAP_THRESHOLD_:malloc.mmap.
              --conf "spark.kubernetes.driverEnv.$name=$value")
 done
 jemalloc="$(setting malloc.jemalloc.library)"
-case "${SEGPIPE_MALLOC:-auto}" in
+case "${SEGPIPE_MALLOC:-glibc}" in
   auto) [[ -r "$jemalloc" ]] && use_jemalloc=1 ;;
   jemalloc) use_jemalloc=1 ;;
   glibc) ;;
