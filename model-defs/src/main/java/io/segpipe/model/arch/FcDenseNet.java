@@ -1,14 +1,12 @@
 package io.segpipe.model.arch;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.layers.Deconvolution2D;
 import org.nd4j.linalg.activations.Activation;
 
+import io.segpipe.model.layers.DenseBlock;
 import io.segpipe.model.layers.LinearConvolution;
 import io.segpipe.model.spec.Architecture;
 import io.segpipe.model.spec.SegmentationSpec;
@@ -46,9 +44,10 @@ import io.segpipe.model.spec.SegmentationSpec;
  * doubles a size exactly, where the reference's "valid" one is centre-cropped to the skip: inputs
  * must be multiples of 2^5 = 32 ({@link Architectures#tiling} pads them).
  *
- * <p>Trade-off: few parameters (1.4M, 3.5M, 9.3M) but much activation memory and many small
- * layers: every layer of a block normalises the whole growing concatenation, and each
- * concatenation is a new array, so memory grows with the square of the layers per block.
+ * <p>Trade-off: few parameters (1.4M, 3.5M, 9.3M) but many small layers, each normalising the whole
+ * growing concatenation of its block. Each dense block is one {@link DenseBlock} layer that keeps
+ * one concatenation and recomputes batch norm in backprop (Pleiss et al. 2017), so a block's memory
+ * grows with its length, not with its square.
  */
 public final class FcDenseNet {
     /** Channels of the first 3x3 convolution in the paper. */
@@ -83,60 +82,42 @@ public final class FcDenseNet {
         int growth = spec.width(growthRate(spec.depth()));
         GraphBuilder g = Blocks.graph(spec);
         String x = conv(g, "conv0", Blocks.INPUT, spec.width(FIRST_CONV_WIDTH), 3);
-        int channels = spec.width(FIRST_CONV_WIDTH);
+        long channels = spec.width(FIRST_CONV_WIDTH);
         String[] skips = new String[POOLING_STEPS];
+        long[] skipChannels = new long[POOLING_STEPS];
         for (int level = 0; level < POOLING_STEPS; level++) {
-            channels += layers[level] * growth;
-            skips[level] = denseBlock(g, spec, "down" + level, x, layers[level], growth, Output.ALL);
+            skips[level] = denseBlock(g, spec, "down" + level, x, channels, layers[level], growth, false);
+            channels += (long) layers[level] * growth;
+            skipChannels[level] = channels;
             x = transitionDown(g, spec, "td" + level, skips[level], channels);
         }
-        String newMaps = denseBlock(g, spec, "bottleneck", x, layers[POOLING_STEPS], growth, Output.NEW);
+        String newMaps = denseBlock(g, spec, "bottleneck", x, channels, layers[POOLING_STEPS], growth, true);
         for (int level = POOLING_STEPS - 1; level >= 0; level--) {
             int upBlock = 2 * POOLING_STEPS - level; // index in layers of the up block at this level
-            String up = transitionUp(g, "tu" + level, newMaps, layers[upBlock - 1] * growth);
+            int upChannels = layers[upBlock - 1] * growth;
+            String up = transitionUp(g, "tu" + level, newMaps, upChannels);
             String merged = Blocks.concat(g, "tu" + level + "_concat", up, skips[level]);
-            x = denseBlock(g, spec, "up" + level, merged, layers[upBlock], growth, level == 0 ? Output.ALL : Output.NEW);
+            x = denseBlock(g, spec, "up" + level, merged, upChannels + skipChannels[level], layers[upBlock], growth, level > 0);
             newMaps = x;
         }
         Blocks.lossOutput(g, spec, Blocks.scores(g, spec, "scores", x, 1));
         return g.build();
     }
 
-    /** Which concatenation a dense block outputs. */
-    enum Output {
-        /** The block's input and every layer's output (the down path, the last block of the up path). */
-        ALL,
-        /** Only the layers' outputs (what the up path up-samples). */
-        NEW
-    }
-
     /**
      * n layers of batch norm, ReLU, 3x3 convolution to {@code growth} channels and dropout, each on the
-     * concatenation of the block's input and all earlier layers' outputs.
-     *
-     * @return the name of the concatenation {@code output} asks for
+     * concatenation of the block's input and all earlier layers' outputs, as one memory-efficient
+     * {@link DenseBlock} layer named {@code name}. It outputs that concatenation, or with
+     * {@code newMapsOnly} the layers' outputs alone (what the up path up-samples).
      */
-    static String denseBlock(GraphBuilder g, SegmentationSpec spec, String name, String in, int n, int growth, Output output) {
-        String stack = in;
-        List<String> newMaps = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            String layer = name + "_l" + i;
-            String bn = Blocks.batchNorm(g, layer + "_bn", stack, true);
-            String out = Blocks.dropout(g, spec, layer + "_drop", conv(g, layer + "_conv", bn, growth, 3));
-            newMaps.add(out);
-            boolean last = i == n - 1;
-            if (!last || output == Output.ALL) {
-                stack = Blocks.concat(g, layer + "_concat", stack, out);
-            }
-        }
-        if (output == Output.ALL) {
-            return stack;
-        }
-        return newMaps.size() == 1 ? newMaps.get(0) : Blocks.concat(g, name + "_new", newMaps.toArray(String[]::new));
+    static String denseBlock(GraphBuilder g, SegmentationSpec spec, String name, String in, long inChannels, int n, int growth,
+            boolean newMapsOnly) {
+        g.addLayer(name, new DenseBlock(inChannels, n, growth, spec.dropout(), newMapsOnly), in);
+        return name;
     }
 
     /** Batch norm, ReLU, 1x1 convolution keeping {@code channels}, dropout, 2x2 max pooling. */
-    static String transitionDown(GraphBuilder g, SegmentationSpec spec, String name, String in, int channels) {
+    static String transitionDown(GraphBuilder g, SegmentationSpec spec, String name, String in, long channels) {
         String bn = Blocks.batchNorm(g, name + "_bn", in, true);
         String out = Blocks.dropout(g, spec, name + "_drop", conv(g, name + "_conv", bn, channels, 1));
         return Blocks.maxPool(g, name + "_pool", out);
@@ -153,7 +134,7 @@ public final class FcDenseNet {
     }
 
     /** kxk convolution with bias and no activation (batch norm and ReLU come before it). */
-    private static String conv(GraphBuilder g, String name, String in, int nOut, int kernel) {
+    private static String conv(GraphBuilder g, String name, String in, long nOut, int kernel) {
         g.addLayer(name, new LinearConvolution.Builder(kernel, kernel).nOut(nOut).build(), in);
         return name;
     }

@@ -18,6 +18,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import io.segpipe.model.layers.DenseBlock;
 import io.segpipe.model.layers.MultiScaleLayer;
 
 /**
@@ -60,6 +61,14 @@ public final class FlopCounter {
     static long layerFlops(Layer layer, INDArray in, INDArray out) {
         if (layer instanceof MultiScaleLayer multiScale) {
             return multiScaleFlops(multiScale, in);
+        }
+        if (layer instanceof DenseBlock block) {
+            // each layer's 3x3 convolution from its input channels to the growth rate, at the input's size
+            long flops = 0;
+            for (int i = 0; i < block.getLayers(); i++) {
+                flops += 2L * 9 * block.layerInputChannels(i) * block.getGrowth() * pixels(in, CNN2DFormat.NCHW);
+            }
+            return flops;
         }
         if (layer instanceof Deconvolution2D deconv) {
             int[] k = deconv.getKernelSize();

@@ -15,6 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import io.segpipe.model.backend.Nd4jBackend;
+import io.segpipe.model.layers.DenseBlock;
 import io.segpipe.model.spec.Architecture;
 import io.segpipe.model.spec.Backbone;
 import io.segpipe.model.spec.SegmentationSpec;
@@ -310,6 +311,11 @@ class ParameterCountTest {
                 Layer layer = lv.getLayerConf().getLayer();
                 if (layer instanceof BatchNormalization bn) {
                     runningStatistics += 2 * bn.getNOut();
+                }
+                if (layer instanceof DenseBlock block) { // a batch norm per layer of the block
+                    for (int i = 0; i < block.getLayers(); i++) {
+                        runningStatistics += 2 * block.layerInputChannels(i);
+                    }
                 }
             }
         }

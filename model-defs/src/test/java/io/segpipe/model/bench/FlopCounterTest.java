@@ -6,12 +6,14 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import io.segpipe.model.arch.Architectures;
 import io.segpipe.model.arch.TinySpecs;
 import io.segpipe.model.arch.UNet;
 import io.segpipe.model.backend.Nd4jBackend;
+import io.segpipe.model.layers.DenseBlock;
 import io.segpipe.model.spec.Architecture;
 import io.segpipe.model.spec.SegmentationSpec;
 
@@ -63,6 +65,16 @@ class FlopCounterTest {
             expected += FlopCounter.forwardFlopsPerImage(one, Nd4j.rand(DataType.FLOAT, 1, 3, size, size));
         }
         assertEquals(expected, FlopCounter.forwardFlopsPerImage(multiScale, Nd4j.rand(DataType.FLOAT, 2, 3, 64, 64)));
+    }
+
+    /** A dense block: each layer's 3x3 convolution from the channels so far (c + i·k) to k, at the input's size. */
+    @Test
+    void countsEveryLayerOfADenseBlock() {
+        DenseBlock block = new DenseBlock(5, 4, 3, 0, false);
+        INDArray in = Nd4j.rand(DataType.FLOAT, 2, 5, 8, 6);
+        long pixels = 2L * 8 * 6;
+        long expected = 2L * 9 * pixels * 3 * (5 + 8 + 11 + 14);
+        assertEquals(expected, FlopCounter.layerFlops(block, in, Nd4j.rand(DataType.FLOAT, 2, 17, 8, 6)));
     }
 
     /** A separable convolution c -> d: depthwise 2·9·c per pixel (not 2·9·c·c), pointwise 2·c·d. */
