@@ -15,5 +15,9 @@
  * <p>DeepLab v2's multi-scale inputs with shared weights, which DL4J's graphs cannot express, are a
  * layer that holds the shared network ({@link io.segpipe.model.layers.MultiScaleLayer}) and an output
  * layer that supervises each of its stacked outputs ({@link io.segpipe.model.layers.MultiScaleLossLayer}).
+ *
+ * <p>FC-DenseNet's dense block is one layer ({@link io.segpipe.model.layers.DenseBlock}) whose memory
+ * grows with the block's length instead of its square: one concatenation written in place, batch
+ * norm recomputed in backprop (Pleiss et al., "Memory-Efficient Implementation of DenseNets", 2017).
  */
 package io.segpipe.model.layers;
